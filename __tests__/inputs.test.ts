@@ -1,0 +1,251 @@
+import { describe, expect, test } from '@jest/globals'
+import { InputError } from '../src/errors.js'
+import { parseInputs, splitList, type PromoteInputs } from '../src/inputs.js'
+
+const DIGEST = `sha256:${'a'.repeat(64)}`
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+
+function parse(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' }
+): PromoteInputs {
+  return parseInputs((name) => (inputs[name] ?? '').trim(), env)
+}
+
+function inputError(inputs: Record<string, string>, env?: NodeJS.ProcessEnv): InputError {
+  try {
+    parse(inputs, env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+const base = { repository: 'app', 'source-tag': 'staging', tags: 'prod' }
+
+describe('parseInputs', () => {
+  test('reads a minimal promotion with the region from AWS_REGION', () => {
+    expect(parse(base)).toEqual({
+      repository: { name: 'app', region: 'us-east-1' },
+      sourceTag: 'staging',
+      tags: ['prod'],
+      protectTags: [],
+      dryRun: false,
+      warnings: []
+    })
+  })
+
+  test('falls back to AWS_DEFAULT_REGION, and the region input wins over both', () => {
+    expect(parse(base, { AWS_DEFAULT_REGION: 'eu-central-1' }).repository.region).toBe(
+      'eu-central-1'
+    )
+    expect(
+      parse({ ...base, region: 'ap-south-1' }, { AWS_REGION: 'us-east-1' }).repository.region
+    ).toBe('ap-south-1')
+  })
+
+  test('takes registry id and region from a full repository URI', () => {
+    expect(parse({ ...base, repository: `${HOST}/team/app` }).repository).toEqual({
+      name: 'team/app',
+      registryId: '123456789012',
+      region: 'eu-west-1'
+    })
+    expect(
+      parse({ ...base, repository: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app' })
+        .repository.region
+    ).toBe('cn-north-1')
+    expect(
+      parse({ ...base, repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app' })
+        .repository.region
+    ).toBe('us-gov-west-1')
+  })
+
+  test('accepts registry-id and region inputs that agree with the URI, and refuses ones that do not', () => {
+    expect(
+      parse({
+        ...base,
+        repository: `${HOST}/app`,
+        'registry-id': '123456789012',
+        region: 'eu-west-1'
+      }).repository.name
+    ).toBe('app')
+    expect(
+      inputError({ ...base, repository: `${HOST}/app`, 'registry-id': '210987654321' }).message
+    ).toBe(
+      'Input "registry-id": "210987654321" contradicts the registry id "123456789012" in the repository URI'
+    )
+    expect(inputError({ ...base, repository: `${HOST}/app`, region: 'us-east-1' }).input).toBe(
+      'region'
+    )
+  })
+
+  test('reads source-digest, expected-digest, protect-tags and dry-run', () => {
+    const inputs = parse({
+      repository: 'app',
+      'source-digest': DIGEST,
+      'expected-digest': DIGEST,
+      tags: 'prod',
+      'protect-tags': 'v*\nrelease-?',
+      'dry-run': 'true'
+    })
+    expect(inputs).toMatchObject({
+      sourceDigest: DIGEST,
+      expectedDigest: DIGEST,
+      protectTags: ['v*', 'release-?'],
+      dryRun: true
+    })
+    expect(inputs.sourceTag).toBeUndefined()
+  })
+
+  test('splits tags on newlines and commas, drops blanks and duplicates, keeps order', () => {
+    expect(parse({ ...base, tags: 'b, a\n\n c,,b\r\n' }).tags).toEqual(['b', 'a', 'c'])
+    expect(splitList(' x ,\ny\r\n,')).toEqual(['x', 'y'])
+  })
+
+  test('accepts the full references docker/metadata-action lists, for the target repository', () => {
+    const inputs = parse({
+      ...base,
+      repository: `${HOST}/team/app`,
+      tags: `${HOST}/team/app:1.2.3\n${HOST}/team/app:latest\nsha-abc1234`
+    })
+    expect(inputs.tags).toEqual(['1.2.3', 'latest', 'sha-abc1234'])
+  })
+
+  test('takes the registry from full references when nothing else names it', () => {
+    const inputs = parse({ ...base, tags: `${HOST}/app:1.0` }, { AWS_REGION: 'eu-west-1' })
+    expect(inputs.repository).toEqual({
+      name: 'app',
+      region: 'eu-west-1',
+      registryId: '123456789012'
+    })
+  })
+
+  test('refuses references to another repository, registry or region, or without a tag', () => {
+    expect(
+      inputError({ ...base, tags: `${HOST}/other:1.0` }, { AWS_REGION: 'eu-west-1' }).message
+    ).toBe(`Input "tags": "${HOST}/other:1.0" names repository "other", not the target "app"`)
+    expect(
+      inputError({
+        ...base,
+        repository: `${HOST}/app`,
+        tags: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1'
+      }).message
+    ).toContain('is in registry 210987654321, but the target is registry 123456789012')
+    expect(inputError({ ...base, tags: `${HOST}/app:1` }).message).toContain(
+      'is in region eu-west-1, but the target is in us-east-1'
+    )
+    expect(inputError({ ...base, tags: 'docker.io/library/app:1' }).message).toContain(
+      'names repository "library/app"'
+    )
+    expect(inputError({ ...base, tags: 'ghcr.io/app:1' }).message).toContain(
+      'which is not an Amazon ECR registry'
+    )
+    expect(
+      inputError({ ...base, tags: `${HOST}/app` }, { AWS_REGION: 'eu-west-1' }).message
+    ).toContain('names no tag')
+    expect(inputError({ ...base, tags: `app@${DIGEST}` }).message).toContain(
+      'is a digest reference'
+    )
+    expect(
+      inputError(
+        { ...base, tags: `${HOST}/app:1\n210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:2` },
+        { AWS_REGION: 'eu-west-1' }
+      ).message
+    ).toContain('is in registry 210987654321, but the target is registry 123456789012')
+  })
+
+  test('warns about tags that ECR accepts but Docker clients cannot pull', () => {
+    const long = 'x'.repeat(129)
+    const inputs = parse({ ...base, tags: `.hidden\n-dash\n${long}\nfine` })
+    expect(inputs.tags).toHaveLength(4)
+    expect(inputs.warnings).toEqual([
+      'tag ".hidden" starts with ".": ECR accepts it, but Docker clients cannot pull it',
+      'tag "-dash" starts with "-": ECR accepts it, but Docker clients cannot pull it',
+      `tag "${'x'.repeat(40)}…" is 129 characters long: ECR accepts up to 300, but Docker clients cannot pull tags longer than 128`
+    ])
+  })
+
+  test.each([
+    [{ repository: '' }, 'repository', 'Input "repository": is required'],
+    [
+      { repository: 'App' },
+      'repository',
+      'Input "repository": "App" is not a valid repository name'
+    ],
+    [{ repository: 'a' }, 'repository', 'is not a valid repository name'],
+    [{ repository: 'app/' }, 'repository', 'is not a valid repository name'],
+    [{ repository: 'a..b' }, 'repository', 'is not a valid repository name'],
+    [{ repository: 'app:latest' }, 'repository', 'names an image, not a repository'],
+    [{ repository: 'ghcr.io/owner/app' }, 'repository', 'is not an Amazon ECR repository'],
+    [
+      { 'registry-id': '1234' },
+      'registry-id',
+      'Input "registry-id": "1234" is not an AWS account id (12 digits)'
+    ],
+    [
+      { region: 'mars' },
+      'region',
+      'Input "region": "mars" is not an AWS region name such as us-east-1'
+    ],
+    [
+      { 'source-tag': '' },
+      'source-tag',
+      'no source image given; set source-tag, source-digest, or both'
+    ],
+    [{ 'source-tag': 'bad tag' }, 'source-tag', 'Input "source-tag": "bad tag" is not a valid tag'],
+    [
+      { 'source-digest': 'sha256:abc' },
+      'source-digest',
+      'Input "source-digest": "sha256:abc" is not an image digest'
+    ],
+    [{ 'source-digest': `sha256:${'A'.repeat(64)}` }, 'source-digest', 'is not an image digest'],
+    [
+      { 'expected-digest': 'latest' },
+      'expected-digest',
+      'Input "expected-digest": "latest" is not an image digest'
+    ],
+    [{ tags: '' }, 'tags', 'Input "tags": no tags given'],
+    [{ tags: ' , \n ' }, 'tags', 'no tags given'],
+    [{ tags: 'ok\nnot ok' }, 'tags', 'Input "tags": "not ok" is not a valid tag'],
+    [{ tags: 'x'.repeat(301) }, 'tags', 'is not a valid tag'],
+    [{ tags: 'tag$(whoami)' }, 'tags', 'is not a valid tag'],
+    [{ tags: 'é' }, 'tags', 'is not a valid tag'],
+    [
+      { 'protect-tags': 'v[0-9]' },
+      'protect-tags',
+      'Input "protect-tags": "v[0-9]" is not a tag pattern'
+    ],
+    [{ 'dry-run': 'yes' }, 'dry-run', 'Input "dry-run": "yes" is not a boolean; use true or false']
+  ])('refuses %j with an error naming %s', (override, input, message) => {
+    const error = inputError({ ...base, ...override })
+    expect(error.input).toBe(input)
+    expect(error.message).toContain(message)
+  })
+
+  test('needs a region from somewhere', () => {
+    expect(inputError(base, {}).message).toBe(
+      'Input "region": no region given; set the region input, use a full repository URI, or set AWS_REGION'
+    )
+    expect(inputError(base, { AWS_REGION: 'nowhere' }).message).toContain(
+      '(from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name'
+    )
+  })
+
+  test('refuses more tags than an image may carry', () => {
+    const tags = Array.from({ length: 1001 }, (_, i) => `t${i}`).join(',')
+    expect(inputError({ ...base, tags }).message).toBe(
+      'Input "tags": 1001 tags given; ECR allows at most 1000 tags per image'
+    )
+  })
+
+  test('shows hostile values escaped and cut short', () => {
+    const error = inputError({
+      ...base,
+      tags: `x\n::set-output name=digest::evil${'y'.repeat(300)}`
+    })
+    expect(error.message).not.toContain('\n')
+    expect(error.message).toContain('"::set-output name=digest::evil')
+    expect(error.message).toContain('(330 characters)')
+  })
+})

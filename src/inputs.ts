@@ -1,0 +1,289 @@
+import { InputError, quote } from './errors.js'
+import {
+  DIGEST_PATTERN,
+  REGISTRY_ID_PATTERN,
+  TAG_PATTERN,
+  isValidRegion,
+  isValidRepositoryName,
+  parseRegistryHost,
+  splitImageReference,
+  tagPullWarning
+} from './references.js'
+
+export interface RepositoryRef {
+  /** Undefined means the default registry of the caller's account. */
+  registryId?: string
+  region: string
+  name: string
+}
+
+export interface PromoteInputs {
+  repository: RepositoryRef
+  sourceTag?: string
+  sourceDigest?: string
+  /** New tags, deduplicated, in the order given. */
+  tags: string[]
+  expectedDigest?: string
+  protectTags: string[]
+  dryRun: boolean
+  /** Things that are allowed but probably not meant (tags Docker cannot pull). */
+  warnings: string[]
+}
+
+export type InputReader = (name: string) => string
+
+const MAX_TAGS = 1000
+const GLOB_PATTERN = /^[a-zA-Z0-9_.*?-]{1,300}$/
+
+/** Reads `INPUT_*` variables as the Actions runner sets them. */
+export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+/** Splits a list input on newlines and commas, dropping blank entries. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\r\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+}
+
+export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, `${quote(value)} is not a boolean; use true or false`)
+}
+
+function parseDigest(input: string, value: string): string | undefined {
+  if (value === '') return undefined
+  if (!DIGEST_PATTERN.test(value)) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not an image digest; expected sha256: followed by 64 lowercase hex digits`
+    )
+  }
+  return value
+}
+
+function checkTag(input: string, tag: string, shownAs = tag): string {
+  if (!TAG_PATTERN.test(tag)) {
+    throw new InputError(
+      input,
+      `${quote(shownAs)} is not a valid tag; ECR tags are 1 to 300 characters of letters, digits, "_", "." and "-"`
+    )
+  }
+  return tag
+}
+
+interface RepositoryInput {
+  name: string
+  registryId?: string
+  region?: string
+}
+
+/** `name`, or a full URI `ACCOUNT.dkr.ecr.REGION.amazonaws.com/name`. */
+export function parseRepository(input: string, value: string): RepositoryInput {
+  if (value === '') throw new InputError(input, 'is required')
+  let name = value
+  let registryId: string | undefined
+  let region: string | undefined
+  const reference = splitImageReference(value)
+  if (reference.tag !== undefined || reference.digest !== undefined) {
+    throw new InputError(
+      input,
+      `${quote(value)} names an image, not a repository; put the tag or digest in source-tag or source-digest`
+    )
+  }
+  if (reference.host !== undefined) {
+    const host = parseRegistryHost(reference.host)
+    if (!host) {
+      throw new InputError(
+        input,
+        `${quote(value)} is not an Amazon ECR repository; expected a name or ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`
+      )
+    }
+    ;({ registryId, region } = host)
+    name = reference.repository
+  }
+  if (!isValidRepositoryName(name)) {
+    throw new InputError(
+      input,
+      `${quote(name)} is not a valid repository name; ECR names are 2 to 256 characters: lowercase letters and digits, separated by ".", "_", "__", "-" or "/"`
+    )
+  }
+  return { name, ...(registryId && { registryId }), ...(region && { region }) }
+}
+
+function agree(
+  input: string,
+  what: string,
+  fromUri: string | undefined,
+  given: string
+): string | undefined {
+  if (given === '') return fromUri
+  if (fromUri !== undefined && fromUri !== given) {
+    throw new InputError(
+      input,
+      `${quote(given)} contradicts the ${what} ${quote(fromUri)} in the repository URI`
+    )
+  }
+  return given
+}
+
+interface TagList {
+  tags: string[]
+  registryIdFromTags?: string
+}
+
+/**
+ * Tags may be plain tags or full references `REGISTRY/REPO:TAG`, as docker/metadata-action lists them;
+ * a reference must name the target repository (and its registry, where that is known).
+ */
+function parseTags(value: string, repository: RepositoryInput & { region: string }): TagList {
+  const entries = splitList(value)
+  if (entries.length === 0)
+    throw new InputError('tags', 'no tags given; list one or more, separated by newlines or commas')
+  const tags: string[] = []
+  let registryIdFromTags: string | undefined
+  for (const entry of entries) {
+    if (!/[:/@]/.test(entry)) {
+      tags.push(checkTag('tags', entry))
+      continue
+    }
+    const reference = splitImageReference(entry)
+    if (reference.digest !== undefined) {
+      throw new InputError('tags', `${quote(entry)} is a digest reference; tags must name a tag`)
+    }
+    if (reference.tag === undefined) {
+      throw new InputError(
+        'tags',
+        `${quote(entry)} names no tag; expected TAG or REGISTRY/REPOSITORY:TAG`
+      )
+    }
+    if (reference.repository !== repository.name) {
+      throw new InputError(
+        'tags',
+        `${quote(entry)} names repository ${quote(reference.repository)}, not the target ${quote(repository.name)}`
+      )
+    }
+    if (reference.host !== undefined) {
+      const host = parseRegistryHost(reference.host)
+      if (!host) {
+        throw new InputError(
+          'tags',
+          `${quote(entry)} names registry ${quote(reference.host)}, which is not an Amazon ECR registry`
+        )
+      }
+      if (host.region !== repository.region) {
+        throw new InputError(
+          'tags',
+          `${quote(entry)} is in region ${host.region}, but the target is in ${repository.region}`
+        )
+      }
+      const expected = repository.registryId ?? registryIdFromTags
+      if (expected !== undefined && host.registryId !== expected) {
+        throw new InputError(
+          'tags',
+          `${quote(entry)} is in registry ${host.registryId}, but the target is registry ${expected}`
+        )
+      }
+      if (repository.registryId === undefined) registryIdFromTags = host.registryId
+    }
+    tags.push(checkTag('tags', reference.tag, entry))
+  }
+  const unique = [...new Set(tags)]
+  if (unique.length > MAX_TAGS) {
+    throw new InputError(
+      'tags',
+      `${unique.length} tags given; ECR allows at most ${MAX_TAGS} tags per image`
+    )
+  }
+  return { tags: unique, ...(registryIdFromTags && { registryIdFromTags }) }
+}
+
+function parseProtectTags(value: string): string[] {
+  const patterns = splitList(value)
+  for (const pattern of patterns) {
+    if (!GLOB_PATTERN.test(pattern)) {
+      throw new InputError(
+        'protect-tags',
+        `${quote(pattern)} is not a tag pattern; use tag characters with * and ? wildcards`
+      )
+    }
+  }
+  return patterns
+}
+
+/** Reads and validates every input; throws an InputError naming the first bad one. */
+export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteInputs {
+  const repository = parseRepository('repository', read('repository'))
+
+  const registryIdInput = read('registry-id')
+  if (registryIdInput !== '' && !REGISTRY_ID_PATTERN.test(registryIdInput)) {
+    throw new InputError(
+      'registry-id',
+      `${quote(registryIdInput)} is not an AWS account id (12 digits)`
+    )
+  }
+  const registryId = agree('registry-id', 'registry id', repository.registryId, registryIdInput)
+
+  const regionInput = read('region')
+  if (regionInput !== '' && !isValidRegion(regionInput)) {
+    throw new InputError(
+      'region',
+      `${quote(regionInput)} is not an AWS region name such as us-east-1`
+    )
+  }
+  const fromEnv = (env.AWS_REGION || env.AWS_DEFAULT_REGION || '').trim()
+  const region = agree('region', 'region', repository.region, regionInput) ?? (fromEnv || undefined)
+  if (region === undefined) {
+    throw new InputError(
+      'region',
+      'no region given; set the region input, use a full repository URI, or set AWS_REGION'
+    )
+  }
+  if (!isValidRegion(region)) {
+    throw new InputError(
+      'region',
+      `${quote(region)} (from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name`
+    )
+  }
+
+  const sourceTagInput = read('source-tag')
+  const sourceTag = sourceTagInput === '' ? undefined : checkTag('source-tag', sourceTagInput)
+  const sourceDigest = parseDigest('source-digest', read('source-digest'))
+  if (sourceTag === undefined && sourceDigest === undefined) {
+    throw new InputError(
+      'source-tag',
+      'no source image given; set source-tag, source-digest, or both'
+    )
+  }
+
+  const { tags, registryIdFromTags } = parseTags(read('tags'), {
+    name: repository.name,
+    region,
+    ...(registryId && { registryId })
+  })
+  // Full references in `tags` may be the only place that names the registry.
+  const targetRegistryId = registryId ?? registryIdFromTags
+  const expectedDigest = parseDigest('expected-digest', read('expected-digest'))
+  const protectTags = parseProtectTags(read('protect-tags'))
+  const dryRun = parseBoolean('dry-run', read('dry-run'), false)
+
+  const warnings = tags.map(tagPullWarning).filter((warning) => warning !== undefined)
+  return {
+    repository: {
+      name: repository.name,
+      region,
+      ...(targetRegistryId && { registryId: targetRegistryId })
+    },
+    ...(sourceTag && { sourceTag }),
+    ...(sourceDigest && { sourceDigest }),
+    tags,
+    ...(expectedDigest && { expectedDigest }),
+    protectTags,
+    dryRun,
+    warnings
+  }
+}

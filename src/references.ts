@@ -1,0 +1,90 @@
+// Names and references as ECR enforces them. Every check here runs before any AWS call, so a bad
+// input never reaches the registry.
+
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/
+export const REGISTRY_ID_PATTERN = /^[0-9]{12}$/
+export const TAG_PATTERN = /^[a-zA-Z0-9_.-]{1,300}$/
+const REPOSITORY_PATTERN =
+  /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/
+
+// Private ECR registry hosts: standard, FIPS, China, and the dual-stack endpoint.
+const ECR_HOST_PATTERN =
+  /^([0-9]{12})\.dkr[.-]ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/
+
+export interface RegistryHost {
+  registryId: string
+  region: string
+}
+
+export function isValidRepositoryName(name: string): boolean {
+  return name.length >= 2 && name.length <= 256 && REPOSITORY_PATTERN.test(name)
+}
+
+export function isValidRegion(region: string): boolean {
+  return REGION_PATTERN.test(region)
+}
+
+export function parseRegistryHost(host: string): RegistryHost | undefined {
+  const match = ECR_HOST_PATTERN.exec(host.toLowerCase())
+  return match ? { registryId: match[1]!, region: match[2]! } : undefined
+}
+
+export function registryHost(registryId: string, region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return `${registryId}.dkr.ecr.${region}.${suffix}`
+}
+
+/** Why a tag that ECR accepts may still be unusable, or undefined when Docker clients can pull it. */
+export function tagPullWarning(tag: string): string | undefined {
+  if (tag.length > 128) {
+    return `tag "${tag.slice(0, 40)}…" is ${tag.length} characters long: ECR accepts up to 300, but Docker clients cannot pull tags longer than 128`
+  }
+  if (tag.startsWith('.') || tag.startsWith('-')) {
+    return `tag "${tag}" starts with "${tag[0]}": ECR accepts it, but Docker clients cannot pull it`
+  }
+  return undefined
+}
+
+export interface ImageReference {
+  /** The registry host, when the reference names one. */
+  host?: string
+  repository: string
+  tag?: string
+  digest?: string
+}
+
+/**
+ * Splits `[HOST/]REPOSITORY[:TAG][@DIGEST]`. The first path component is a host when it contains a
+ * dot or a colon, or is `localhost`, as Docker reads references. Only the shape is checked here.
+ */
+export function splitImageReference(reference: string): ImageReference {
+  let rest = reference
+  let digest: string | undefined
+  const at = rest.indexOf('@')
+  if (at >= 0) {
+    digest = rest.slice(at + 1)
+    rest = rest.slice(0, at)
+  }
+  let host: string | undefined
+  const slash = rest.indexOf('/')
+  if (slash >= 0) {
+    const first = rest.slice(0, slash)
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      host = first
+      rest = rest.slice(slash + 1)
+    }
+  }
+  let tag: string | undefined
+  const colon = rest.lastIndexOf(':')
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1)
+    rest = rest.slice(0, colon)
+  }
+  return {
+    ...(host !== undefined && { host }),
+    repository: rest,
+    ...(tag !== undefined && { tag }),
+    ...(digest !== undefined && { digest })
+  }
+}
