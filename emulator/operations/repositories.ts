@@ -1,0 +1,144 @@
+import type { Operation, OperationContext } from '../context.js'
+import { ServiceError, invalidParameter, validation } from '../errors.js'
+import {
+  TAG_MUTABILITIES,
+  repositoryArn,
+  repositoryUri,
+  type Repository,
+  type TagMutability
+} from '../store.js'
+import {
+  WILDCARD_FILTER,
+  checkRegistryId,
+  checkRepositoryName,
+  requireString
+} from '../validation.js'
+
+function describe(repository: Repository) {
+  return {
+    repositoryArn: repositoryArn(repository),
+    registryId: repository.registryId,
+    repositoryName: repository.name,
+    repositoryUri: repositoryUri(repository),
+    createdAt: repository.createdAt.getTime() / 1000,
+    imageTagMutability: repository.tagMutability,
+    ...(repository.exclusionFilters.length > 0 && {
+      imageTagMutabilityExclusionFilters: repository.exclusionFilters.map((filter) => ({
+        filterType: 'WILDCARD',
+        filter
+      }))
+    }),
+    imageScanningConfiguration: { scanOnPush: false },
+    encryptionConfiguration: { encryptionType: 'AES256' }
+  }
+}
+
+/** Mutability and its exclusion filters, checked as ECR checks them. */
+function mutability(
+  body: Record<string, unknown>,
+  fallback: TagMutability
+): { tagMutability: TagMutability; exclusionFilters: string[] } {
+  const tagMutability = (body.imageTagMutability ?? fallback) as TagMutability
+  if (!TAG_MUTABILITIES.includes(tagMutability)) {
+    throw validation(
+      'imageTagMutability',
+      tagMutability,
+      `Member must satisfy enum value set: [${TAG_MUTABILITIES.join(', ')}]`
+    )
+  }
+  const raw = body.imageTagMutabilityExclusionFilters as
+    Array<{ filterType?: unknown; filter?: unknown }> | undefined
+  const withExclusion = tagMutability.endsWith('_WITH_EXCLUSION')
+  if (withExclusion && (!Array.isArray(raw) || raw.length === 0)) {
+    throw invalidParameter(
+      `Invalid parameter: imageTagMutabilityExclusionFilters are required when imageTagMutability is ${tagMutability}`
+    )
+  }
+  if (!withExclusion && Array.isArray(raw) && raw.length > 0) {
+    throw invalidParameter(
+      `Invalid parameter: imageTagMutabilityExclusionFilters can only be used with IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION`
+    )
+  }
+  const filters = raw ?? []
+  if (filters.length > 5)
+    throw validation(
+      'imageTagMutabilityExclusionFilters',
+      `[${filters.length} items]`,
+      'Member must have length between 1 and 5'
+    )
+  for (const filter of filters) {
+    if (filter.filterType !== 'WILDCARD')
+      throw validation(
+        'imageTagMutabilityExclusionFilters.member.filterType',
+        filter.filterType,
+        'Member must satisfy enum value set: [WILDCARD]'
+      )
+    if (typeof filter.filter !== 'string' || !WILDCARD_FILTER.test(filter.filter)) {
+      throw validation(
+        'imageTagMutabilityExclusionFilters.member.filter',
+        filter.filter,
+        'Member must satisfy regular expression pattern: ^[0-9a-zA-Z._*-]{1,128}'
+      )
+    }
+  }
+  return { tagMutability, exclusionFilters: filters.map((filter) => filter.filter as string) }
+}
+
+function registryOf(context: OperationContext): string {
+  checkRegistryId(context.body.registryId)
+  return (context.body.registryId as string | undefined) ?? context.account
+}
+
+export const createRepository: Operation = (context) => {
+  const registryId = registryOf(context)
+  const name = requireString(context.body, 'repositoryName')
+  checkRepositoryName(name)
+  const repository = context.store.create(
+    registryId,
+    context.region,
+    name,
+    mutability(context.body, 'MUTABLE')
+  )
+  return { repository: describe(repository) }
+}
+
+export const describeRepositories: Operation = (context) => {
+  const registryId = registryOf(context)
+  const names = context.body.repositoryNames as string[] | undefined
+  const repositories = names
+    ? names.map((name) => {
+        const repository = context.store.find(registryId, context.region, name)
+        if (!repository) {
+          throw new ServiceError(
+            'RepositoryNotFoundException',
+            `The repository with name '${name}' does not exist in the registry with id '${registryId}'`
+          )
+        }
+        return repository
+      })
+    : context.store.list(registryId, context.region)
+  return { repositories: repositories.map(describe) }
+}
+
+export const putImageTagMutability: Operation = (context) => {
+  const registryId = registryOf(context)
+  const name = requireString(context.body, 'repositoryName')
+  checkRepositoryName(name)
+  if (context.body.imageTagMutability === undefined)
+    throw validation('imageTagMutability', null, 'Member must not be null')
+  const repository = context.store.repository(registryId, context.region, name)
+  const settings = mutability(context.body, repository.tagMutability)
+  repository.tagMutability = settings.tagMutability
+  repository.exclusionFilters = settings.exclusionFilters
+  return {
+    registryId,
+    repositoryName: name,
+    imageTagMutability: repository.tagMutability,
+    ...(repository.exclusionFilters.length > 0 && {
+      imageTagMutabilityExclusionFilters: repository.exclusionFilters.map((filter) => ({
+        filterType: 'WILDCARD',
+        filter
+      }))
+    })
+  }
+}

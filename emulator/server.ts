@@ -1,0 +1,364 @@
+// The HTTP face: ECR's JSON 1.1 protocol on POST /, and presigned-style blob downloads on GET.
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { EmulatorSettings, Operation, OperationContext } from './context.js'
+import { ServiceError } from './errors.js'
+import { Faults, Quotas, type FaultKind, type FaultOptions } from './faults.js'
+import { batchDeleteImage, batchGetImage, describeImages, putImage } from './operations/images.js'
+import {
+  batchCheckLayerAvailability,
+  completeLayerUpload,
+  getDownloadUrlForLayer,
+  initiateLayerUpload,
+  uploadLayerPart
+} from './operations/layers.js'
+import { listImageReferrers } from './operations/referrers.js'
+import {
+  createRepository,
+  describeRepositories,
+  putImageTagMutability
+} from './operations/repositories.js'
+import type { Store } from './store.js'
+
+const ECR_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.'
+
+const OPERATIONS: Record<string, Operation> = {
+  CreateRepository: createRepository,
+  DescribeRepositories: describeRepositories,
+  PutImageTagMutability: putImageTagMutability,
+  BatchGetImage: batchGetImage,
+  PutImage: putImage,
+  DescribeImages: describeImages,
+  BatchDeleteImage: batchDeleteImage,
+  BatchCheckLayerAvailability: batchCheckLayerAvailability,
+  InitiateLayerUpload: initiateLayerUpload,
+  UploadLayerPart: uploadLayerPart,
+  CompleteLayerUpload: completeLayerUpload,
+  GetDownloadUrlForLayer: getDownloadUrlForLayer,
+  ListImageReferrers: listImageReferrers
+}
+
+export interface RequestLogEntry {
+  /** ECR operation, or `BlobDownload` for a GET of a download URL. */
+  operation: string
+  registryId?: string
+  region?: string
+  repositoryName?: string
+  /** The request body, with blob parts replaced by their length. */
+  body?: Record<string, unknown>
+  status: number
+  errorType?: string
+  fault?: FaultKind
+  startedAt: number
+  durationMs: number
+}
+
+/** What a request hook may answer instead of the emulator: a response, or a dropped connection. */
+export type HookReply = { status: number; body: unknown } | { drop: true } | undefined | void
+
+export interface RequestInfo {
+  operation: string
+  body: Record<string, unknown>
+  account: string
+  region: string
+}
+
+export type RequestHook = (request: RequestInfo) => HookReply | Promise<HookReply>
+
+export interface ServerOptions {
+  port?: number
+  latencyMs?: number
+  accounts?: Record<string, string>
+  defaultAccount?: string
+  faults?: FaultOptions
+  quotas?: Partial<Record<string, number>>
+  settings: EmulatorSettings
+  store: Store
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+function loggedBody(body: Record<string, unknown>): Record<string, unknown> {
+  if (typeof body.layerPartBlob !== 'string') return body
+  return { ...body, layerPartBlob: `<${Math.floor((body.layerPartBlob.length * 3) / 4)} bytes>` }
+}
+
+const FAULT_REPLIES: Record<Exclude<FaultKind, 'drop' | 'drop-after'>, [number, string, string]> = {
+  throttling: [400, 'ThrottlingException', 'Rate exceeded'],
+  'too-many-requests': [429, 'ThrottlingException', 'Rate exceeded'],
+  'limit-exceeded': [
+    400,
+    'LimitExceededException',
+    'The operation did not succeed because it would have exceeded a service limit for your account.'
+  ],
+  'server-error': [500, 'ServerException', 'Internal server error'],
+  unavailable: [503, 'ServiceUnavailable', 'Service Unavailable']
+}
+
+export class EmulatorServer extends EventEmitter {
+  readonly store: Store
+  readonly log: RequestLogEntry[] = []
+  readonly faults = new Faults()
+  readonly quotas = new Quotas()
+  latencyMs: number
+  hook: RequestHook | undefined
+  url = ''
+  private readonly server = createServer((request, response) => void this.handle(request, response))
+  private readonly downloads = new Map<
+    string,
+    { registryId: string; region: string; repository: string; digest: string }
+  >()
+  private readonly options: ServerOptions
+
+  constructor(options: ServerOptions) {
+    super()
+    this.options = options
+    this.store = options.store
+    this.latencyMs = options.latencyMs ?? 0
+    this.faults.configure(options.faults)
+    this.quotas.configure(options.quotas)
+    // Keep-alive connections must not hold up close().
+    this.server.keepAliveTimeout = 1000
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) =>
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve)
+    )
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    return this.url
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private record(entry: RequestLogEntry): void {
+    this.log.push(entry)
+    this.emit('request', entry)
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = Date.now()
+    try {
+      if (request.method === 'GET' && request.url?.startsWith('/blobs/'))
+        return await this.download(request, response, startedAt)
+      if (request.method !== 'POST' || (request.url !== '/' && !request.url?.startsWith('/?'))) {
+        response.writeHead(404).end()
+        return
+      }
+      await this.api(request, response, startedAt)
+    } catch (error) {
+      if (!response.headersSent)
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error))
+    }
+  }
+
+  private account(accessKey: string): string {
+    return this.options.accounts?.[accessKey] ?? this.options.defaultAccount ?? '123456789012'
+  }
+
+  private async api(
+    request: IncomingMessage,
+    response: ServerResponse,
+    startedAt: number
+  ): Promise<void> {
+    const raw = await readBody(request)
+    const target = String(request.headers['x-amz-target'] ?? '')
+    const operation = target.startsWith(ECR_PREFIX) ? target.slice(ECR_PREFIX.length) : target
+    const entry: RequestLogEntry = { operation, status: 200, startedAt, durationMs: 0 }
+    const reply = (status: number, body: unknown, errorType?: string): void => {
+      const text = JSON.stringify(body)
+      response.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(text),
+        'x-amzn-requestid': randomUUID()
+      })
+      response.end(text)
+      this.record({
+        ...entry,
+        status,
+        ...(errorType && { errorType }),
+        durationMs: Date.now() - startedAt
+      })
+    }
+    const fail = (error: ServiceError): void =>
+      reply(
+        error.status,
+        { __type: error.type, message: error.message, ...error.extra },
+        error.type
+      )
+
+    const scope = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(
+      String(request.headers.authorization ?? '')
+    )
+    if (!scope) {
+      return fail(
+        new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403)
+      )
+    }
+    const [, accessKey, region] = scope as unknown as [string, string, string]
+    const account = this.account(accessKey)
+    let body: Record<string, unknown>
+    try {
+      body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {}
+    } catch {
+      return fail(
+        new ServiceError(
+          'SerializationException',
+          'Start of structure or map found where not expected.'
+        )
+      )
+    }
+    Object.assign(entry, {
+      region,
+      registryId: (body.registryId as string | undefined) ?? account,
+      ...(typeof body.repositoryName === 'string' && { repositoryName: body.repositoryName }),
+      body: loggedBody(body)
+    })
+
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    const hooked = await this.hook?.({ operation, body, account, region })
+    if (hooked && 'drop' in hooked) return this.drop(request, entry)
+    if (hooked)
+      return reply(
+        hooked.status,
+        hooked.body,
+        (hooked.body as { __type?: string } | undefined)?.__type
+      )
+
+    const fault = this.faults.pick(operation)
+    if (fault === 'drop') return this.drop(request, { ...entry, fault })
+    if (fault && fault !== 'drop-after') {
+      const [status, type, message] = FAULT_REPLIES[fault]
+      entry.fault = fault
+      return reply(status, { __type: type, message }, type)
+    }
+    if (!this.quotas.take(account, region, operation))
+      return fail(new ServiceError('ThrottlingException', 'Rate exceeded'))
+
+    const handler = OPERATIONS[operation]
+    if (!handler)
+      return fail(
+        new ServiceError('UnknownOperationException', `Unknown operation ${target || '(none)'}`)
+      )
+    let result: unknown
+    try {
+      result = handler(this.context(account, region, body))
+    } catch (error) {
+      if (error instanceof ServiceError) return fail(error)
+      return fail(new ServiceError('ServerException', String(error)))
+    }
+    if (fault === 'drop-after') return this.drop(request, { ...entry, fault })
+    reply(200, result)
+  }
+
+  private context(
+    account: string,
+    region: string,
+    body: Record<string, unknown>
+  ): OperationContext {
+    return {
+      store: this.store,
+      settings: this.options.settings,
+      account,
+      region,
+      body,
+      blobUrl: (registryId, blobRegion, repository, digest) => {
+        const token = randomUUID()
+        this.downloads.set(token, { registryId, region: blobRegion, repository, digest })
+        return `${this.url}/blobs/${token}`
+      }
+    }
+  }
+
+  private drop(request: IncomingMessage, entry: RequestLogEntry): void {
+    request.socket.destroy()
+    this.record({ ...entry, status: 0, durationMs: Date.now() - entry.startedAt })
+  }
+
+  /** Serves a blob like S3 serves a presigned URL, with Range support. */
+  private async download(
+    request: IncomingMessage,
+    response: ServerResponse,
+    startedAt: number
+  ): Promise<void> {
+    const token = request.url!.slice('/blobs/'.length)
+    const grant = this.downloads.get(token)
+    const entry: RequestLogEntry = {
+      operation: 'BlobDownload',
+      status: 200,
+      startedAt,
+      durationMs: 0
+    }
+    const blob =
+      grant &&
+      this.store.find(grant.registryId, grant.region, grant.repository)?.blobs.get(grant.digest)
+    if (!grant || !blob) {
+      response
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end('<Error><Code>AccessDenied</Code></Error>')
+      this.record({ ...entry, status: 403, durationMs: Date.now() - startedAt })
+      return
+    }
+    Object.assign(entry, {
+      registryId: grant.registryId,
+      region: grant.region,
+      repositoryName: grant.repository
+    })
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    const fault = this.faults.pick('BlobDownload')
+    let start = 0
+    let end = blob.size - 1
+    const range = /^bytes=(\d+)-(\d*)$/.exec(String(request.headers.range ?? ''))
+    if (range) {
+      start = Number(range[1])
+      end = range[2] ? Math.min(Number(range[2]), end) : end
+      if (start > end) {
+        response.writeHead(416, { 'content-range': `bytes */${blob.size}` }).end()
+        this.record({ ...entry, status: 416, durationMs: Date.now() - startedAt })
+        return
+      }
+    }
+    const status = range ? 206 : 200
+    response.writeHead(status, {
+      'content-type': 'application/octet-stream',
+      'content-length': end - start + 1,
+      ...(range && { 'content-range': `bytes ${start}-${end}/${blob.size}` })
+    })
+    // A dropped download stops halfway through the bytes, as a broken connection would.
+    const stopAt =
+      fault === 'drop' || fault === 'drop-after'
+        ? start + Math.floor((end - start + 1) / 2)
+        : Infinity
+    let offset = 0
+    for (const chunk of blob.chunks) {
+      const chunkStart = offset
+      offset += chunk.length
+      if (offset <= start || chunkStart > end) continue
+      const from = Math.max(start, chunkStart) - chunkStart
+      const to = Math.min(end + 1, offset, stopAt) - chunkStart
+      if (to > from && !response.write(chunk.subarray(from, to)))
+        await new Promise((resolve) => response.once('drain', resolve))
+      if (offset >= stopAt) {
+        response.destroy()
+        this.record({ ...entry, status, fault: fault!, durationMs: Date.now() - startedAt })
+        return
+      }
+    }
+    response.end()
+    this.record({ ...entry, status, durationMs: Date.now() - startedAt })
+  }
+}

@@ -1,0 +1,77 @@
+// State as a JSON fixtures file: repositories with their settings, blobs (base64) and images
+// (manifests with tags), loaded through the same rules as the API.
+import type { EmulatorSettings } from './context.js'
+import { pushManifest } from './operations/images.js'
+import { sha256 } from './manifests.js'
+import { tagsOf, type Store, type TagMutability } from './store.js'
+
+export interface StateFile {
+  repositories: Array<{
+    registryId: string
+    region: string
+    name: string
+    tagMutability?: TagMutability
+    exclusionFilters?: string[]
+    /** digest -> base64 bytes */
+    blobs?: Record<string, string>
+    /** In push order: children before the indexes that list them, subjects before referrers. */
+    images?: Array<{ manifest: string; mediaType?: string; tags?: string[] }>
+  }>
+}
+
+export function loadState(store: Store, settings: EmulatorSettings, state: StateFile): void {
+  for (const entry of state.repositories) {
+    const repository =
+      store.find(entry.registryId, entry.region, entry.name) ??
+      store.create(entry.registryId, entry.region, entry.name, {
+        ...(entry.tagMutability && { tagMutability: entry.tagMutability }),
+        ...(entry.exclusionFilters && { exclusionFilters: entry.exclusionFilters })
+      })
+    for (const [digest, base64] of Object.entries(entry.blobs ?? {})) {
+      const bytes = Buffer.from(base64, 'base64')
+      if (sha256(bytes) !== digest)
+        throw new Error(`fixture blob ${digest} in ${entry.name} does not hash to its digest`)
+      repository.blobs.set(digest, { digest, size: bytes.length, chunks: [bytes] })
+    }
+    for (const image of entry.images ?? []) {
+      const request = {
+        manifest: image.manifest,
+        ...(image.mediaType && { mediaType: image.mediaType })
+      }
+      const tags = image.tags ?? []
+      if (tags.length === 0) pushManifest(repository, request, settings)
+      for (const tag of tags) pushManifest(repository, { ...request, tag }, settings)
+    }
+  }
+}
+
+export function exportState(store: Store): StateFile {
+  return {
+    repositories: [...store.repositories.values()].map((repository) => {
+      // Children and subjects first, so the file loads back through PutImage's checks.
+      const images = [...repository.images.values()].sort(
+        (a, b) =>
+          Number(a.childDigests.length > 0) - Number(b.childDigests.length > 0) ||
+          Number(a.subject !== undefined) - Number(b.subject !== undefined)
+      )
+      return {
+        registryId: repository.registryId,
+        region: repository.region,
+        name: repository.name,
+        tagMutability: repository.tagMutability,
+        exclusionFilters: repository.exclusionFilters,
+        blobs: Object.fromEntries(
+          [...repository.blobs.values()].map((blob) => [
+            blob.digest,
+            Buffer.concat(blob.chunks).toString('base64')
+          ])
+        ),
+        images: images.map((image) => ({
+          manifest: image.manifest,
+          mediaType: image.mediaType,
+          tags: tagsOf(repository, image.digest)
+        }))
+      }
+    })
+  }
+}

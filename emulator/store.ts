@@ -1,0 +1,144 @@
+// The emulator's state: registries (account + region) holding repositories, each with its own
+// images, tags and blobs, as ECR keeps them. Pure data and lookups; semantics live in operations/.
+import type { Hash } from 'node:crypto'
+import { ServiceError } from './errors.js'
+import { matchesWildcard } from './validation.js'
+
+export type TagMutability =
+  'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
+export const TAG_MUTABILITIES: TagMutability[] = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'IMMUTABLE_WITH_EXCLUSION',
+  'MUTABLE_WITH_EXCLUSION'
+]
+
+export interface StoredImage {
+  digest: string
+  /** Exactly as pushed; its sha256 is the digest. */
+  manifest: string
+  mediaType: string
+  artifactType?: string
+  pushedAt: Date
+  /** Config and layers (for an image manifest), or child manifests (for an index). */
+  blobDigests: string[]
+  childDigests: string[]
+  subject?: string
+  /** Manifest plus blob bytes, as DescribeImages reports it. */
+  size: number
+}
+
+export interface StoredBlob {
+  digest: string
+  size: number
+  /** The bytes as they arrived, never joined into one buffer. */
+  chunks: Buffer[]
+}
+
+export interface Upload {
+  id: string
+  hash: Hash
+  chunks: Buffer[]
+  /** Bytes received so far; the next part must start here. */
+  received: number
+  /** Size of the last part: under the minimum, no other part may follow it. */
+  lastPartSize?: number
+}
+
+export interface Repository {
+  registryId: string
+  region: string
+  name: string
+  createdAt: Date
+  tagMutability: TagMutability
+  exclusionFilters: string[]
+  images: Map<string, StoredImage>
+  tags: Map<string, string>
+  blobs: Map<string, StoredBlob>
+  uploads: Map<string, Upload>
+}
+
+export function repositoryArn(repository: Repository): string {
+  return `arn:aws:ecr:${repository.region}:${repository.registryId}:repository/${repository.name}`
+}
+
+export function repositoryUri(repository: Repository): string {
+  const suffix = repository.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return `${repository.registryId}.dkr.ecr.${repository.region}.${suffix}/${repository.name}`
+}
+
+/** Whether moving `tag` is refused under the repository's mutability setting. */
+export function isTagLocked(repository: Repository, tag: string): boolean {
+  const matches = repository.exclusionFilters.some((filter) => matchesWildcard(tag, filter))
+  switch (repository.tagMutability) {
+    case 'MUTABLE':
+      return false
+    case 'IMMUTABLE':
+      return true
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return !matches
+    case 'MUTABLE_WITH_EXCLUSION':
+      return matches
+  }
+}
+
+export function tagsOf(repository: Repository, digest: string): string[] {
+  return [...repository.tags].filter(([, target]) => target === digest).map(([tag]) => tag)
+}
+
+export class Store {
+  readonly repositories = new Map<string, Repository>()
+
+  private key(registryId: string, region: string, name: string): string {
+    return `${registryId}/${region}/${name}`
+  }
+
+  find(registryId: string, region: string, name: string): Repository | undefined {
+    return this.repositories.get(this.key(registryId, region, name))
+  }
+
+  repository(registryId: string, region: string, name: string): Repository {
+    const repository = this.find(registryId, region, name)
+    if (!repository) {
+      throw new ServiceError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${registryId}'`
+      )
+    }
+    return repository
+  }
+
+  create(
+    registryId: string,
+    region: string,
+    name: string,
+    options: { tagMutability?: TagMutability; exclusionFilters?: string[] } = {}
+  ): Repository {
+    if (this.find(registryId, region, name)) {
+      throw new ServiceError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${name}' already exists in the registry with id '${registryId}'`
+      )
+    }
+    const repository: Repository = {
+      registryId,
+      region,
+      name,
+      createdAt: new Date(),
+      tagMutability: options.tagMutability ?? 'MUTABLE',
+      exclusionFilters: options.exclusionFilters ?? [],
+      images: new Map(),
+      tags: new Map(),
+      blobs: new Map(),
+      uploads: new Map()
+    }
+    this.repositories.set(this.key(registryId, region, name), repository)
+    return repository
+  }
+
+  list(registryId: string, region: string): Repository[] {
+    return [...this.repositories.values()].filter(
+      (r) => r.registryId === registryId && r.region === region
+    )
+  }
+}
