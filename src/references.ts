@@ -46,6 +46,9 @@ export function tagPullWarning(tag: string): string | undefined {
   return undefined
 }
 
+const REGISTRY_HOST_LIKE =
+  /(?:\.amazonaws\.com(?:\.cn)?|\.on\.aws|^public\.ecr\.aws|^(?:docker|ghcr|quay|gcr|mcr)\.io|\.pkg\.dev|\.azurecr\.io|^registry\.gitlab\.com|:\d+|^localhost)$/i
+
 export interface ImageReference {
   /** The registry host, when the reference names one. */
   host?: string
@@ -55,8 +58,9 @@ export interface ImageReference {
 }
 
 /**
- * Splits `[HOST/]REPOSITORY[:TAG][@DIGEST]`. The first path component is a host when it contains a
- * dot or a colon, or is `localhost`, as Docker reads references. Only the shape is checked here.
+ * Splits `[HOST/]REPOSITORY[:TAG][@DIGEST]`. The first path component is a host when it looks like
+ * a registry: an AWS domain, a well-known registry, a port, or `localhost`. Otherwise it belongs to
+ * the repository name, since ECR names may contain dots (`team.a/app`). Only the shape is checked.
  */
 export function splitImageReference(reference: string): ImageReference {
   let rest = reference
@@ -70,7 +74,7 @@ export function splitImageReference(reference: string): ImageReference {
   const slash = rest.indexOf('/')
   if (slash >= 0) {
     const first = rest.slice(0, slash)
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    if (REGISTRY_HOST_LIKE.test(first)) {
       host = first
       rest = rest.slice(slash + 1)
     }
