@@ -27,37 +27,44 @@ const base = { repository: 'app', 'source-tag': 'staging', tags: 'prod' }
 describe('parseInputs', () => {
   test('reads a minimal promotion with the region from AWS_REGION', () => {
     expect(parse(base)).toEqual({
-      repository: { name: 'app', region: 'us-east-1' },
+      source: { name: 'app', region: 'us-east-1' },
+      target: { name: 'app', region: 'us-east-1' },
       sourceTag: 'staging',
       tags: ['prod'],
       protectTags: [],
       dryRun: false,
+      copyReferrers: true,
       warnings: []
     })
   })
 
   test('falls back to AWS_DEFAULT_REGION, and the region input wins over both', () => {
-    expect(parse(base, { AWS_DEFAULT_REGION: 'eu-central-1' }).repository.region).toBe(
-      'eu-central-1'
-    )
+    expect(parse(base, { AWS_DEFAULT_REGION: 'eu-central-1' }).source.region).toBe('eu-central-1')
     expect(
-      parse({ ...base, region: 'ap-south-1' }, { AWS_REGION: 'us-east-1' }).repository.region
+      parse({ ...base, region: 'ap-south-1' }, { AWS_REGION: 'us-east-1' }).source.region
     ).toBe('ap-south-1')
   })
 
+  test('reads a name with dots in its first component as a name, not a registry host', () => {
+    expect(parse({ ...base, repository: 'team.a/app', tags: 'team.a/app:1' })).toMatchObject({
+      source: { name: 'team.a/app' },
+      tags: ['1']
+    })
+  })
+
   test('takes registry id and region from a full repository URI', () => {
-    expect(parse({ ...base, repository: `${HOST}/team/app` }).repository).toEqual({
+    expect(parse({ ...base, repository: `${HOST}/team/app` }).source).toEqual({
       name: 'team/app',
       registryId: '123456789012',
       region: 'eu-west-1'
     })
     expect(
-      parse({ ...base, repository: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app' })
-        .repository.region
+      parse({ ...base, repository: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app' }).source
+        .region
     ).toBe('cn-north-1')
     expect(
       parse({ ...base, repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app' })
-        .repository.region
+        .source.region
     ).toBe('us-gov-west-1')
   })
 
@@ -68,7 +75,7 @@ describe('parseInputs', () => {
         repository: `${HOST}/app`,
         'registry-id': '123456789012',
         region: 'eu-west-1'
-      }).repository.name
+      }).source.name
     ).toBe('app')
     expect(
       inputError({ ...base, repository: `${HOST}/app`, 'registry-id': '210987654321' }).message
@@ -114,11 +121,9 @@ describe('parseInputs', () => {
 
   test('takes the registry from full references when nothing else names it', () => {
     const inputs = parse({ ...base, tags: `${HOST}/app:1.0` }, { AWS_REGION: 'eu-west-1' })
-    expect(inputs.repository).toEqual({
-      name: 'app',
-      region: 'eu-west-1',
-      registryId: '123456789012'
-    })
+    const repository = { name: 'app', region: 'eu-west-1', registryId: '123456789012' }
+    expect(inputs.source).toEqual(repository)
+    expect(inputs.target).toEqual(repository)
   })
 
   test('refuses references to another repository, registry or region, or without a tag', () => {
@@ -155,6 +160,47 @@ describe('parseInputs', () => {
     ).toContain('is in registry 210987654321, but the target is registry 123456789012')
   })
 
+  test('targets another repository, registry and region, each defaulting to the source', () => {
+    expect(parse({ ...base, 'target-repository': 'app-prod' }).target).toEqual({
+      name: 'app-prod',
+      region: 'us-east-1'
+    })
+    expect(
+      parse({
+        ...base,
+        repository: `${HOST}/app`,
+        'target-repository': 'app-prod',
+        'target-region': 'us-west-2'
+      }).target
+    ).toEqual({ name: 'app-prod', registryId: '123456789012', region: 'us-west-2' })
+    expect(
+      parse({
+        ...base,
+        'target-repository': '210987654321.dkr.ecr.eu-central-1.amazonaws.com/prod/app'
+      }).target
+    ).toEqual({
+      name: 'prod/app',
+      registryId: '210987654321',
+      region: 'eu-central-1'
+    })
+    expect(parse({ ...base, 'target-registry-id': '210987654321' }).target).toEqual({
+      name: 'app',
+      registryId: '210987654321',
+      region: 'us-east-1'
+    })
+    expect(parse({ ...base, 'copy-referrers': 'false' }).copyReferrers).toBe(false)
+  })
+
+  test('full references in tags must name the target, not the source', () => {
+    const target = '210987654321.dkr.ecr.eu-central-1.amazonaws.com/prod/app'
+    expect(parse({ ...base, 'target-repository': target, tags: `${target}:1.0` }).tags).toEqual([
+      '1.0'
+    ])
+    expect(
+      inputError({ ...base, 'target-repository': target, tags: `${HOST}/app:1.0` }).message
+    ).toContain('names repository "app", not the target "prod/app"')
+  })
+
   test('warns about tags that ECR accepts but Docker clients cannot pull', () => {
     const long = 'x'.repeat(129)
     const inputs = parse({ ...base, tags: `.hidden\n-dash\n${long}\nfine` })
@@ -178,6 +224,12 @@ describe('parseInputs', () => {
     [{ repository: 'a..b' }, 'repository', 'is not a valid repository name'],
     [{ repository: 'app:latest' }, 'repository', 'names an image, not a repository'],
     [{ repository: 'ghcr.io/owner/app' }, 'repository', 'is not an Amazon ECR repository'],
+    [
+      { repository: '12345678901.dkr.ecr.us-east-1.amazonaws.com/app' },
+      'repository',
+      'is not an Amazon ECR repository'
+    ],
+    [{ repository: 'localhost/app' }, 'repository', 'is not an Amazon ECR repository'],
     [
       { 'registry-id': '1234' },
       'registry-id',
@@ -216,7 +268,21 @@ describe('parseInputs', () => {
       'protect-tags',
       'Input "protect-tags": "v[0-9]" is not a tag pattern'
     ],
-    [{ 'dry-run': 'yes' }, 'dry-run', 'Input "dry-run": "yes" is not a boolean; use true or false']
+    [{ 'dry-run': 'yes' }, 'dry-run', 'Input "dry-run": "yes" is not a boolean; use true or false'],
+    [{ 'copy-referrers': '1' }, 'copy-referrers', 'Input "copy-referrers": "1" is not a boolean'],
+    [{ 'target-repository': 'Prod' }, 'target-repository', 'is not a valid repository name'],
+    [
+      { 'target-repository': 'quay.io/app' },
+      'target-repository',
+      'is not an Amazon ECR repository'
+    ],
+    [{ 'target-registry-id': 'x' }, 'target-registry-id', 'is not an AWS account id'],
+    [{ 'target-region': 'EU' }, 'target-region', 'is not an AWS region name'],
+    [
+      { 'target-repository': `${HOST}/app`, 'target-region': 'us-east-1' },
+      'target-region',
+      'Input "target-region": "us-east-1" contradicts the region "eu-west-1" in the repository URI'
+    ]
   ])('refuses %j with an error naming %s', (override, input, message) => {
     const error = inputError({ ...base, ...override })
     expect(error.input).toBe(input)

@@ -91,7 +91,7 @@ export async function applyPlan(
     })
   }
 
-  const { source } = plan
+  const { source, target } = plan
   const outcomes = new Map<string, TagOutcome>()
   const unconfirmed: Unconfirmed[] = []
   let stop = false
@@ -102,7 +102,7 @@ export async function applyPlan(
     concurrency,
     async (tag) => {
       try {
-        const stored = await ecr.putImage(source.repository, {
+        const stored = await ecr.putImage(target, {
           manifest: source.manifest,
           mediaType: source.mediaType,
           digest: source.digest,
@@ -127,7 +127,7 @@ export async function applyPlan(
         stop = true
         const message = explainWriteError(failure, {
           tag: tag.tag,
-          repository: source.repository.name,
+          repository: target.name,
           digest: source.digest
         })
         outcomes.set(tag.tag, {
@@ -173,12 +173,12 @@ async function confirm(
   log: Logger
 ): Promise<TagOutcome[]> {
   if (pending.length === 0) return []
-  const { source } = plan
+  const { source, target } = plan
   log.debug(`Reading back ${pending.length} tag(s) whose write answer did not confirm the plan`)
   let current: Map<string, string>
   try {
     const { images } = await ecr.getImages(
-      source.repository,
+      target,
       pending.map(({ tag }) => ({ tag: tag.tag }))
     )
     current = new Map(
@@ -208,7 +208,7 @@ async function confirm(
         tag: tag.tag,
         status: 'conflict',
         previousDigest: tag.previousDigest,
-        message: `Tag "${tag.tag}" is immutable in "${source.repository.name}" and points at ${now}, not at ${source.digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`
+        message: `Tag "${tag.tag}" is immutable in "${target.name}" and points at ${now}, not at ${source.digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`
       }
     }
     const answer = error ? error.code : 'a success'

@@ -1,8 +1,14 @@
 // The one module that talks to the AWS SDK. Everything else sees plain data and EcrError.
 import {
+  BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
+  CompleteLayerUploadCommand,
   ECRClient,
+  GetDownloadUrlForLayerCommand,
+  InitiateLayerUploadCommand,
+  ListImageReferrersCommand,
   PutImageCommand,
+  UploadLayerPartCommand,
   type ECRClientConfig
 } from '@aws-sdk/client-ecr'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
@@ -46,6 +52,34 @@ export interface EcrApi {
   ): Promise<{ images: FetchedImage[]; failures: ImageFailure[] }>
   /** PutImage; resolves to the digest ECR stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
+  /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */
+  checkBlobs(repository: RepositoryRef, digests: string[]): Promise<Map<string, number>>
+  /** GetDownloadUrlForLayer: where to download a blob of an image in the repository. */
+  blobUrl(repository: RepositoryRef, digest: string): Promise<string>
+  /** InitiateLayerUpload. */
+  startUpload(repository: RepositoryRef): Promise<{ uploadId: string; partSize?: number }>
+  /** UploadLayerPart: `bytes` go at offset `first` (byte ranges are inclusive on the wire). */
+  uploadPart(
+    repository: RepositoryRef,
+    uploadId: string,
+    first: number,
+    bytes: Uint8Array
+  ): Promise<void>
+  /** CompleteLayerUpload; `exists` when the repository already had the blob. */
+  completeUpload(
+    repository: RepositoryRef,
+    uploadId: string,
+    digest: string
+  ): Promise<'completed' | 'exists'>
+  /** ListImageReferrers, every page: the artifacts whose subject is `digest`. */
+  listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[]>
+}
+
+export interface Referrer {
+  digest: string
+  mediaType: string
+  artifactType?: string
+  size?: number
 }
 
 export interface EcrOptions {
@@ -65,7 +99,7 @@ export interface EcrOptions {
  */
 export const DEFAULT_MAX_ATTEMPTS = 8
 
-const BATCH_GET_LIMIT = 100
+const BATCH_LIMIT = 100
 
 function toEcrError(error: unknown): EcrError {
   if (error instanceof EcrError) return error
@@ -134,6 +168,10 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
     }
   }
 
+  function registry(repository: RepositoryRef): { registryId?: string } {
+    return repository.registryId ? { registryId: repository.registryId } : {}
+  }
+
   function where(repository: RepositoryRef): string {
     return `${repository.registryId ?? 'default'}/${repository.region}/${repository.name}`
   }
@@ -141,7 +179,7 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
   return {
     async getImages(repository, ids) {
       const results = await Promise.all(
-        chunk(ids, BATCH_GET_LIMIT).map((batch) =>
+        chunk(ids, BATCH_LIMIT).map((batch) =>
           call(`BatchGetImage ${where(repository)} (${batch.length} ids)`, () =>
             client(repository.region).send(
               new BatchGetImageCommand({
@@ -199,6 +237,124 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
         )
       )
       return output.image?.imageId?.imageDigest ?? ''
+    },
+
+    async checkBlobs(repository, digests) {
+      const sizes = new Map<string, number>()
+      await Promise.all(
+        chunk(digests, BATCH_LIMIT).map(async (batch) => {
+          const output = await call(
+            `BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`,
+            () =>
+              client(repository.region).send(
+                new BatchCheckLayerAvailabilityCommand({
+                  ...registry(repository),
+                  repositoryName: repository.name,
+                  layerDigests: batch
+                })
+              )
+          )
+          for (const layer of output.layers ?? []) {
+            if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
+              sizes.set(layer.layerDigest, layer.layerSize ?? 0)
+          }
+        })
+      )
+      return sizes
+    },
+
+    async blobUrl(repository, digest) {
+      const output = await call(`GetDownloadUrlForLayer ${where(repository)} ${digest}`, () =>
+        client(repository.region).send(
+          new GetDownloadUrlForLayerCommand({
+            ...registry(repository),
+            repositoryName: repository.name,
+            layerDigest: digest
+          })
+        )
+      )
+      if (!output.downloadUrl)
+        throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
+      return output.downloadUrl
+    },
+
+    async startUpload(repository) {
+      const output = await call(`InitiateLayerUpload ${where(repository)}`, () =>
+        client(repository.region).send(
+          new InitiateLayerUploadCommand({
+            ...registry(repository),
+            repositoryName: repository.name
+          })
+        )
+      )
+      if (!output.uploadId) throw new EcrError('MissingUploadId', 'ECR gave no upload id')
+      return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) }
+    },
+
+    async uploadPart(repository, uploadId, first, bytes) {
+      await call(
+        `UploadLayerPart ${where(repository)} bytes ${first}-${first + bytes.length - 1}`,
+        () =>
+          client(repository.region).send(
+            new UploadLayerPartCommand({
+              ...registry(repository),
+              repositoryName: repository.name,
+              uploadId,
+              partFirstByte: first,
+              partLastByte: first + bytes.length - 1,
+              layerPartBlob: bytes
+            })
+          )
+      )
+    },
+
+    async completeUpload(repository, uploadId, digest) {
+      try {
+        await call(`CompleteLayerUpload ${where(repository)} ${digest}`, () =>
+          client(repository.region).send(
+            new CompleteLayerUploadCommand({
+              ...registry(repository),
+              repositoryName: repository.name,
+              uploadId,
+              layerDigests: [digest]
+            })
+          )
+        )
+        return 'completed'
+      } catch (error) {
+        if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
+          return 'exists'
+        throw error
+      }
+    },
+
+    async listReferrers(repository, digest) {
+      const referrers: Referrer[] = []
+      let nextToken: string | undefined
+      do {
+        const output = await call(`ListImageReferrers ${where(repository)} ${digest}`, () =>
+          client(repository.region).send(
+            new ListImageReferrersCommand({
+              ...registry(repository),
+              repositoryName: repository.name,
+              subjectId: { imageDigest: digest },
+              maxResults: 50,
+              ...(nextToken && { nextToken })
+            })
+          )
+        )
+        for (const referrer of output.referrers ?? []) {
+          if (!referrer.digest || !referrer.mediaType) continue
+          referrers.push({
+            digest: referrer.digest,
+            mediaType: referrer.mediaType,
+            ...(referrer.artifactType && { artifactType: referrer.artifactType }),
+            ...(referrer.size !== undefined && { size: referrer.size })
+          })
+        }
+        nextToken = output.nextToken
+      } while (nextToken)
+      return referrers
     }
   }
 }

@@ -18,7 +18,10 @@ export interface RepositoryRef {
 }
 
 export interface PromoteInputs {
-  repository: RepositoryRef
+  /** Where the image is. */
+  source: RepositoryRef
+  /** Where the new tags go; the source repository unless a target-* input says otherwise. */
+  target: RepositoryRef
   sourceTag?: string
   sourceDigest?: string
   /** New tags, deduplicated, in the order given. */
@@ -26,6 +29,8 @@ export interface PromoteInputs {
   expectedDigest?: string
   protectTags: string[]
   dryRun: boolean
+  /** Also copy the image's referrers (signatures, SBOMs) when the target is another repository. */
+  copyReferrers: boolean
   /** Things that are allowed but probably not meant (tags Docker cannot pull). */
   warnings: string[]
 }
@@ -140,7 +145,7 @@ interface TagList {
  * Tags may be plain tags or full references `REGISTRY/REPO:TAG`, as docker/metadata-action lists them;
  * a reference must name the target repository (and its registry, where that is known).
  */
-function parseTags(value: string, repository: RepositoryInput & { region: string }): TagList {
+function parseTags(value: string, repository: RepositoryRef): TagList {
   const entries = splitList(value)
   if (entries.length === 0)
     throw new InputError('tags', 'no tags given; list one or more, separated by newlines or commas')
@@ -215,28 +220,58 @@ function parseProtectTags(value: string): string[] {
   return patterns
 }
 
+function parseRegistryId(input: string, value: string): string {
+  if (value !== '' && !REGISTRY_ID_PATTERN.test(value)) {
+    throw new InputError(input, `${quote(value)} is not an AWS account id (12 digits)`)
+  }
+  return value
+}
+
+function parseRegion(input: string, value: string): string {
+  if (value !== '' && !isValidRegion(value)) {
+    throw new InputError(input, `${quote(value)} is not an AWS region name such as us-east-1`)
+  }
+  return value
+}
+
+/**
+ * Where the new tags go: `target-repository` (name or URI), `target-registry-id` and `target-region`,
+ * each defaulting to the source's.
+ */
+function parseTarget(read: InputReader, source: RepositoryRef): RepositoryRef {
+  const value = read('target-repository')
+  const repository =
+    value === '' ? { name: source.name } : parseRepository('target-repository', value)
+  const registryId =
+    agree(
+      'target-registry-id',
+      'registry id',
+      repository.registryId,
+      parseRegistryId('target-registry-id', read('target-registry-id'))
+    ) ?? source.registryId
+  const region =
+    agree(
+      'target-region',
+      'region',
+      repository.region,
+      parseRegion('target-region', read('target-region'))
+    ) ?? source.region
+  return { name: repository.name, region, ...(registryId && { registryId }) }
+}
+
 /** Reads and validates every input; throws an InputError naming the first bad one. */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteInputs {
   const repository = parseRepository('repository', read('repository'))
-
-  const registryIdInput = read('registry-id')
-  if (registryIdInput !== '' && !REGISTRY_ID_PATTERN.test(registryIdInput)) {
-    throw new InputError(
-      'registry-id',
-      `${quote(registryIdInput)} is not an AWS account id (12 digits)`
-    )
-  }
-  const registryId = agree('registry-id', 'registry id', repository.registryId, registryIdInput)
-
-  const regionInput = read('region')
-  if (regionInput !== '' && !isValidRegion(regionInput)) {
-    throw new InputError(
-      'region',
-      `${quote(regionInput)} is not an AWS region name such as us-east-1`
-    )
-  }
+  const registryId = agree(
+    'registry-id',
+    'registry id',
+    repository.registryId,
+    parseRegistryId('registry-id', read('registry-id'))
+  )
   const fromEnv = (env.AWS_REGION || env.AWS_DEFAULT_REGION || '').trim()
-  const region = agree('region', 'region', repository.region, regionInput) ?? (fromEnv || undefined)
+  const region =
+    agree('region', 'region', repository.region, parseRegion('region', read('region'))) ??
+    (fromEnv || undefined)
   if (region === undefined) {
     throw new InputError(
       'region',
@@ -249,6 +284,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteI
       `${quote(region)} (from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name`
     )
   }
+  const source: RepositoryRef = { name: repository.name, region, ...(registryId && { registryId }) }
 
   const sourceTagInput = read('source-tag')
   const sourceTag = sourceTagInput === '' ? undefined : checkTag('source-tag', sourceTagInput)
@@ -260,30 +296,35 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteI
     )
   }
 
-  const { tags, registryIdFromTags } = parseTags(read('tags'), {
-    name: repository.name,
-    region,
-    ...(registryId && { registryId })
-  })
-  // Full references in `tags` may be the only place that names the registry.
-  const targetRegistryId = registryId ?? registryIdFromTags
+  const target = parseTarget(read, source)
+  const { tags, registryIdFromTags } = parseTags(read('tags'), target)
+  // Full references in `tags` may be the only place that names the registry: the target's, and the
+  // source's too when the target is the source repository.
+  if (target.registryId === undefined && registryIdFromTags !== undefined) {
+    if (isSameRepository(source, target)) source.registryId = registryIdFromTags
+    target.registryId = registryIdFromTags
+  }
   const expectedDigest = parseDigest('expected-digest', read('expected-digest'))
   const protectTags = parseProtectTags(read('protect-tags'))
   const dryRun = parseBoolean('dry-run', read('dry-run'), false)
+  const copyReferrers = parseBoolean('copy-referrers', read('copy-referrers'), true)
 
   const warnings = tags.map(tagPullWarning).filter((warning) => warning !== undefined)
   return {
-    repository: {
-      name: repository.name,
-      region,
-      ...(targetRegistryId && { registryId: targetRegistryId })
-    },
+    source,
+    target,
     ...(sourceTag && { sourceTag }),
     ...(sourceDigest && { sourceDigest }),
     tags,
     ...(expectedDigest && { expectedDigest }),
     protectTags,
     dryRun,
+    copyReferrers,
     warnings
   }
+}
+
+/** Same registry, region and name: tags are added in place, nothing is copied. */
+export function isSameRepository(a: RepositoryRef, b: RepositoryRef): boolean {
+  return a.name === b.name && a.region === b.region && a.registryId === b.registryId
 }

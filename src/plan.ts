@@ -1,3 +1,5 @@
+import type { CopyPlan } from './copy-plan.js'
+import type { RepositoryRef } from './inputs.js'
 import type { SourceImage } from './resolve.js'
 
 /** What a tag needs: nothing (`keep`), a new tag, a moved tag, or a refusal by protect-tags. */
@@ -14,7 +16,11 @@ export interface TagPlan {
 
 export interface Plan {
   source: SourceImage
+  /** Where the tags go: the source repository, or another one the image is copied into. */
+  target: Required<RepositoryRef>
   tags: TagPlan[]
+  /** What to copy first, when the target is another repository. */
+  copy?: CopyPlan
   dryRun: boolean
 }
 

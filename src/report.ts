@@ -1,16 +1,34 @@
 import { SUCCESS_STATUSES, type TagOutcome } from './apply.js'
+import { formatBytes } from './copy.js'
+import { bytesToCopy, manifestWrites, missingBlobs } from './copy-plan.js'
 import { registryHost } from './references.js'
 import type { PromotionResult } from './run.js'
 import type { Runner } from './runner.js'
+
+export interface CopyReport {
+  blobsCopied: number
+  blobsSkipped: number
+  bytesCopied: number
+  manifestsWritten: number
+  referrers: number
+  /** In a dry run, or before a failed copy: what the target lacks. */
+  blobsToCopy: number
+  bytesToCopy: number
+  manifestsToWrite: number
+  error?: string
+}
 
 /** The `result` output: what was promoted and what happened to each tag. */
 export interface PromotionReport {
   digest: string
   mediaType: string
+  /** Where the tags are: the target repository. */
   repository: string
   registryId: string
   region: string
   image: string
+  /** Where the image came from, when it was copied from another repository. */
+  source?: { repository: string; registryId: string; region: string }
   dryRun: boolean
   changed: boolean
   tags: Array<{
@@ -19,26 +37,54 @@ export interface PromotionReport {
     previousDigest: string | null
     message?: string
   }>
+  copy?: CopyReport
+}
+
+function buildCopyReport(copy: NonNullable<PromotionResult['copy']>): CopyReport {
+  return {
+    blobsCopied: copy.stats?.blobsCopied ?? 0,
+    blobsSkipped:
+      copy.stats?.blobsSkipped ?? copy.plan.blobs.length - missingBlobs(copy.plan).length,
+    bytesCopied: copy.stats?.bytesCopied ?? 0,
+    manifestsWritten: copy.stats?.manifestsWritten ?? 0,
+    referrers: copy.plan.referrers,
+    blobsToCopy: missingBlobs(copy.plan).length,
+    bytesToCopy: bytesToCopy(copy.plan),
+    manifestsToWrite: manifestWrites(copy.plan).length,
+    ...(copy.error !== undefined && { error: copy.error })
+  }
 }
 
 export function buildReport(result: PromotionResult): PromotionReport {
-  const { repository, digest, mediaType } = result.source
-  const base = `${registryHost(repository.registryId, repository.region)}/${repository.name}`
+  const { digest, mediaType } = result.source
+  const { target } = result
+  const base = `${registryHost(target.registryId, target.region)}/${target.name}`
+  const copy = result.copy && buildCopyReport(result.copy)
+  const tagsChanged = result.tags.some((tag) => tag.status === 'created' || tag.status === 'moved')
   return {
     digest,
     mediaType,
-    repository: repository.name,
-    registryId: repository.registryId,
-    region: repository.region,
+    repository: target.name,
+    registryId: target.registryId,
+    region: target.region,
     image: `${base}@${digest}`,
+    ...(result.copy && {
+      source: {
+        repository: result.source.repository.name,
+        registryId: result.source.repository.registryId,
+        region: result.source.repository.region
+      }
+    }),
     dryRun: result.dryRun,
-    changed: result.tags.some((tag) => tag.status === 'created' || tag.status === 'moved'),
+    changed:
+      tagsChanged || (copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)),
     tags: result.tags.map(({ tag, status, previousDigest, message }) => ({
       tag,
       status,
       previousDigest,
       ...(message !== undefined && { message })
-    }))
+    })),
+    ...(copy && { copy })
   }
 }
 
@@ -53,6 +99,8 @@ export function setOutputs(runner: Runner, report: PromotionReport): void {
   runner.setOutput('image', report.image)
   runner.setOutput('images', report.tags.map((tag) => `${base}:${tag.tag}`).join('\n'))
   runner.setOutput('changed', String(report.changed))
+  runner.setOutput('blobs-copied', String(report.copy?.blobsCopied ?? 0))
+  runner.setOutput('bytes-copied', String(report.copy?.bytesCopied ?? 0))
   runner.setOutput('result', JSON.stringify(report))
 }
 
@@ -91,13 +139,27 @@ export function renderSummary(report: PromotionReport): string {
     `### ECR promotion: ${heading}`,
     '',
     `Image \`${report.image}\` (${report.mediaType})`,
+    ...(report.source
+      ? [
+          `copied from \`${report.source.registryId}/${report.source.region}/${report.source.repository}\``
+        ]
+      : []),
     '',
+    ...(report.copy ? [copySummary(report.copy, report.dryRun), ''] : []),
     '| Tag | Status | Previous digest | New digest |',
     '| --- | --- | --- | --- |',
     ...rows,
     '',
     ...(notes.length > 0 ? [...notes, ''] : [])
   ].join('\n')
+}
+
+function copySummary(copy: CopyReport, dryRun: boolean): string {
+  const referrers = copy.referrers > 0 ? `; referrers (signatures, SBOMs): ${copy.referrers}` : ''
+  if (dryRun) {
+    return `Would copy ${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)}) and write ${copy.manifestsToWrite} manifest(s) by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
+  }
+  return `Blobs copied: ${copy.blobsCopied} (${formatBytes(copy.bytesCopied)}), already there: ${copy.blobsSkipped}; manifests written by digest: ${copy.manifestsWritten}${referrers}.${copy.error ? ` Copy failed: ${copy.error}` : ''}`
 }
 
 export function failureMessage(report: PromotionReport): string | undefined {
