@@ -128,8 +128,6 @@ export class EmulatorServer extends EventEmitter {
     this.latencyMs = options.latencyMs ?? 0
     this.faults.configure(options.faults)
     this.quotas.configure(options.quotas)
-    // Keep-alive connections must not hold up close().
-    this.server.keepAliveTimeout = 1000
   }
 
   async listen(): Promise<string> {
