@@ -85,7 +85,7 @@ export interface Referrer {
 export interface EcrOptions {
   /** Attempts per call, first included. */
   maxAttempts?: number
-  /** Backoff before retry `attempt` (1-based), in ms. Unset: the SDK's adaptive strategy. */
+  /** Backoff before retry `attempt` (1-based), in ms. Unset: the SDK's standard strategy. */
   retryDelay?: (attempt: number) => number
   /** One line per call, for step debug logs. */
   debug?: (line: string) => void
@@ -94,8 +94,10 @@ export interface EcrOptions {
 
 /**
  * Attempts tuned for CI: a promotion is a handful of calls, so riding out a throttling burst or a
- * brief ECR outage (about a minute of backoff at most) beats failing the job. Adaptive mode also
- * slows the client down once ECR starts throttling, which matters against PutImage's 10/s quota.
+ * brief ECR outage (jittered exponential backoff, about a minute at most) beats failing the job.
+ * The standard strategy, not adaptive: adaptive's client-side rate limiter pays off for long-lived
+ * clients making many calls, but here it turns a single throttled call into seconds of waiting; the
+ * bounded write concurrency is this action's pacing.
  */
 export const DEFAULT_MAX_ATTEMPTS = 8
 
@@ -138,7 +140,7 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
         maxAttempts,
         ...(options.retryDelay
           ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, options.retryDelay) }
-          : { retryMode: 'adaptive' }),
+          : { retryMode: 'standard' }),
         ...(options.userAgent && { customUserAgent: options.userAgent })
       }
       existing = new ECRClient(config)
