@@ -1,9 +1,11 @@
 // The runner's side of the Actions contract: INPUT_* variables in, files and workflow commands out.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EcrOptions } from '../src/ecr.js'
 import { main } from '../src/main.js'
+import type { PromotionReport } from '../src/report.js'
 import { createRunner } from '../src/runner.js'
 
 /** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIMITER` blocks. */
@@ -65,17 +67,7 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   /** The parsed `result` output, when the run got far enough to set it. */
-  result?: {
-    digest: string
-    mediaType: string
-    repository: string
-    registryId: string
-    region: string
-    image: string
-    dryRun: boolean
-    changed: boolean
-    tags: Array<{ tag: string; status: string; previousDigest: string | null; message?: string }>
-  }
+  result?: PromotionReport
 }
 
 /**
@@ -108,5 +100,56 @@ export async function runAction(
     }
   } finally {
     process.exitCode = undefined
+  }
+}
+
+/** Credentials and settings that point the SDK at a local emulator and nowhere else. */
+export function emulatorEnvironment(url: string, accessKeyId = 'AKIDEMULATOR'): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: 'emulator-secret-key',
+    AWS_ENDPOINT_URL_ECR: url,
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true'
+  }
+}
+
+const distEntry = new URL('../dist/index.js', import.meta.url).pathname
+
+/**
+ * Runs the bundled action as the runner does: `node dist/index.js` (this Node, 24) with INPUT_*
+ * variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and nothing else from this process.
+ */
+export async function runDist(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv
+): Promise<ActionRun & { stderr: string }> {
+  const action = actionEnvironment(inputs, {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...env
+  })
+  const child = spawn(process.execPath, [distEntry], {
+    env: action.env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exitCode = await new Promise<number>((resolve) =>
+    child.on('close', (code) => resolve(code ?? -1))
+  )
+  const outputs = action.outputs()
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs,
+    summary: action.summary(),
+    ...(outputs.result !== undefined && {
+      result: JSON.parse(outputs.result) as ActionRun['result']
+    })
   }
 }
