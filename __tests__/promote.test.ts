@@ -2,7 +2,7 @@
 // every call, and the Actions contract is read back from its files.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import nock from 'nock'
-import { runAction } from '../__fixtures__/actions.js'
+import { runAction } from '../__fixtures__/run-action.js'
 import {
   ACCOUNT,
   batchGetImageFrom,
@@ -311,8 +311,9 @@ describe('protect-tags', () => {
       `::error title=Protected tag::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}`
     )
     expect(run.stdout).toContain(
-      '::error::2 of 2 tag(s) not promoted: prod (skipped), v1.0 (refused).'
+      '::error::2 of 2 tag(s) not promoted: prod (skipped), v1.0 (refused). Nothing was written: protect-tags refused to move a protected tag.'
     )
+    expect(run.stdout).not.toContain('::group::Apply')
   })
 
   test('a protected tag already at this digest, or not yet existing, is fine', async () => {

@@ -167,9 +167,15 @@ export function failureMessage(report: PromotionReport): string | undefined {
   if (failed.length === 0) return undefined
   const done = report.tags.filter((tag) => SUCCESS_STATUSES.has(tag.status)).map((tag) => tag.tag)
   const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
+  const refused = failed.some((tag) => tag.status === 'refused')
+  const advice = refused
+    ? 'Nothing was written: protect-tags refused to move a protected tag.'
+    : report.dryRun
+      ? ''
+      : 'A rerun converges: tags already done are left as they are.'
   return `${failed.length} of ${report.tags.length} tag(s) not promoted: ${list}. ${
     done.length > 0 ? `Done: ${done.join(', ')}. ` : ''
-  }${report.dryRun ? '' : 'A rerun converges: tags already done are left as they are.'}`.trim()
+  }${advice}`.trim()
 }
 
 /** Outputs, job summary and annotations for a finished run; the step fails if any tag did not make it. */

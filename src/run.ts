@@ -145,8 +145,9 @@ export async function run(
       }
     }
   }
-  const tags = await log.group(`Apply: ${writesOf(plan).length} write(s)`, () =>
-    applyPlan(ecr, plan, log)
-  )
+  const tags =
+    refusalsOf(plan).length > 0
+      ? await applyPlan(ecr, plan, log)
+      : await log.group(`Apply: ${writesOf(plan).length} write(s)`, () => applyPlan(ecr, plan, log))
   return { ...result, tags, ...(copied && { copy: copied }) }
 }
