@@ -3,10 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { EcrOptions } from '../src/ecr.js'
-import { main } from '../src/main.js'
 import type { PromotionReport } from '../src/report.js'
-import { createRunner } from '../src/runner.js'
 
 /** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIMITER` blocks. */
 export function parseOutputFile(text: string): Record<string, string> {
@@ -68,39 +65,6 @@ export interface ActionRun {
   summary: string
   /** The parsed `result` output, when the run got far enough to set it. */
   result?: PromotionReport
-}
-
-/**
- * Runs `main` in-process as the runner would start the action: inputs as INPUT_* variables,
- * outputs and summary through their files, log lines captured from the runner's stdout.
- */
-export async function runAction(
-  inputs: Record<string, string>,
-  extraEnv: NodeJS.ProcessEnv = {},
-  ecrOptions: EcrOptions = {}
-): Promise<ActionRun> {
-  const action = actionEnvironment(inputs, extraEnv)
-  let stdout = ''
-  process.exitCode = undefined
-  try {
-    await main(
-      action.env,
-      createRunner(action.env, (text) => (stdout += text)),
-      ecrOptions
-    )
-    const outputs = action.outputs()
-    return {
-      exitCode: Number(process.exitCode ?? 0),
-      stdout,
-      outputs,
-      summary: action.summary(),
-      ...(outputs.result !== undefined && {
-        result: JSON.parse(outputs.result) as ActionRun['result']
-      })
-    }
-  } finally {
-    process.exitCode = undefined
-  }
 }
 
 /** Credentials and settings that point the SDK at a local emulator and nowhere else. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
-import { runAction } from '../__fixtures__/actions.js'
+import { runAction } from '../__fixtures__/run-action.js'
 import { interceptEcr, useTestAwsEnvironment } from '../__fixtures__/ecr.js'
 import { InputError } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
