@@ -1,7 +1,6 @@
-// The action in-process, as the runner would start it, for tests that need to inject ECR options.
+// The action in-process, as the runner would start it, for tests that tune retries or progress.
 import { actionEnvironment, type ActionRun } from './actions.js'
-import type { EcrOptions } from '../src/ecr.js'
-import { main } from '../src/main.js'
+import { main, type Tuning } from '../src/main.js'
 import { createRunner } from '../src/runner.js'
 
 /**
@@ -11,7 +10,7 @@ import { createRunner } from '../src/runner.js'
 export async function runAction(
   inputs: Record<string, string>,
   extraEnv: NodeJS.ProcessEnv = {},
-  ecrOptions: EcrOptions = {}
+  tuning: Tuning = {}
 ): Promise<ActionRun> {
   const action = actionEnvironment(inputs, extraEnv)
   let stdout = ''
@@ -20,7 +19,7 @@ export async function runAction(
     await main(
       action.env,
       createRunner(action.env, (text) => (stdout += text)),
-      ecrOptions
+      tuning
     )
     const outputs = action.outputs()
     return {

@@ -585,7 +585,7 @@ describe('errors on write', () => {
       BatchGetImage: batchGetImageFrom([helloWorld], { staging: helloWorld }),
       PutImage: () => ecrError('LimitExceededException', 'bad')
     })
-    const run = await runAction({ ...base, tags: 'prod' }, {}, { retryDelay: () => 0 })
+    const run = await runAction({ ...base, tags: 'prod' }, {}, { ecr: { retryDelay: () => 0 } })
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(DEFAULT_MAX_ATTEMPTS)
     expect(run.result?.tags[0]?.message).toContain(

@@ -1,17 +1,21 @@
+import type { CopyOptions } from './copy.js'
 import { createEcr, type EcrOptions } from './ecr.js'
 import { envInputReader, parseInputs } from './inputs.js'
 import { reportResult } from './report.js'
 import { run } from './run.js'
 import { createRunner, type Runner } from './runner.js'
 
-/**
- * Parses the inputs, runs the promotion, and reports it; any failure fails the step. Tests may pass
- * `ecrOptions` (a zero retry delay, say); the action itself runs with the defaults.
- */
+/** What tests may tune (a zero retry delay, a short progress interval); the action runs with none. */
+export interface Tuning {
+  ecr?: EcrOptions
+  copy?: CopyOptions
+}
+
+/** Parses the inputs, runs the promotion, and reports it; any failure fails the step. */
 export async function main(
   env: NodeJS.ProcessEnv = process.env,
   runner: Runner = createRunner(env),
-  ecrOptions: EcrOptions = {}
+  tuning: Tuning = {}
 ): Promise<void> {
   try {
     const inputs = parseInputs(envInputReader(env), env)
@@ -19,9 +23,12 @@ export async function main(
     const ecr = createEcr({
       debug: (line) => runner.debug(line),
       userAgent: 'ecr-promote',
-      ...ecrOptions
+      ...tuning.ecr
     })
-    reportResult(runner, await run(inputs, { ecr, log: runner }))
+    reportResult(
+      runner,
+      await run(inputs, { ecr, log: runner, ...(tuning.copy && { copy: tuning.copy }) })
+    )
   } catch (error) {
     runner.setFailed(error instanceof Error ? error.message : String(error))
   }
