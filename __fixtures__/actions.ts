@@ -1,5 +1,5 @@
 // The runner's side of the Actions contract: INPUT_* variables in, files and workflow commands out.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,8 +87,9 @@ const distEntry = new URL('../dist/index.js', import.meta.url).pathname
  */
 export async function runDist(
   inputs: Record<string, string>,
-  env: NodeJS.ProcessEnv
-): Promise<ActionRun & { stderr: string }> {
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (child: ChildProcess) => void
+): Promise<ActionRun & { stderr: string; signal: NodeJS.Signals | null }> {
   const action = actionEnvironment(inputs, {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -102,12 +103,18 @@ export async function runDist(
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  onSpawn?.(child)
+  let signal: NodeJS.Signals | null = null
   const exitCode = await new Promise<number>((resolve) =>
-    child.on('close', (code) => resolve(code ?? -1))
+    child.on('close', (code, killedBy) => {
+      signal = killedBy
+      resolve(code ?? -1)
+    })
   )
   const outputs = action.outputs()
   return {
     exitCode,
+    signal,
     stdout,
     stderr,
     outputs,

@@ -312,6 +312,40 @@ describe('interrupted and corrupt copies', () => {
     expect(calls('BlobDownload')).toBe(image.blobs.length + 1)
   })
 
+  test('a download that stalls is dropped after the stall timeout and resumed', async () => {
+    const { source, target, inputs } = repositories()
+    const layer = randomBytes(300_000)
+    const image = buildImage({ files: { 'bin/app': randomBytes(100) }, rawLayers: [layer] })
+    pushImage(source, image, emulator.state.settings, ['staging'])
+    let stalled = false
+    // The first download of the big layer delivers some bytes, then nothing, as a hung connection does.
+    const stallingFetch: typeof fetch = async (url, init) => {
+      const response = await fetch(url, init)
+      if (stalled || Number(response.headers.get('content-length')) < layer.length) return response
+      stalled = true
+      const reader = response.body!.getReader()
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          const { value } = await reader.read()
+          controller.enqueue(value!)
+          init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason))
+        }
+      })
+      return new Response(body, { status: response.status, headers: response.headers })
+    }
+    const run = await runAction(
+      { ...inputs, 'source-tag': 'staging', tags: 'prod' },
+      {},
+      { ...fast, copy: { ...fast.copy, fetch: stallingFetch, stallTimeoutMs: 200 } }
+    )
+    expect(stalled).toBe(true)
+    expect(run.stdout).toMatch(
+      /Download of sha256:\w+ interrupted at byte [1-9]\d* \(no data for 0.2 s\); resuming/
+    )
+    expect(run.exitCode).toBe(0)
+    expect(Buffer.concat(target.blobs.get(image.blobs[2]!.digest)!.chunks).equals(layer)).toBe(true)
+  })
+
   test('a copy that fails part way is finished by a rerun, without copying what is there', async () => {
     const { source, target, inputs } = repositories()
     const children = [platformImage('amd64'), platformImage('arm64'), platformImage('s390x')]

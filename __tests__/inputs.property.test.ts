@@ -2,9 +2,9 @@
 // before any AWS call; and well-formed values, always accepted.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
-import nock from 'nock'
 import { runAction } from '../__fixtures__/run-action.js'
-import { interceptEcr, useTestAwsEnvironment } from '../__fixtures__/ecr.js'
+import { emulatorEnvironment } from '../__fixtures__/actions.js'
+import { startEmulator, type Emulator } from '../emulator/index.js'
 import { InputError } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
 
@@ -226,29 +226,33 @@ describe('malformed inputs', () => {
   })
 })
 
-describe('the action with malformed inputs', () => {
-  beforeAll(() => {
-    useTestAwsEnvironment()
-    nock.disableNetConnect()
+describe('the action with malformed inputs, against the local ECR', () => {
+  let emulator: Emulator
+  const saved = { ...process.env }
+  beforeAll(async () => {
+    emulator = await startEmulator({ seed: true })
+    Object.assign(process.env, emulatorEnvironment(emulator.url))
   })
-  afterAll(() => nock.restore())
+  afterAll(async () => {
+    process.env = saved
+    await emulator.close()
+  })
 
-  test('fails with one error naming the input, sets no output, and makes no AWS call', async () => {
-    const ecr = interceptEcr({})
+  test('fails with one error naming the input, sets no output, and sends ECR nothing', async () => {
     const cases = fc.sample(
       fc.oneof(
         ...malformed.map(([input, values]) => values.map((value) => [input, value] as const))
       ),
-      600
+      { numRuns: 1000, seed: 42 }
     )
     for (const [input, value] of cases) {
-      const run = await runAction({ ...base, [input]: value })
+      const run = await runAction({ ...base, repository: 'demo/app', [input]: value })
       expect(run.exitCode).toBe(1)
       const lines = run.stdout.split('\n').filter(Boolean)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatch(/^::error::Input "[a-z-]+": /)
       expect(run.outputs).toEqual({})
     }
-    expect(ecr.calls).toHaveLength(0)
+    expect(emulator.log).toHaveLength(0)
   })
 })

@@ -13,6 +13,8 @@ export const MAX_PART_SIZE = 20 * MiB
 const DEFAULT_PART_SIZE = 10 * MiB
 /** Download attempts per blob; each retry resumes where the last one stopped. */
 const DOWNLOAD_ATTEMPTS = 5
+/** A download that delivers no byte for this long is dropped and resumed. */
+const STALL_TIMEOUT_MS = 60_000
 
 export interface BlobSource {
   digest: string
@@ -26,6 +28,7 @@ export interface TransferOptions {
   sleep?: (ms: number) => Promise<void>
   fetch?: typeof fetch
   log?: (line: string) => void
+  stallTimeoutMs?: number
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -63,6 +66,30 @@ class PartBuffer {
     this.chunks = remainder.length > 0 ? [Buffer.from(remainder)] : []
     this.length = remainder.length
     return Buffer.from(part)
+  }
+}
+
+/** Aborts a download that goes quiet for `timeoutMs`; paused while the copy waits on itself. */
+class Watchdog {
+  private readonly controller = new AbortController()
+  private timer: NodeJS.Timeout | undefined
+  private readonly timeoutMs: number
+  readonly signal = this.controller.signal
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs
+    this.restart()
+  }
+
+  restart(): void {
+    this.pause()
+    this.timer = setTimeout(
+      () => this.controller.abort(new DownloadError(`no data for ${this.timeoutMs / 1000} s`)),
+      this.timeoutMs
+    )
+  }
+
+  pause(): void {
+    clearTimeout(this.timer)
   }
 }
 
@@ -112,12 +139,13 @@ export async function copyBlob(
 
   let url: string | undefined = firstUrl
   for (let attempt = 1; ; attempt++) {
+    const watchdog = new Watchdog(options.stallTimeoutMs ?? STALL_TIMEOUT_MS)
     try {
       url ??= await ecr.blobUrl(source, blob.digest)
-      const response = await fetchBlob(
-        url,
-        received > 0 ? { headers: { range: `bytes=${received}-` } } : {}
-      )
+      const response = await fetchBlob(url, {
+        signal: watchdog.signal,
+        ...(received > 0 && { headers: { range: `bytes=${received}-` } })
+      })
       if (response.status === 401 || response.status === 403)
         throw new DownloadError(`HTTP ${response.status}`, true)
       if (response.status !== 200 && response.status !== 206)
@@ -135,7 +163,11 @@ export async function copyBlob(
         }
         hash.update(bytes)
         received += bytes.byteLength
-        for (const part of parts.push(bytes)) await send(part)
+        const ready = parts.push(bytes)
+        // Waiting on our own uploads is not the download stalling.
+        if (ready.length > 0) watchdog.pause()
+        for (const part of ready) await send(part)
+        watchdog.restart()
       }
       break
     } catch (error) {
@@ -150,6 +182,8 @@ export async function copyBlob(
         `Download of ${blob.digest} interrupted at byte ${received} (${(error as Error).message}); resuming`
       )
       await sleep(Math.min(8000, 250 * 2 ** (attempt - 1)))
+    } finally {
+      watchdog.pause()
     }
   }
   const last = parts.rest()

@@ -94,12 +94,14 @@ export interface EcrOptions {
 
 /**
  * Attempts tuned for CI: a promotion is a handful of calls, so riding out a throttling burst or a
- * brief ECR outage (jittered exponential backoff, about a minute at most) beats failing the job.
+ * brief ECR outage beats failing the job. Twelve attempts with jittered exponential backoff (1 s
+ * base for throttling, capped at 20 s) wait two and a half minutes at the very worst, well under a
+ * second usually; even with 40% of requests failing, a call then fails once in sixty thousand.
  * The standard strategy, not adaptive: adaptive's client-side rate limiter pays off for long-lived
  * clients making many calls, but here it turns a single throttled call into seconds of waiting; the
  * bounded write concurrency is this action's pacing.
  */
-export const DEFAULT_MAX_ATTEMPTS = 8
+export const DEFAULT_MAX_ATTEMPTS = 12
 
 const BATCH_LIMIT = 100
 

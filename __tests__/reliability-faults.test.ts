@@ -1,0 +1,158 @@
+// Faults: throttling and server errors injected at high rates; promotions still end with every tag
+// right, and when faults outlast the retries the run fails cleanly and a rerun converges.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { emulatorEnvironment } from '../__fixtures__/actions.js'
+import { runAction } from '../__fixtures__/run-action.js'
+import {
+  buildImage,
+  pushImage,
+  startEmulator,
+  type Emulator,
+  type FaultRule
+} from '../emulator/index.js'
+import { DEFAULT_MAX_ATTEMPTS } from '../src/ecr.js'
+
+const ACCOUNT = '123456789012'
+const REGION = 'us-east-1'
+/** The production retry strategy and attempts, without the waiting. */
+const fast = {
+  ecr: { retryDelay: () => 0 },
+  copy: { sleep: async () => {}, progressIntervalMs: 0 }
+}
+
+/**
+ * Independent shares of all requests: each rule is tried only when the ones before it did not fire,
+ * so its rate is conditional on theirs.
+ */
+function shares(faults: Array<[FaultRule['kind'], number]>): FaultRule[] {
+  let left = 1
+  return faults.map(([kind, share]) => {
+    const rule = { kind, rate: share / left }
+    left -= share
+    return rule
+  })
+}
+const HEAVY = shares([
+  ['throttling', 0.1],
+  ['too-many-requests', 0.1],
+  ['limit-exceeded', 0.1],
+  ['server-error', 0.05],
+  ['unavailable', 0.05]
+])
+
+let emulator: Emulator
+const saved = { ...process.env }
+beforeAll(async () => {
+  emulator = await startEmulator()
+  Object.assign(process.env, emulatorEnvironment(emulator.url))
+})
+afterAll(async () => {
+  process.env = saved
+  await emulator.close()
+})
+beforeEach(() => {
+  emulator.resetLog()
+  emulator.setFaults({})
+  emulator.onRequest(undefined)
+})
+
+describe('under heavy faults', () => {
+  test('100 promotions in a row, with 30% of requests throttled and 10% failing, all succeed with every tag right', async () => {
+    const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/app')
+    const prod = emulator.state.createRepository(ACCOUNT, REGION, 'faults/app-prod')
+    const images = [0, 1, 2].map(() => buildImage({ files: { 'bin/app': randomBytes(256) } }))
+    images.forEach((image, i) => pushImage(app, image, emulator.state.settings, [`build-${i}`]))
+    emulator.setFaults({ rules: HEAVY, seed: 2026 })
+
+    for (let i = 0; i < 100; i++) {
+      const image = images[i % 3]!
+      const crossRepository = i % 4 === 3
+      const run = await runAction(
+        {
+          repository: app.name,
+          'source-tag': `build-${i % 3}`,
+          tags: `prod, run-${i}`,
+          region: REGION,
+          ...(crossRepository && { 'target-repository': prod.name })
+        },
+        {},
+        fast
+      )
+      if (run.exitCode !== 0) throw new Error(`promotion ${i} failed:\n${run.stdout}`)
+      const target = crossRepository ? prod : app
+      expect(target.tags.get('prod')).toBe(image.digest)
+      expect(target.tags.get(`run-${i}`)).toBe(image.digest)
+    }
+    const faults = emulator.log.filter((entry) => entry.fault !== undefined)
+    const answered = emulator.log.filter((entry) => entry.operation !== 'BlobDownload')
+    // The faults really were that frequent.
+    expect(faults.length / answered.length).toBeGreaterThan(0.3)
+    expect(new Set(faults.map((entry) => entry.fault))).toEqual(
+      new Set(['throttling', 'too-many-requests', 'limit-exceeded', 'server-error', 'unavailable'])
+    )
+  }, 60_000)
+})
+
+describe('faults that outlast the retries', () => {
+  test('fail the run cleanly, naming the tags done and not done; a rerun converges', async () => {
+    const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/outlast')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(app, image, emulator.state.settings, ['staging'])
+    let down = true
+    emulator.onRequest((request) => {
+      if (down && request.operation === 'PutImage' && request.body.imageTag === 'b') {
+        return { status: 500, body: { __type: 'ServerException', message: 'Internal error' } }
+      }
+    })
+    const inputs = { repository: app.name, 'source-tag': 'staging', tags: 'a,b,c', region: REGION }
+    const failed = await runAction(inputs, {}, fast)
+    expect(failed.exitCode).toBe(1)
+    expect(failed.result?.tags.map((tag) => [tag.tag, tag.status])).toEqual([
+      ['a', 'created'],
+      ['b', 'failed'],
+      ['c', 'created']
+    ])
+    expect(failed.result?.tags[1]?.message).toContain(
+      `ECR had an internal error and kept failing after ${DEFAULT_MAX_ATTEMPTS} attempts`
+    )
+    expect(failed.stdout).toContain(
+      '::error::1 of 3 tag(s) not promoted: b (failed). Done: a, c. A rerun converges'
+    )
+    expect(
+      emulator.log.filter((entry) => entry.operation === 'PutImage' && entry.body?.imageTag === 'b')
+    ).toHaveLength(DEFAULT_MAX_ATTEMPTS)
+    expect(app.tags.get('b')).toBeUndefined()
+
+    down = false
+    emulator.resetLog()
+    const rerun = await runAction(inputs, {}, fast)
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.result?.tags.map((tag) => tag.status)).toEqual([
+      'unchanged',
+      'created',
+      'unchanged'
+    ])
+    expect(emulator.counts()).toEqual({ BatchGetImage: 1, PutImage: 1 })
+  })
+
+  test('a read that keeps being throttled fails before any write', async () => {
+    const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/read')
+    pushImage(app, buildImage({ files: { 'bin/app': randomBytes(64) } }), emulator.state.settings, [
+      'staging'
+    ])
+    emulator.setFaults({
+      rules: [{ kind: 'throttling', count: DEFAULT_MAX_ATTEMPTS, operations: ['BatchGetImage'] }]
+    })
+    const run = await runAction(
+      { repository: app.name, 'source-tag': 'staging', tags: 'prod', region: REGION },
+      {},
+      fast
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(
+      `::error::Cannot read repository "faults/read" (us-east-1): ThrottlingException (HTTP 400) after ${DEFAULT_MAX_ATTEMPTS} attempts.`
+    )
+    expect(emulator.counts()).toEqual({ BatchGetImage: DEFAULT_MAX_ATTEMPTS })
+  })
+})

@@ -1,0 +1,134 @@
+// The bundled action killed (SIGKILL) at chosen points: every tag is left either as it was or at the
+// promoted digest, never anywhere else, and a rerun finishes the job.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
+import {
+  buildImage,
+  buildIndex,
+  buildReferrer,
+  pushImage,
+  startEmulator,
+  type Emulator,
+  type RequestLogEntry
+} from '../emulator/index.js'
+
+const ACCOUNT = '123456789012'
+const REGION = 'us-east-1'
+let emulator: Emulator
+let env: NodeJS.ProcessEnv
+
+beforeAll(async () => {
+  emulator = await startEmulator()
+  env = { ...emulatorEnvironment(emulator.url), AWS_REGION: REGION }
+})
+afterAll(() => emulator.close())
+beforeEach(() => emulator.resetLog())
+
+/** Runs the action and kills it the moment the emulator has answered the request `when` picks. */
+async function runAndKill(
+  inputs: Record<string, string>,
+  when: (entry: RequestLogEntry, seen: number) => boolean
+) {
+  let seen = 0
+  let killed = false
+  const run = await runDist(inputs, env, (child) => {
+    emulator.onResponse((entry) => {
+      if (!killed && when(entry, ++seen)) {
+        killed = true
+        child.kill('SIGKILL')
+      }
+    })
+  })
+  emulator.onResponse(undefined)
+  return { run, killed }
+}
+
+const platform = (architecture: string) => ({
+  ...buildImage({
+    files: { [`bin/${architecture}`]: randomBytes(512) },
+    platform: { os: 'linux', architecture }
+  }),
+  platform: { os: 'linux', architecture }
+})
+
+let counter = 0
+const TAGS = ['prod', 'stable', 'v2', 'v2.1', 'latest', 'fresh-1', 'fresh-2']
+
+/** A repository where most tags point at an old image, and a new image to promote. */
+function setup(crossRepository: boolean) {
+  counter++
+  const source = emulator.state.createRepository(ACCOUNT, REGION, `kill/app${counter}`)
+  const target = crossRepository
+    ? emulator.state.createRepository(ACCOUNT, REGION, `kill/app${counter}-prod`)
+    : source
+  const old = buildImage({ files: { 'bin/app': randomBytes(512) } })
+  pushImage(
+    target,
+    old,
+    emulator.state.settings,
+    TAGS.filter((tag) => !tag.startsWith('fresh'))
+  )
+  const children = [platform('amd64'), platform('arm64')]
+  for (const child of children) pushImage(source, child, emulator.state.settings)
+  const index = buildIndex(children)
+  pushImage(source, index, emulator.state.settings, ['candidate'])
+  pushImage(
+    source,
+    buildReferrer(index, 'application/vnd.example.signature.v1+json', 'signed'),
+    emulator.state.settings
+  )
+  const before = new Map(TAGS.map((tag) => [tag, target.tags.get(tag)]))
+  const inputs = {
+    repository: source.name,
+    'source-tag': 'candidate',
+    tags: TAGS.join(','),
+    ...(crossRepository && { 'target-repository': target.name })
+  }
+  return { source, target, index, before, inputs }
+}
+
+const points: Array<[string, boolean, (entry: RequestLogEntry, seen: number) => boolean]> = [
+  ['after the first read', false, (entry) => entry.operation === 'BatchGetImage'],
+  ['after the first tag write', false, (entry) => entry.operation === 'PutImage'],
+  ['after three tag writes', false, (entry, seen) => entry.operation === 'PutImage' && seen >= 4],
+  ['after the first blob part, mid-copy', true, (entry) => entry.operation === 'UploadLayerPart'],
+  ['after the first blob is complete', true, (entry) => entry.operation === 'CompleteLayerUpload'],
+  [
+    'after the first child manifest, before any tag',
+    true,
+    (entry) => entry.operation === 'PutImage' && entry.body?.imageTag === undefined
+  ],
+  [
+    'after the first tag in the target',
+    true,
+    (entry) => entry.operation === 'PutImage' && entry.body?.imageTag !== undefined
+  ]
+]
+
+describe('killed part way', () => {
+  test.each(points)(
+    '%s: tags stay as they were or move to the promoted digest; a rerun finishes',
+    async (_point, crossRepository, when) => {
+      const { source, target, index, before, inputs } = setup(crossRepository)
+      const { run, killed } = await runAndKill(inputs, when)
+      expect(killed).toBe(true)
+      expect(run.signal).toBe('SIGKILL')
+      for (const tag of TAGS)
+        expect([before.get(tag), index.digest]).toContain(target.tags.get(tag))
+
+      const missing = crossRepository
+        ? [...source.blobs.keys()].filter((digest) => !target.blobs.has(digest)).length
+        : 0
+      emulator.resetLog()
+      const rerun = await runDist(inputs, env)
+      expect(rerun.stderr).toBe('')
+      expect(rerun.exitCode).toBe(0)
+      for (const tag of TAGS) expect(target.tags.get(tag)).toBe(index.digest)
+      // The rerun copies exactly what the target still lacked, nothing it already had.
+      expect(
+        emulator.log.filter((entry) => entry.operation === 'CompleteLayerUpload')
+      ).toHaveLength(missing)
+    }
+  )
+})

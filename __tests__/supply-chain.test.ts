@@ -1,0 +1,158 @@
+// Supply chain and least privilege: pinned third-party actions, the runtime dependencies the README
+// names, and an IAM policy in the README that matches exactly the ECR calls the action makes.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
+import {
+  buildImage,
+  buildIndex,
+  buildReferrer,
+  pushImage,
+  startEmulator,
+  type Emulator,
+  type RequestLogEntry
+} from '../emulator/index.js'
+
+const root = new URL('..', import.meta.url)
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
+const readme = read('README.md')
+
+/** The text of a README section, from its heading to the next heading of the same or higher level. */
+function section(heading: string): string {
+  const start = readme.indexOf(`${heading}\n`)
+  expect(start).toBeGreaterThanOrEqual(0)
+  const level = heading.split(' ')[0]!
+  const rest = readme.slice(start + heading.length)
+  const next = rest.search(new RegExp(`\\n#{1,${level.length}} `))
+  return next < 0 ? rest : rest.slice(0, next)
+}
+
+describe('third-party actions', () => {
+  const pinned = /^[\w.-]+\/[\w.-]+(?:\/[\w./-]+)?@[0-9a-f]{40}(?:\s+#.*)?$/
+  test('every workflow pins every action by commit SHA', () => {
+    const files = readdirSync(new URL('.github/workflows/', root)).filter((file) =>
+      /\.ya?ml$/.test(file)
+    )
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      const uses = [...read(`.github/workflows/${file}`).matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map(
+        (match) => match[1]!.trim()
+      )
+      expect(uses.length).toBeGreaterThan(0)
+      for (const use of uses) if (!use.startsWith('./')) expect(use).toMatch(pinned)
+    }
+  })
+
+  test('the README examples pin every action but this one by commit SHA', () => {
+    const uses = [...readme.matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map((match) => match[1]!.trim())
+    const others = uses.filter((use) => !use.startsWith('your-org/ecr-promote@'))
+    expect(others.length).toBeGreaterThan(3)
+    for (const use of others) expect(use).toMatch(pinned)
+  })
+})
+
+describe('runtime dependencies', () => {
+  test('are exactly the ones the README names', () => {
+    const dependencies = Object.keys(
+      (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies
+    )
+    const runtime = /Runtime:([\s\S]*?)\n\n/.exec(section('### Dependencies'))![1]!
+    const named = [...runtime.matchAll(/`(@?[a-z0-9-]+(?:\/[a-z0-9-]+)?)`/g)].map(
+      (match) => match[1]!
+    )
+    expect(named.sort()).toEqual(dependencies.sort())
+  })
+})
+
+describe('the IAM policy in the README', () => {
+  // ListImageReferrers has no IAM action of its own: ecr:BatchGetImage authorizes it.
+  const iamAction = (operation: string): string =>
+    `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
+  let emulator: Emulator
+  const logs: Record<'inPlace' | 'across', RequestLogEntry[]> = { inPlace: [], across: [] }
+
+  beforeAll(async () => {
+    emulator = await startEmulator()
+    const env = { ...emulatorEnvironment(emulator.url), AWS_REGION: 'us-east-1' }
+    const source = emulator.state.createRepository('111111111111', 'us-east-1', 'iam/app')
+    const target = emulator.state.createRepository('222222222222', 'eu-west-1', 'iam/app')
+    const children = ['amd64', 'arm64'].map((architecture) => ({
+      ...buildImage({ files: { bin: randomBytes(200) }, platform: { os: 'linux', architecture } }),
+      platform: { os: 'linux', architecture }
+    }))
+    for (const child of children) pushImage(source, child, emulator.state.settings)
+    const index = buildIndex(children)
+    pushImage(source, index, emulator.state.settings, ['staging'])
+    pushImage(
+      source,
+      buildReferrer(index, 'application/vnd.example.signature.v1+json', 'signed'),
+      emulator.state.settings
+    )
+    const sourceUri = '111111111111.dkr.ecr.us-east-1.amazonaws.com/iam/app'
+    // Every path through the action: in place, and into another account with a copy.
+    const inPlace = await runDist(
+      { repository: sourceUri, 'source-tag': 'staging', tags: 'prod' },
+      env
+    )
+    expect(inPlace.exitCode).toBe(0)
+    logs.inPlace = [...emulator.log]
+    emulator.resetLog()
+    const across = await runDist(
+      {
+        repository: sourceUri,
+        'source-tag': 'staging',
+        tags: 'prod',
+        'target-repository': '222222222222.dkr.ecr.eu-west-1.amazonaws.com/iam/app'
+      },
+      env
+    )
+    expect(across.exitCode).toBe(0)
+    logs.across = [...emulator.log]
+    expect(target.tags.get('prod')).toBe(index.digest)
+  })
+  afterAll(() => emulator.close())
+
+  const actionsOn = (log: RequestLogEntry[], registryId: string, region: string): string[] =>
+    [
+      ...new Set(
+        log
+          .filter(
+            (entry) =>
+              entry.operation !== 'BlobDownload' &&
+              entry.registryId === registryId &&
+              entry.region === region
+          )
+          .map((entry) => iamAction(entry.operation))
+      )
+    ].sort()
+
+  test('grants exactly what the action calls on the source and on the target', () => {
+    const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(section('## IAM policy'))![1]!) as {
+      Statement: Array<{ Sid: string; Action: string[] }>
+    }
+    const granted = Object.fromEntries(
+      policy.Statement.map((statement) => [statement.Sid, [...statement.Action].sort()])
+    )
+    expect(granted).toEqual({
+      ReadSource: actionsOn(logs.across, '111111111111', 'us-east-1'),
+      WriteTarget: actionsOn(logs.across, '222222222222', 'eu-west-1')
+    })
+  })
+
+  test('covers every ECR operation the code can call', () => {
+    const imported = [...read('src/ecr.ts').matchAll(/\b(\w+)Command\b/g)].map((match) => match[1]!)
+    const called = new Set([...logs.inPlace, ...logs.across].map((entry) => entry.operation))
+    expect([...new Set(imported)].filter((operation) => !called.has(operation))).toEqual([])
+  })
+
+  test('within one repository, the two actions the README names suffice', () => {
+    expect(actionsOn(logs.inPlace, '111111111111', 'us-east-1')).toEqual([
+      'ecr:BatchGetImage',
+      'ecr:PutImage'
+    ])
+    expect(section('## IAM policy')).toContain(
+      'Within one repository, `ecr:BatchGetImage` and `ecr:PutImage` on it are\nall it needs.'
+    )
+  })
+})
