@@ -9,7 +9,7 @@ import { Store, tagsOf, type Repository, type TagMutability } from './store.js'
 
 export type { FaultKind, FaultOptions, FaultRule } from './faults.js'
 export type { HookReply, RequestHook, RequestInfo, RequestLogEntry } from './server.js'
-export type { SeededExample } from './seed.js'
+export type { BuiltImage, ImageSpec, SeededExample } from './seed.js'
 export type { StateFile } from './state.js'
 export { buildChart, buildImage, buildIndex, buildReferrer, pushImage, tar } from './seed.js'
 

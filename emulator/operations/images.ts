@@ -334,5 +334,5 @@ export const batchDeleteImage: Operation = (context) => {
     repository.images.delete(image.digest)
     if (typeof id.imageTag !== 'string') imageIdsDeleted.push({ imageDigest: image.digest })
   }
-  return { imageIdsDeleted, failures }
+  return { imageIds: imageIdsDeleted, failures }
 }
