@@ -1,0 +1,69 @@
+// Timing helpers: processes started the way the runner starts them, medians, peak memory.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+export interface Timed {
+  ms: number
+  code: number
+  stdout: string
+  /** Peak resident set size in KiB, when measured. */
+  peakRssKiB?: number
+}
+
+const TIME = '/usr/bin/time'
+export const canMeasureRss = existsSync(TIME)
+
+/** Runs a command to completion and times it from spawn to exit. */
+export function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { rss?: boolean } = {}
+): Promise<Timed> {
+  const rssFile =
+    options.rss && canMeasureRss
+      ? join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
+      : undefined
+  const [file, argv] = rssFile
+    ? [TIME, ['-f', '%M', '-o', rssFile, command, ...args]]
+    : [command, args]
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', async (code) => {
+      const ms = performance.now() - started
+      let peakRssKiB: number | undefined
+      if (rssFile) {
+        const { readFileSync } = await import('node:fs')
+        peakRssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1))
+      }
+      resolve({ ms, code: code ?? -1, stdout, ...(peakRssKiB !== undefined && { peakRssKiB }) })
+    })
+  })
+}
+
+/** The environment the Actions runner gives a JavaScript action: INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
+export function actionEnv(
+  inputs: Record<string, string>,
+  base: NodeJS.ProcessEnv
+): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-action-'))
+  const output = join(dir, 'output')
+  const summary = join(dir, 'summary')
+  writeFileSync(output, '')
+  writeFileSync(summary, '')
+  const env: NodeJS.ProcessEnv = { ...base, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  return env
+}

@@ -1,0 +1,140 @@
+// The floor: the same ECR requests the action makes, sent by a minimal client (node:http with
+// keep-alive, no SDK, no process start-up), so that what remains is the round trips themselves.
+import { Agent, request } from 'node:http'
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+const TARGET = 'AmazonEC2ContainerRegistry_V20150921.'
+
+/** One ECR JSON call; the emulator needs a SigV4-shaped Authorization header, not a valid one. */
+export function call(
+  url: string,
+  operation: string,
+  body: unknown,
+  region = 'us-east-1'
+): Promise<Record<string, unknown>> {
+  const payload = Buffer.from(JSON.stringify(body))
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        hostname,
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'content-length': payload.length,
+          'x-amz-target': TARGET + operation,
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIDFLOOR/20260101/${region}/ecr/aws4_request, SignedHeaders=host, Signature=0`
+        }
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => {
+          const parsed = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<
+            string,
+            unknown
+          >
+          if (response.statusCode !== 200)
+            reject(new Error(`${operation}: ${response.statusCode} ${JSON.stringify(parsed)}`))
+          else resolve(parsed)
+        })
+      }
+    )
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+/** One read, then the writes `concurrency` at a time: the round trips no promotion can avoid. */
+export async function unavoidableRoundTrips(
+  url: string,
+  repositoryName: string,
+  sourceTag: string,
+  tags: string[],
+  concurrency: number
+): Promise<number> {
+  const started = performance.now()
+  const read = await call(url, 'BatchGetImage', {
+    repositoryName,
+    imageIds: [{ imageTag: sourceTag }, ...tags.map((imageTag) => ({ imageTag }))]
+  })
+  const image = (
+    read.images as Array<{
+      imageManifest: string
+      imageManifestMediaType: string
+      imageId: { imageDigest: string }
+    }>
+  )[0]!
+  for (let i = 0; i < tags.length; i += concurrency) {
+    await Promise.all(
+      tags.slice(i, i + concurrency).map((imageTag) =>
+        call(url, 'PutImage', {
+          repositoryName,
+          imageManifest: image.imageManifest,
+          imageManifestMediaType: image.imageManifestMediaType,
+          imageDigest: image.imageId.imageDigest,
+          imageTag
+        })
+      )
+    )
+  }
+  return performance.now() - started
+}
+
+/**
+ * The same blobs copied by a minimal client: download from the presigned URL, upload in parts
+ * through the layer API (base64 in JSON, as ECR's protocol has it), `concurrency` blobs at once.
+ * Returns milliseconds.
+ */
+export async function rawCopy(
+  url: string,
+  from: string,
+  to: string,
+  digests: string[],
+  concurrency: number,
+  partSize = 10 * 1024 * 1024
+): Promise<number> {
+  const started = performance.now()
+  const copyOne = async (digest: string): Promise<void> => {
+    const [{ downloadUrl }, { uploadId }] = (await Promise.all([
+      call(url, 'GetDownloadUrlForLayer', { repositoryName: from, layerDigest: digest }),
+      call(url, 'InitiateLayerUpload', { repositoryName: to })
+    ])) as [{ downloadUrl: string }, { uploadId: string }]
+    const response = await fetch(downloadUrl)
+    let pending: Buffer[] = []
+    let pendingLength = 0
+    let offset = 0
+    const send = async (part: Buffer): Promise<void> => {
+      await call(url, 'UploadLayerPart', {
+        repositoryName: to,
+        uploadId,
+        partFirstByte: offset,
+        partLastByte: offset + part.length - 1,
+        layerPartBlob: part.toString('base64')
+      })
+      offset += part.length
+    }
+    for await (const chunk of response.body!) {
+      pending.push(Buffer.from(chunk))
+      pendingLength += chunk.byteLength
+      if (pendingLength >= partSize) {
+        const all = Buffer.concat(pending)
+        await send(all.subarray(0, partSize))
+        pending = [all.subarray(partSize)]
+        pendingLength = all.length - partSize
+      }
+    }
+    if (pendingLength > 0) await send(Buffer.concat(pending))
+    await call(url, 'CompleteLayerUpload', { repositoryName: to, uploadId, layerDigests: [digest] })
+  }
+  const queue = [...digests]
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (queue.length > 0) await copyOne(queue.shift()!)
+    })
+  )
+  return performance.now() - started
+}
