@@ -73,6 +73,8 @@ export function emulatorEnvironment(url: string, accessKeyId = 'AKIDEMULATOR'): 
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: 'emulator-secret-key',
     AWS_ENDPOINT_URL_ECR: url,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: url,
+    ECR_PUBLIC_REGISTRY_URL: url,
     AWS_CONFIG_FILE: '/nonexistent/aws-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
     AWS_EC2_METADATA_DISABLED: 'true'

@@ -176,3 +176,30 @@ describe('the bundled action against the local ECR', () => {
     expect(tagOf('charts/hello', 'stable')).toBe(seeded.chart.digest)
   })
 })
+
+describe('the bundled action and ECR Public', () => {
+  test('publishes a private image to public.ecr.aws, loading ECR Public support on demand', async () => {
+    emulator.state.createPublicRegistry(ACCOUNT, 'demo')
+    const target = emulator.state.createPublicRepository(ACCOUNT, 'e2e/public')
+    const inputs = {
+      repository: 'demo/app',
+      'source-tag': 'staging',
+      'target-repository': 'public.ecr.aws/demo/e2e/public',
+      tags: 'v1'
+    }
+    const run = await runDist(inputs, env)
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(target.tags.get('v1')).toBe(seeded.image.digest)
+    expect(run.outputs.image).toBe(`public.ecr.aws/demo/e2e/public@${seeded.image.digest}`)
+
+    emulator.resetLog()
+    const retag = await runDist(
+      { repository: 'public.ecr.aws/demo/e2e/public', 'source-tag': 'v1', tags: 'latest' },
+      env
+    )
+    expect(retag.exitCode).toBe(0)
+    expect(target.tags.get('latest')).toBe(seeded.image.digest)
+    expect(emulator.counts()).toMatchObject({ 'registry:GetManifest': 1, 'ecr-public:PutImage': 1 })
+  })
+})

@@ -315,3 +315,81 @@ describe('parseInputs', () => {
     expect(error.message).toContain('(330 characters)')
   })
 })
+
+describe('ECR Public repositories', () => {
+  const PUBLIC = 'public.ecr.aws/acme/tools/cli'
+
+  test('public.ecr.aws/ALIAS/NAME is a public repository in us-east-1, whatever AWS_REGION says', () => {
+    const inputs = parse({ ...base, repository: PUBLIC }, { AWS_REGION: 'eu-west-1' })
+    const repository = { name: 'tools/cli', region: 'us-east-1', publicAlias: 'acme' }
+    expect(inputs.source).toEqual(repository)
+    expect(inputs.target).toEqual(repository)
+  })
+
+  test('full public references in tags must name the public target', () => {
+    expect(parse({ ...base, repository: PUBLIC, tags: `${PUBLIC}:v1, v2` }).tags).toEqual([
+      'v1',
+      'v2'
+    ])
+    expect(
+      inputError({ ...base, repository: PUBLIC, tags: 'public.ecr.aws/other/tools/cli:v1' })
+    ).toMatchObject({ input: 'tags' })
+    expect(inputError({ ...base, repository: PUBLIC, tags: `${HOST}/tools/cli:v1` })).toMatchObject(
+      {
+        input: 'tags'
+      }
+    )
+    expect(inputError({ ...base, tags: `${PUBLIC}:v1` }).message).toContain(
+      'but the target is a private ECR repository'
+    )
+  })
+
+  test('private to public: the target is public, the source keeps its region', () => {
+    const inputs = parse({ ...base, repository: `${HOST}/app`, 'target-repository': PUBLIC })
+    expect(inputs.source).toEqual({ name: 'app', region: 'eu-west-1', registryId: '123456789012' })
+    expect(inputs.target).toEqual({ name: 'tools/cli', region: 'us-east-1', publicAlias: 'acme' })
+  })
+
+  test('public to private: the private side takes region from the inputs or the environment', () => {
+    const inputs = parse(
+      {
+        ...base,
+        repository: PUBLIC,
+        'target-repository': 'mirror',
+        'target-registry-id': '123456789012'
+      },
+      { AWS_REGION: 'eu-central-1' }
+    )
+    expect(inputs.target).toEqual({
+      name: 'mirror',
+      region: 'eu-central-1',
+      registryId: '123456789012'
+    })
+    expect(
+      inputError({ ...base, repository: PUBLIC, 'target-repository': 'mirror' })
+    ).toMatchObject({
+      input: 'target-registry-id'
+    })
+  })
+
+  test.each([
+    ['registry-id', { repository: PUBLIC, 'registry-id': '123456789012' }],
+    ['target-region', { 'target-repository': PUBLIC, 'target-region': 'eu-west-1' }],
+    ['target-registry-id', { 'target-repository': PUBLIC, 'target-registry-id': '123456789012' }]
+  ])('%s does not apply to a public repository', (input, extra) => {
+    const error = inputError({ ...base, ...extra })
+    expect(error.input).toBe(input)
+    expect(error.message).toContain('us-east-1 only')
+  })
+
+  test.each([
+    'public.ecr.aws/acme',
+    'public.ecr.aws/a/app',
+    'public.ecr.aws/Acme/app',
+    'public.ecr.aws/acme/App',
+    `public.ecr.aws/acme/${'a'.repeat(206)}`,
+    'public.ecr.aws/acme/app:tag'
+  ])('%s is refused, naming the input', (repository) => {
+    expect(inputError({ ...base, repository }).input).toBe('repository')
+  })
+})

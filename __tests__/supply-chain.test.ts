@@ -70,7 +70,12 @@ describe('the IAM policy in the README', () => {
   const iamAction = (operation: string): string =>
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
   let emulator: Emulator
-  const logs: Record<'inPlace' | 'across', RequestLogEntry[]> = { inPlace: [], across: [] }
+  const logs: Record<'inPlace' | 'across' | 'toPublic' | 'fromPublic', RequestLogEntry[]> = {
+    inPlace: [],
+    across: [],
+    toPublic: [],
+    fromPublic: []
+  }
 
   beforeAll(async () => {
     emulator = await startEmulator()
@@ -110,6 +115,30 @@ describe('the IAM policy in the README', () => {
     expect(across.exitCode).toBe(0)
     logs.across = [...emulator.log]
     expect(target.tags.get('prod')).toBe(index.digest)
+
+    // ECR Public: publish from the private source (in the default account), then retag there.
+    emulator.state.createPublicRegistry('123456789012', 'acme')
+    const published = emulator.state.createPublicRepository('123456789012', 'iam/app')
+    emulator.resetLog()
+    const toPublic = await runDist(
+      {
+        repository: sourceUri,
+        'source-tag': 'staging',
+        tags: 'v1',
+        'target-repository': 'public.ecr.aws/acme/iam/app'
+      },
+      env
+    )
+    expect(toPublic.exitCode).toBe(0)
+    logs.toPublic = [...emulator.log]
+    emulator.resetLog()
+    const fromPublic = await runDist(
+      { repository: 'public.ecr.aws/acme/iam/app', 'source-tag': 'v1', tags: 'latest' },
+      env
+    )
+    expect(fromPublic.exitCode).toBe(0)
+    logs.fromPublic = [...emulator.log]
+    expect(published.tags.get('latest')).toBe(index.digest)
   })
   afterAll(() => emulator.close())
 
@@ -140,10 +169,39 @@ describe('the IAM policy in the README', () => {
     })
   })
 
-  test('covers every ECR operation the code can call', () => {
-    const imported = [...read('src/ecr.ts').matchAll(/\b(\w+)Command\b/g)].map((match) => match[1]!)
-    const called = new Set([...logs.inPlace, ...logs.across].map((entry) => entry.operation))
-    expect([...new Set(imported)].filter((operation) => !called.has(operation))).toEqual([])
+  test('covers every ECR and ECR Public operation the code can call', () => {
+    const commands = (file: string, prefix = ''): string[] => [
+      ...new Set([...read(file).matchAll(/\b(\w+)Command\b/g)].map((match) => prefix + match[1]!))
+    ]
+    const called = new Set(
+      Object.values(logs).flatMap((log) => log.map((entry) => entry.operation))
+    )
+    const imported = [...commands('src/ecr.ts'), ...commands('src/ecr-public.ts', 'ecr-public:')]
+    expect(imported.filter((operation) => !called.has(operation))).toEqual([])
+  })
+
+  test('grants exactly what the action calls in ECR Public', () => {
+    const block = [...section('## IAM policy').matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('ecr-public:')
+    )
+    const policy = JSON.parse(block![1]!) as {
+      Statement: Array<{ Sid: string; Action: string[] }>
+    }
+    const granted = Object.fromEntries(
+      policy.Statement.map((statement) => [statement.Sid, [...statement.Action].sort()])
+    )
+    const publicActions = [...logs.toPublic, ...logs.fromPublic]
+      .map((entry) => entry.operation)
+      .filter((operation) => operation.startsWith('ecr-public:'))
+    // Registry-wide calls; GetAuthorizationToken also needs sts:GetServiceBearerToken, always.
+    const registryWide = ['ecr-public:DescribeRegistries', 'ecr-public:GetAuthorizationToken']
+    expect(granted).toEqual({
+      PublicRepository: [...new Set(publicActions)].filter((a) => !registryWide.includes(a)).sort(),
+      PublicRegistry: [
+        ...registryWide.filter((a) => publicActions.includes(a)),
+        'sts:GetServiceBearerToken'
+      ].sort()
+    })
   })
 
   test('within one repository, the two actions the README names suffice', () => {

@@ -5,13 +5,21 @@ import type { FaultOptions } from './faults.js'
 import { seedExample, type SeededExample } from './seed.js'
 import { EmulatorServer, type RequestHook, type RequestLogEntry } from './server.js'
 import { exportState, loadState, type StateFile } from './state.js'
-import { Store, tagsOf, type Repository, type TagMutability } from './store.js'
+import {
+  PUBLIC_PARTITION,
+  Store,
+  tagsOf,
+  type PublicRegistry,
+  type Repository,
+  type TagMutability
+} from './store.js'
 
 export type { FaultKind, FaultOptions, FaultRule } from './faults.js'
 export type { HookReply, RequestHook, RequestInfo, RequestLogEntry } from './server.js'
 export type { BuiltImage, ImageSpec, SeededExample } from './seed.js'
 export type { StateFile } from './state.js'
 export { buildChart, buildImage, buildIndex, buildReferrer, pushImage, tar } from './seed.js'
+export { PUBLIC_PARTITION } from './store.js'
 
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. The host is always 127.0.0.1. */
@@ -52,6 +60,18 @@ export class EmulatorState {
     options: { tagMutability?: TagMutability; exclusionFilters?: string[] } = {}
   ): Repository {
     return this.store.create(registryId, region, name, options)
+  }
+
+  /** The account's ECR Public registry, public.ecr.aws/ALIAS. */
+  createPublicRegistry(registryId: string, alias: string): PublicRegistry {
+    const registry = { registryId, alias }
+    this.store.publicRegistries.set(registryId, registry)
+    return registry
+  }
+
+  /** A repository in the account's ECR Public registry; its region key is PUBLIC_PARTITION. */
+  createPublicRepository(registryId: string, name: string): Repository {
+    return this.store.create(registryId, PUBLIC_PARTITION, name)
   }
 
   repository(registryId: string, region: string, name: string): Repository {
@@ -100,6 +120,8 @@ export interface Emulator {
   setFaults(faults: FaultOptions): void
   setQuotas(quotas: Partial<Record<string, number>>): void
   onRequest(hook: RequestHook | undefined): void
+  /** Expires every registry pull token handed out so far. */
+  expireRegistryTokens(): void
   /** Called after each request is answered (or dropped). */
   onResponse(listener: ((entry: RequestLogEntry) => void) | undefined): void
   state: EmulatorState
@@ -145,6 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (faults) => server.faults.configure(faults),
     setQuotas: (quotas) => server.quotas.configure(quotas),
     onRequest: (hook) => void (server.hook = hook),
+    expireRegistryTokens: () => server.registry.expireTokens(),
     onResponse: (next) => void (listener = next),
     state,
     seedExample: (registryId = defaultAccount, region = 'us-east-1') =>

@@ -20,9 +20,12 @@ import {
   describeRepositories,
   putImageTagMutability
 } from './operations/repositories.js'
-import type { Store } from './store.js'
+import { PUBLIC_OPERATIONS } from './operations/public.js'
+import { RegistryEndpoint } from './registry.js'
+import { PUBLIC_PARTITION, type Store } from './store.js'
 
 const ECR_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.'
+const PUBLIC_PREFIX = 'SpencerFrontendService.'
 
 const OPERATIONS: Record<string, Operation> = {
   CreateRepository: createRepository,
@@ -41,7 +44,11 @@ const OPERATIONS: Record<string, Operation> = {
 }
 
 export interface RequestLogEntry {
-  /** ECR operation, or `BlobDownload` for a GET of a download URL. */
+  /**
+   * ECR operation; `ecr-public:<Operation>` for ECR Public's API; `registry:GetToken`,
+   * `registry:GetManifest` and `registry:GetBlob` for its registry endpoint; `BlobDownload` for a
+   * GET of a download URL.
+   */
   operation: string
   registryId?: string
   region?: string
@@ -121,10 +128,14 @@ export class EmulatorServer extends EventEmitter {
   >()
   private readonly options: ServerOptions
 
+  /** ECR Public's registry endpoint: token, manifests and blobs over the OCI distribution API. */
+  readonly registry: RegistryEndpoint
+
   constructor(options: ServerOptions) {
     super()
     this.options = options
     this.store = options.store
+    this.registry = new RegistryEndpoint(this)
     this.latencyMs = options.latencyMs ?? 0
     this.faults.configure(options.faults)
     this.quotas.configure(options.quotas)
@@ -143,7 +154,7 @@ export class EmulatorServer extends EventEmitter {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
-  private record(entry: RequestLogEntry): void {
+  record(entry: RequestLogEntry): void {
     this.log.push(entry)
     this.emit('request', entry)
   }
@@ -153,6 +164,11 @@ export class EmulatorServer extends EventEmitter {
     try {
       if (request.method === 'GET' && request.url?.startsWith('/blobs/'))
         return await this.download(request, response, startedAt)
+      if (
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        (request.url?.startsWith('/v2/') || request.url?.startsWith('/token'))
+      )
+        return await this.registry.handle(request, response, startedAt)
       if (request.method !== 'POST' || (request.url !== '/' && !request.url?.startsWith('/?'))) {
         response.writeHead(404).end()
         return
@@ -175,7 +191,13 @@ export class EmulatorServer extends EventEmitter {
   ): Promise<void> {
     const raw = await readBody(request)
     const target = String(request.headers['x-amz-target'] ?? '')
-    const operation = target.startsWith(ECR_PREFIX) ? target.slice(ECR_PREFIX.length) : target
+    const isPublic = target.startsWith(PUBLIC_PREFIX)
+    const name = isPublic
+      ? target.slice(PUBLIC_PREFIX.length)
+      : target.startsWith(ECR_PREFIX)
+        ? target.slice(ECR_PREFIX.length)
+        : target
+    const operation = isPublic ? `ecr-public:${name}` : name
     const entry: RequestLogEntry = { operation, status: 200, startedAt, durationMs: 0 }
     const reply = (status: number, body: unknown, errorType?: string): void => {
       const text = JSON.stringify(body)
@@ -247,14 +269,23 @@ export class EmulatorServer extends EventEmitter {
     if (!this.quotas.take(account, region, operation))
       return fail(new ServiceError('ThrottlingException', 'Rate exceeded'))
 
-    const handler = OPERATIONS[operation]
+    const handler = (isPublic ? PUBLIC_OPERATIONS : OPERATIONS)[name]
     if (!handler)
       return fail(
         new ServiceError('UnknownOperationException', `Unknown operation ${target || '(none)'}`)
       )
+    // ECR Public's API lives in us-east-1 alone.
+    if (isPublic && region !== 'us-east-1') {
+      return fail(
+        new ServiceError(
+          'UnsupportedCommandException',
+          'The action is not supported in this Region.'
+        )
+      )
+    }
     let result: unknown
     try {
-      result = handler(this.context(account, region, body))
+      result = handler(this.context(account, isPublic ? PUBLIC_PARTITION : region, body))
     } catch (error) {
       if (error instanceof ServiceError) return fail(error)
       return fail(new ServiceError('ServerException', String(error)))
@@ -274,12 +305,16 @@ export class EmulatorServer extends EventEmitter {
       account,
       region,
       body,
-      blobUrl: (registryId, blobRegion, repository, digest) => {
-        const token = randomUUID()
-        this.downloads.set(token, { registryId, region: blobRegion, repository, digest })
-        return `${this.url}/blobs/${token}`
-      }
+      blobUrl: (registryId, blobRegion, repository, digest) =>
+        this.grantDownload(registryId, blobRegion, repository, digest)
     }
+  }
+
+  /** A loopback URL that serves one blob, as S3 serves a presigned URL. */
+  grantDownload(registryId: string, region: string, repository: string, digest: string): string {
+    const token = randomUUID()
+    this.downloads.set(token, { registryId, region, repository, digest })
+    return `${this.url}/blobs/${token}`
   }
 
   private drop(request: IncomingMessage, entry: RequestLogEntry): void {

@@ -6,6 +6,8 @@ import { sha256 } from './manifests.js'
 import { tagsOf, type Store, type TagMutability } from './store.js'
 
 export interface StateFile {
+  /** ECR Public registries; their repositories are listed with region "public". */
+  publicRegistries?: Array<{ registryId: string; alias: string }>
   repositories: Array<{
     registryId: string
     region: string
@@ -20,6 +22,8 @@ export interface StateFile {
 }
 
 export function loadState(store: Store, settings: EmulatorSettings, state: StateFile): void {
+  for (const registry of state.publicRegistries ?? [])
+    store.publicRegistries.set(registry.registryId, { ...registry })
   for (const entry of state.repositories) {
     const repository =
       store.find(entry.registryId, entry.region, entry.name) ??
@@ -47,6 +51,9 @@ export function loadState(store: Store, settings: EmulatorSettings, state: State
 
 export function exportState(store: Store): StateFile {
   return {
+    ...(store.publicRegistries.size > 0 && {
+      publicRegistries: [...store.publicRegistries.values()].map((registry) => ({ ...registry }))
+    }),
     repositories: [...store.repositories.values()].map((repository) => {
       // Children and subjects first, so the file loads back through PutImage's checks.
       const images = [...repository.images.values()].sort(

@@ -86,8 +86,25 @@ export function tagsOf(repository: Repository, digest: string): string[] {
   return [...repository.tags].filter(([, target]) => target === digest).map(([tag]) => tag)
 }
 
+/** ECR Public keeps its repositories apart from every region's private ones: this is their region key. */
+export const PUBLIC_PARTITION = 'public'
+
+/** An account's ECR Public registry, reached as public.ecr.aws/ALIAS. */
+export interface PublicRegistry {
+  registryId: string
+  alias: string
+}
+
 export class Store {
   readonly repositories = new Map<string, Repository>()
+  /** By registry id (the account). */
+  readonly publicRegistries = new Map<string, PublicRegistry>()
+  /** Passwords GetAuthorizationToken handed out, for the registry's token endpoint. */
+  readonly publicPasswords = new Set<string>()
+
+  publicRegistryByAlias(alias: string): PublicRegistry | undefined {
+    return [...this.publicRegistries.values()].find((registry) => registry.alias === alias)
+  }
 
   private key(registryId: string, region: string, name: string): string {
     return `${registryId}/${region}/${name}`

@@ -1,8 +1,8 @@
 // Blob transfer between repositories through the ECR API: download from the source's presigned
-// URL, upload in parts to the target, hashing on the way. A blob is never held whole in memory:
+// URL (or ECR Public's registry), upload in parts to the target, hashing on the way. A blob is never held whole in memory:
 // at most the part being uploaded and the part being filled.
 import { createHash } from 'node:crypto'
-import type { EcrApi } from './ecr.js'
+import type { BlobLocation, EcrApi } from './ecr.js'
 import { EcrError, PromotionError } from './errors.js'
 import type { RepositoryRef } from './inputs.js'
 
@@ -116,9 +116,9 @@ export async function copyBlob(
   const fetchBlob = options.fetch ?? fetch
   const sleep = options.sleep ?? defaultSleep
   // The upload and the download URL do not depend on each other: one round trip for both.
-  const [{ uploadId, partSize: offered }, firstUrl] = await Promise.all([
+  const [{ uploadId, partSize: offered }, firstLocation] = await Promise.all([
     ecr.startUpload(target),
-    ecr.blobUrl(source, blob.digest)
+    ecr.blobLocation(source, blob.digest)
   ])
   const parts = new PartBuffer(partSizeFor(offered))
   const hash = createHash('sha256')
@@ -137,14 +137,14 @@ export async function copyBlob(
     inflight.catch(() => {})
   }
 
-  let url: string | undefined = firstUrl
+  let location: BlobLocation | undefined = firstLocation
   for (let attempt = 1; ; attempt++) {
     const watchdog = new Watchdog(options.stallTimeoutMs ?? STALL_TIMEOUT_MS)
     try {
-      url ??= await ecr.blobUrl(source, blob.digest)
-      const response = await fetchBlob(url, {
+      location ??= await ecr.blobLocation(source, blob.digest)
+      const response = await fetchBlob(location.url, {
         signal: watchdog.signal,
-        ...(received > 0 && { headers: { range: `bytes=${received}-` } })
+        headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
       })
       if (response.status === 401 || response.status === 403)
         throw new DownloadError(`HTTP ${response.status}`, true)
@@ -177,7 +177,7 @@ export async function copyBlob(
           `Downloading blob ${blob.digest} failed after ${attempt} attempts: ${(error as Error).message}`
         )
       }
-      if (error instanceof DownloadError && error.expiredUrl) url = undefined
+      if (error instanceof DownloadError && error.expiredUrl) location = undefined
       options.log?.(
         `Download of ${blob.digest} interrupted at byte ${received} (${(error as Error).message}); resuming`
       )

@@ -1,4 +1,5 @@
-// The one module that talks to the AWS SDK. Everything else sees plain data and EcrError.
+// The module that talks to ECR (with ecr-public.ts, its ECR Public half, loaded on demand).
+// Everything else sees plain data and EcrError.
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
@@ -11,7 +12,10 @@ import {
   UploadLayerPartCommand,
   type ECRClientConfig
 } from '@aws-sdk/client-ecr'
-import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { caller, chunk, clientSettings, type EcrOptions } from './aws-call.js'
+import { sharedWrites } from './ecr-writes.js'
+import { describeWhere } from './references.js'
+export { DEFAULT_MAX_ATTEMPTS, type EcrOptions } from './aws-call.js'
 import { EcrError } from './errors.js'
 import type { RepositoryRef } from './inputs.js'
 import { ACCEPTED_MEDIA_TYPES } from './manifest.js'
@@ -44,7 +48,8 @@ export interface PutImageRequest {
   tag?: string
 }
 
-export interface EcrApi {
+/** ECR calls by repository; ECR Public repositories are served by ecr-public.ts, loaded on first use. */
+export interface EcrApi extends PublicEcrApi {
   /** BatchGetImage for any number of ids (100 per call, calls in parallel). */
   getImages(
     repository: RepositoryRef,
@@ -54,8 +59,8 @@ export interface EcrApi {
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */
   checkBlobs(repository: RepositoryRef, digests: string[]): Promise<Map<string, number>>
-  /** GetDownloadUrlForLayer: where to download a blob of an image in the repository. */
-  blobUrl(repository: RepositoryRef, digest: string): Promise<string>
+  /** Where to download a blob: GetDownloadUrlForLayer, or ECR Public's registry endpoint. */
+  blobLocation(repository: RepositoryRef, digest: string): Promise<BlobLocation>
   /** InitiateLayerUpload. */
   startUpload(repository: RepositoryRef): Promise<{ uploadId: string; partSize?: number }>
   /** UploadLayerPart: `bytes` go at offset `first` (byte ranges are inclusive on the wire). */
@@ -82,105 +87,97 @@ export interface Referrer {
   size?: number
 }
 
-export interface EcrOptions {
-  /** Attempts per call, first included. */
-  maxAttempts?: number
-  /** Backoff before retry `attempt` (1-based), in ms. Unset: the SDK's standard strategy. */
-  retryDelay?: (attempt: number) => number
-  /** One line per call, for step debug logs. */
-  debug?: (line: string) => void
-  userAgent?: string
+export interface BlobLocation {
+  url: string
+  /** Sent with the download (a registry's bearer token); a presigned URL needs none. */
+  headers?: Record<string, string>
 }
 
-/**
- * Attempts tuned for CI: a promotion is a handful of calls, so riding out a throttling burst or a
- * brief ECR outage beats failing the job. Twelve attempts with jittered exponential backoff (1 s
- * base for throttling, capped at 20 s) wait two and a half minutes at the very worst, well under a
- * second usually; even with 40% of requests failing, a call then fails once in sixty thousand.
- * The standard strategy, not adaptive: adaptive's client-side rate limiter pays off for long-lived
- * clients making many calls, but here it turns a single throttled call into seconds of waiting; the
- * bounded write concurrency is this action's pacing.
- */
-export const DEFAULT_MAX_ATTEMPTS = 12
-
-const BATCH_LIMIT = 100
-
-function toEcrError(error: unknown): EcrError {
-  if (error instanceof EcrError) return error
-  const e = error as {
-    name?: string
-    code?: string
-    message?: string
-    $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string }
-  }
-  const metadata = e?.$metadata ?? {}
-  const code = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error')
-  return new EcrError(code, e?.message ?? String(error), {
-    ...(metadata.httpStatusCode !== undefined && { httpStatus: metadata.httpStatusCode }),
-    ...(metadata.attempts !== undefined && { attempts: metadata.attempts }),
-    ...(metadata.requestId !== undefined && { requestId: metadata.requestId })
-  })
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = []
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
-  return chunks
+/** What only ECR Public's API answers. */
+export interface PublicEcrApi {
+  /** DescribeRegistries: the id of the caller's public registry that has this alias. */
+  publicRegistryId(alias: string): Promise<string>
+  /** DescribeImageTags: the digest each tag points at, null for a tag that does not exist. */
+  publicTagDigests(repository: RepositoryRef, tags: string[]): Promise<Map<string, string | null>>
 }
 
 /** The seam where the AWS client is made; endpoint and credentials come from the environment. */
+const BATCH_LIMIT = 100
+
+type RepositoryCalls = Omit<EcrApi, keyof PublicEcrApi>
+const REPOSITORY_CALLS: Array<keyof RepositoryCalls> = [
+  'getImages',
+  'putImage',
+  'checkBlobs',
+  'blobLocation',
+  'startUpload',
+  'uploadPart',
+  'completeUpload',
+  'listReferrers'
+]
+
+/**
+ * The seam where the AWS clients are made; endpoint and credentials come from the environment.
+ * Calls on an ECR Public repository go to ecr-public.ts, imported only when one is named, so the
+ * common path never loads ECR Public's SDK.
+ */
 export function createEcr(options: EcrOptions = {}): EcrApi {
+  const ecr = createPrivateEcr(options)
+  let publicEcr: Promise<RepositoryCalls & PublicEcrApi> | undefined
+  const loadPublic = () =>
+    (publicEcr ??= import('./ecr-public.js').then((module) => module.createPublicEcr(options)))
+  const dispatched = Object.fromEntries(
+    REPOSITORY_CALLS.map((name) => [
+      name,
+      async (repository: RepositoryRef, ...rest: unknown[]) => {
+        const target = repository.publicAlias !== undefined ? await loadPublic() : ecr
+        return (target[name] as (...args: unknown[]) => Promise<unknown>)(repository, ...rest)
+      }
+    ])
+  ) as unknown as RepositoryCalls
+  return {
+    ...dispatched,
+    publicRegistryId: async (alias) => (await loadPublic()).publicRegistryId(alias),
+    publicTagDigests: async (repository, tags) =>
+      (await loadPublic()).publicTagDigests(repository, tags)
+  }
+}
+
+function createPrivateEcr(options: EcrOptions): RepositoryCalls {
   const clients = new Map<string, ECRClient>()
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-  const debug = options.debug ?? (() => {})
+  const call = caller(options.debug ?? (() => {}))
 
   function client(region: string): ECRClient {
     let existing = clients.get(region)
     if (!existing) {
-      const config: ECRClientConfig = {
-        region,
-        maxAttempts,
-        ...(options.retryDelay
-          ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, options.retryDelay) }
-          : { retryMode: 'standard' }),
-        ...(options.userAgent && { customUserAgent: options.userAgent })
-      }
-      existing = new ECRClient(config)
+      existing = new ECRClient(clientSettings(options, region) as ECRClientConfig)
       clients.set(region, existing)
     }
     return existing
-  }
-
-  async function call<T>(
-    label: string,
-    send: () => Promise<T & { $metadata: { attempts?: number; requestId?: string } }>
-  ): Promise<T> {
-    const started = performance.now()
-    try {
-      const output = await send()
-      const { attempts, requestId } = output.$metadata
-      debug(
-        `${label}: ok in ${Math.round(performance.now() - started)} ms, ${attempts ?? 1} attempt(s), request ${requestId ?? '-'}`
-      )
-      return output
-    } catch (error) {
-      const failure = toEcrError(error)
-      debug(
-        `${label}: ${failure.code} in ${Math.round(performance.now() - started)} ms, ${failure.attempts} attempt(s), request ${failure.requestId ?? '-'}`
-      )
-      throw failure
-    }
   }
 
   function registry(repository: RepositoryRef): { registryId?: string } {
     return repository.registryId ? { registryId: repository.registryId } : {}
   }
 
-  function where(repository: RepositoryRef): string {
-    return `${repository.registryId ?? 'default'}/${repository.region}/${repository.name}`
-  }
+  const where = describeWhere
 
   return {
+    ...sharedWrites(
+      'ECR',
+      call,
+      (repository, command) =>
+        client(repository.region).send(command as PutImageCommand) as Promise<{
+          $metadata: object
+        }>,
+      {
+        PutImage: PutImageCommand,
+        BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
+        InitiateLayerUpload: InitiateLayerUploadCommand,
+        UploadLayerPart: UploadLayerPartCommand,
+        CompleteLayerUpload: CompleteLayerUploadCommand
+      }
+    ),
     async getImages(repository, ids) {
       const results = await Promise.all(
         chunk(ids, BATCH_LIMIT).map((batch) =>
@@ -227,47 +224,7 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
       return { images, failures }
     },
 
-    async putImage(repository, request) {
-      const output = await call(`PutImage ${where(repository)}:${request.tag ?? '(no tag)'}`, () =>
-        client(repository.region).send(
-          new PutImageCommand({
-            ...(repository.registryId && { registryId: repository.registryId }),
-            repositoryName: repository.name,
-            imageManifest: request.manifest,
-            imageManifestMediaType: request.mediaType,
-            imageDigest: request.digest,
-            ...(request.tag !== undefined && { imageTag: request.tag })
-          })
-        )
-      )
-      return output.image?.imageId?.imageDigest ?? ''
-    },
-
-    async checkBlobs(repository, digests) {
-      const sizes = new Map<string, number>()
-      await Promise.all(
-        chunk(digests, BATCH_LIMIT).map(async (batch) => {
-          const output = await call(
-            `BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`,
-            () =>
-              client(repository.region).send(
-                new BatchCheckLayerAvailabilityCommand({
-                  ...registry(repository),
-                  repositoryName: repository.name,
-                  layerDigests: batch
-                })
-              )
-          )
-          for (const layer of output.layers ?? []) {
-            if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
-              sizes.set(layer.layerDigest, layer.layerSize ?? 0)
-          }
-        })
-      )
-      return sizes
-    },
-
-    async blobUrl(repository, digest) {
+    async blobLocation(repository, digest) {
       const output = await call(`GetDownloadUrlForLayer ${where(repository)} ${digest}`, () =>
         client(repository.region).send(
           new GetDownloadUrlForLayerCommand({
@@ -279,57 +236,7 @@ export function createEcr(options: EcrOptions = {}): EcrApi {
       )
       if (!output.downloadUrl)
         throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
-      return output.downloadUrl
-    },
-
-    async startUpload(repository) {
-      const output = await call(`InitiateLayerUpload ${where(repository)}`, () =>
-        client(repository.region).send(
-          new InitiateLayerUploadCommand({
-            ...registry(repository),
-            repositoryName: repository.name
-          })
-        )
-      )
-      if (!output.uploadId) throw new EcrError('MissingUploadId', 'ECR gave no upload id')
-      return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) }
-    },
-
-    async uploadPart(repository, uploadId, first, bytes) {
-      await call(
-        `UploadLayerPart ${where(repository)} bytes ${first}-${first + bytes.length - 1}`,
-        () =>
-          client(repository.region).send(
-            new UploadLayerPartCommand({
-              ...registry(repository),
-              repositoryName: repository.name,
-              uploadId,
-              partFirstByte: first,
-              partLastByte: first + bytes.length - 1,
-              layerPartBlob: bytes
-            })
-          )
-      )
-    },
-
-    async completeUpload(repository, uploadId, digest) {
-      try {
-        await call(`CompleteLayerUpload ${where(repository)} ${digest}`, () =>
-          client(repository.region).send(
-            new CompleteLayerUploadCommand({
-              ...registry(repository),
-              repositoryName: repository.name,
-              uploadId,
-              layerDigests: [digest]
-            })
-          )
-        )
-        return 'completed'
-      } catch (error) {
-        if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
-          return 'exists'
-        throw error
-      }
+      return { url: output.downloadUrl }
     },
 
     async listReferrers(repository, digest) {

@@ -13,6 +13,13 @@ export function stopsOtherWrites(error: EcrError): boolean {
   return !PER_TAG_CODES.has(error.code)
 }
 
+/** ECR Public's own errors: a registry that is not there, or its API called outside us-east-1. */
+function publicProblem(error: EcrError): string {
+  return error.code === 'RegistryNotFoundException'
+    ? 'ECR Public has no such registry. The account of these credentials has no public registry yet (create one in the ECR Public console), or the registry id is wrong.'
+    : 'ECR Public does not support this command here: its API exists only in us-east-1. Check AWS_ENDPOINT_URL_ECR_PUBLIC or any endpoint override that points it elsewhere.'
+}
+
 /** What happened and what to do, for an ECR error on a write. */
 export function explainWriteError(error: EcrError, context: WriteContext): string {
   const at = `tag "${context.tag}" in "${context.repository}"`
@@ -37,7 +44,10 @@ export function explainWriteError(error: EcrError, context: WriteContext): strin
     case 'ThrottlingException':
       return `PutImage for ${at} was still throttled after ${error.attempts} attempts. Rerun the job later; tags already done stay done.${detail}`
     case 'AccessDeniedException':
-      return `PutImage for ${at} was denied. The role needs ecr:PutImage on this repository (see the README's IAM policy).${detail}`
+      return `PutImage for ${at} was denied. The role needs ecr:PutImage (ecr-public:PutImage for ECR Public) on this repository (see the README's IAM policy).${detail}`
+    case 'RegistryNotFoundException':
+    case 'UnsupportedCommandException':
+      return `PutImage for ${at} failed: ${publicProblem(error)}${detail}`
     default:
       return `PutImage for ${at} failed: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}.${detail}`
   }
@@ -50,7 +60,12 @@ export function explainReadError(error: EcrError, where: string): string {
     case 'RepositoryNotFoundException':
       return `Cannot read ${where}: the repository does not exist there. Check repository, registry-id and region.${detail}`
     case 'AccessDeniedException':
-      return `Cannot read ${where}: access denied. The role needs ecr:BatchGetImage on this repository (see the README's IAM policy).${detail}`
+      return `Cannot read ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (see the README's IAM policy).${detail}`
+    case 'RegistryNotFoundException':
+    case 'UnsupportedCommandException':
+      return `Cannot read ${where}: ${publicProblem(error)}${detail}`
+    case 'RegistryAliasNotFound':
+      return `Cannot write to ${where}: ${error.message}`
     case 'CredentialsProviderError':
       return `Cannot read ${where}: no AWS credentials were found. Configure them first, for example with aws-actions/configure-aws-credentials.`
     case 'UnrecognizedClientException':

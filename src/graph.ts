@@ -14,6 +14,8 @@ export interface ManifestNode {
 }
 
 export function describeRepository(repository: RepositoryRef): string {
+  if (repository.publicAlias !== undefined)
+    return `repository "public.ecr.aws/${repository.publicAlias}/${repository.name}" (ECR Public)`
   const registry = repository.registryId ? `registry ${repository.registryId}, ` : ''
   return `repository "${repository.name}" (${registry}${repository.region})`
 }
@@ -36,11 +38,16 @@ export function readImages(
   repository: RepositoryRef,
   ids: Parameters<EcrApi['getImages']>[1]
 ) {
-  return ecr.getImages(repository, ids).catch((error: unknown) => {
+  return ecr.getImages(repository, ids).catch(explainedRead(repository))
+}
+
+/** An ECR error on a read, turned into a message that says what to do. */
+export function explainedRead(repository: RepositoryRef) {
+  return (error: unknown): never => {
     throw error instanceof EcrError
       ? new PromotionError(explainReadError(error, describeRepository(repository)))
       : error
-  })
+  }
 }
 
 /** Reads manifests by digest (child manifests, referrers), each verified; all must exist. */

@@ -1,8 +1,12 @@
 import { InputError, quote } from './errors.js'
 import {
   DIGEST_PATTERN,
+  PUBLIC_REGION,
   REGISTRY_ID_PATTERN,
   TAG_PATTERN,
+  isPublicRegistryHost,
+  isValidPublicAlias,
+  isValidPublicRepositoryName,
   isValidRegion,
   isValidRepositoryName,
   parseRegistryHost,
@@ -15,7 +19,12 @@ export interface RepositoryRef {
   registryId?: string
   region: string
   name: string
+  /** Set for an ECR Public repository, public.ecr.aws/ALIAS/NAME; its region is always us-east-1. */
+  publicAlias?: string
 }
+
+/** A repository whose registry id is known (the caller's default one resolved). */
+export type SettledRepository = RepositoryRef & { registryId: string }
 
 export interface PromoteInputs {
   /** Where the image is. */
@@ -85,9 +94,30 @@ interface RepositoryInput {
   name: string
   registryId?: string
   region?: string
+  publicAlias?: string
 }
 
-/** `name`, or a full URI `ACCOUNT.dkr.ecr.REGION.amazonaws.com/name`. */
+/** `public.ecr.aws/ALIAS/NAME`: an ECR Public repository. */
+function parsePublicRepository(input: string, value: string, path: string): RepositoryInput {
+  const slash = path.indexOf('/')
+  const alias = slash < 0 ? '' : path.slice(0, slash)
+  const name = slash < 0 ? '' : path.slice(slash + 1)
+  if (!isValidPublicAlias(alias) || name === '') {
+    throw new InputError(
+      input,
+      `${quote(value)} is not an ECR Public repository; expected public.ecr.aws/ALIAS/NAME, where ALIAS is the registry alias (2 to 50 lowercase letters and digits, starting with a letter)`
+    )
+  }
+  if (!isValidPublicRepositoryName(name)) {
+    throw new InputError(
+      input,
+      `${quote(name)} is not a valid ECR Public repository name; names are 2 to 205 characters: lowercase letters and digits, separated by ".", "_", "__", "-" or "/"`
+    )
+  }
+  return { name, publicAlias: alias, region: PUBLIC_REGION }
+}
+
+/** `name`, a full URI `ACCOUNT.dkr.ecr.REGION.amazonaws.com/name`, or `public.ecr.aws/ALIAS/NAME`. */
 export function parseRepository(input: string, value: string): RepositoryInput {
   if (value === '') throw new InputError(input, 'is required')
   let name = value
@@ -100,12 +130,14 @@ export function parseRepository(input: string, value: string): RepositoryInput {
       `${quote(value)} names an image, not a repository; put the tag or digest in source-tag or source-digest`
     )
   }
+  if (reference.host !== undefined && isPublicRegistryHost(reference.host))
+    return parsePublicRepository(input, value, reference.repository)
   if (reference.host !== undefined) {
     const host = parseRegistryHost(reference.host)
     if (!host) {
       throw new InputError(
         input,
-        `${quote(value)} is not an Amazon ECR repository; expected a name or ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`
+        `${quote(value)} is not an Amazon ECR repository; expected a name, ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME or public.ecr.aws/ALIAS/NAME`
       )
     }
     ;({ registryId, region } = host)
@@ -166,13 +198,24 @@ function parseTags(value: string, repository: RepositoryRef): TagList {
         `${quote(entry)} names no tag; expected TAG or REGISTRY/REPOSITORY:TAG`
       )
     }
-    if (reference.repository !== repository.name) {
+    const isPublic = reference.host !== undefined && isPublicRegistryHost(reference.host)
+    const expectedName =
+      isPublic && repository.publicAlias !== undefined
+        ? `${repository.publicAlias}/${repository.name}`
+        : repository.name
+    if (isPublic !== (repository.publicAlias !== undefined) && reference.host !== undefined) {
       throw new InputError(
         'tags',
-        `${quote(entry)} names repository ${quote(reference.repository)}, not the target ${quote(repository.name)}`
+        `${quote(entry)} names registry ${quote(reference.host)}, but the target is ${repository.publicAlias !== undefined ? 'in ECR Public' : 'a private ECR repository'}`
       )
     }
-    if (reference.host !== undefined) {
+    if (reference.repository !== expectedName) {
+      throw new InputError(
+        'tags',
+        `${quote(entry)} names repository ${quote(reference.repository)}, not the target ${quote(expectedName)}`
+      )
+    }
+    if (reference.host !== undefined && !isPublic) {
       const host = parseRegistryHost(reference.host)
       if (!host) {
         throw new InputError(
@@ -234,58 +277,136 @@ function parseRegion(input: string, value: string): string {
   return value
 }
 
+/** ECR Public names its registry by the alias and has its API in one region: no other input applies. */
+function refuseForPublic(read: InputReader, inputs: string[], uri: string): void {
+  for (const input of inputs) {
+    if (read(input) !== '') {
+      throw new InputError(
+        input,
+        `does not apply to ${uri}: an ECR Public repository's registry is the alias in its URI, and its API is in ${PUBLIC_REGION} only`
+      )
+    }
+  }
+}
+
 /**
  * Where the new tags go: `target-repository` (name or URI), `target-registry-id` and `target-region`,
- * each defaulting to the source's.
+ * each defaulting to the source's. From ECR Public into a private repository, the private side's
+ * region comes from `region` (or the environment), and its registry must be named.
  */
-function parseTarget(read: InputReader, source: RepositoryRef): RepositoryRef {
+function parseTarget(
+  read: InputReader,
+  source: RepositoryRef,
+  privateRegion?: string
+): RepositoryRef {
   const value = read('target-repository')
-  const repository =
-    value === '' ? { name: source.name } : parseRepository('target-repository', value)
+  const repository: RepositoryInput =
+    value === ''
+      ? {
+          name: source.name,
+          ...(source.publicAlias !== undefined && { publicAlias: source.publicAlias })
+        }
+      : parseRepository('target-repository', value)
+  if (repository.publicAlias !== undefined) {
+    refuseForPublic(
+      read,
+      ['target-registry-id', 'target-region'],
+      value || 'the public source repository'
+    )
+    return { name: repository.name, region: PUBLIC_REGION, publicAlias: repository.publicAlias }
+  }
+  const fromPublic = source.publicAlias !== undefined
   const registryId =
     agree(
       'target-registry-id',
       'registry id',
       repository.registryId,
       parseRegistryId('target-registry-id', read('target-registry-id'))
-    ) ?? source.registryId
+    ) ?? (fromPublic ? undefined : source.registryId)
   const region =
     agree(
       'target-region',
       'region',
       repository.region,
       parseRegion('target-region', read('target-region'))
-    ) ?? source.region
+    ) ?? (fromPublic ? privateRegion : source.region)
+  if (fromPublic && registryId === undefined) {
+    throw new InputError(
+      'target-registry-id',
+      'is required when promoting from ECR Public into a private repository (or give target-repository as a full ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME URI)'
+    )
+  }
+  if (region === undefined) {
+    throw new InputError(
+      'target-region',
+      'no region for the private target; set target-region or region, use a full target-repository URI, or set AWS_REGION'
+    )
+  }
   return { name: repository.name, region, ...(registryId && { registryId }) }
 }
 
 /** Reads and validates every input; throws an InputError naming the first bad one. */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteInputs {
   const repository = parseRepository('repository', read('repository'))
+  if (repository.publicAlias !== undefined)
+    return parseRest(read, parsePublicSource(read, env, repository))
   const registryId = agree(
     'registry-id',
     'registry id',
     repository.registryId,
     parseRegistryId('registry-id', read('registry-id'))
   )
-  const fromEnv = (env.AWS_REGION || env.AWS_DEFAULT_REGION || '').trim()
   const region =
     agree('region', 'region', repository.region, parseRegion('region', read('region'))) ??
-    (fromEnv || undefined)
+    regionFromEnv(env)
   if (region === undefined) {
     throw new InputError(
       'region',
       'no region given; set the region input, use a full repository URI, or set AWS_REGION'
     )
   }
-  if (!isValidRegion(region)) {
+  const source: RepositoryRef = { name: repository.name, region, ...(registryId && { registryId }) }
+  return parseRest(read, { source, privateRegion: region })
+}
+
+/** The AWS region named by the environment, validated. */
+function regionFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const value = (env.AWS_REGION || env.AWS_DEFAULT_REGION || '').trim()
+  if (value === '') return undefined
+  if (!isValidRegion(value)) {
     throw new InputError(
       'region',
-      `${quote(region)} (from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name`
+      `${quote(value)} (from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name`
     )
   }
-  const source: RepositoryRef = { name: repository.name, region, ...(registryId && { registryId }) }
+  return value
+}
 
+interface SourceSide {
+  source: RepositoryRef
+  /** The region for a private target that does not name its own. */
+  privateRegion?: string
+}
+
+/** A source in ECR Public: `region` then only serves a private target. */
+function parsePublicSource(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  repository: RepositoryInput
+): SourceSide {
+  refuseForPublic(
+    read,
+    ['registry-id'],
+    `public.ecr.aws/${repository.publicAlias}/${repository.name}`
+  )
+  const privateRegion = parseRegion('region', read('region')) || regionFromEnv(env)
+  return {
+    source: { name: repository.name, region: PUBLIC_REGION, publicAlias: repository.publicAlias! },
+    ...(privateRegion && { privateRegion })
+  }
+}
+
+function parseRest(read: InputReader, { source, privateRegion }: SourceSide): PromoteInputs {
   const sourceTagInput = read('source-tag')
   const sourceTag = sourceTagInput === '' ? undefined : checkTag('source-tag', sourceTagInput)
   const sourceDigest = parseDigest('source-digest', read('source-digest'))
@@ -296,7 +417,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteI
     )
   }
 
-  const target = parseTarget(read, source)
+  const target = parseTarget(read, source, privateRegion)
   const { tags, registryIdFromTags } = parseTags(read('tags'), target)
   // Full references in `tags` may be the only place that names the registry: the target's, and the
   // source's too when the target is the source repository.
@@ -326,5 +447,10 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteI
 
 /** Same registry, region and name: tags are added in place, nothing is copied. */
 export function isSameRepository(a: RepositoryRef, b: RepositoryRef): boolean {
-  return a.name === b.name && a.region === b.region && a.registryId === b.registryId
+  return (
+    a.name === b.name &&
+    a.region === b.region &&
+    a.registryId === b.registryId &&
+    a.publicAlias === b.publicAlias
+  )
 }

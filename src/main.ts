@@ -23,6 +23,8 @@ export async function main(
     const ecr = createEcr({
       debug: (line) => runner.debug(line),
       userAgent: 'ecr-promote',
+      // A stand-in for public.ecr.aws's registry endpoint, as AWS_ENDPOINT_URL_ECR_PUBLIC is for its API.
+      ...(env.ECR_PUBLIC_REGISTRY_URL && { publicRegistryUrl: env.ECR_PUBLIC_REGISTRY_URL }),
       ...tuning.ecr
     })
     reportResult(

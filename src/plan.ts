@@ -1,5 +1,5 @@
 import type { CopyPlan } from './copy-plan.js'
-import type { RepositoryRef } from './inputs.js'
+import type { SettledRepository } from './inputs.js'
 import type { SourceImage } from './resolve.js'
 
 /** What a tag needs: nothing (`keep`), a new tag, a moved tag, or a refusal by protect-tags. */
@@ -17,7 +17,7 @@ export interface TagPlan {
 export interface Plan {
   source: SourceImage
   /** Where the tags go: the source repository, or another one the image is copied into. */
-  target: Required<RepositoryRef>
+  target: SettledRepository
   tags: TagPlan[]
   /** What to copy first, when the target is another repository. */
   copy?: CopyPlan

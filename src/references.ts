@@ -30,6 +30,49 @@ export function parseRegistryHost(host: string): RegistryHost | undefined {
   return match ? { registryId: match[1]!, region: match[2]! } : undefined
 }
 
+/** ECR Public's registry: every public repository is public.ecr.aws/ALIAS/NAME. */
+export const PUBLIC_REGISTRY_HOST = 'public.ecr.aws'
+/** ECR Public's API exists in this region only. */
+export const PUBLIC_REGION = 'us-east-1'
+const PUBLIC_ALIAS_PATTERN = /^[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*$/
+const PUBLIC_NAME_MAX = 205
+
+export function isValidPublicAlias(alias: string): boolean {
+  return alias.length >= 2 && alias.length <= 50 && PUBLIC_ALIAS_PATTERN.test(alias)
+}
+
+export function isValidPublicRepositoryName(name: string): boolean {
+  return name.length <= PUBLIC_NAME_MAX && isValidRepositoryName(name)
+}
+
+export function isPublicRegistryHost(host: string): boolean {
+  return host.toLowerCase() === PUBLIC_REGISTRY_HOST
+}
+
+/** A repository as log lines name it. */
+export function describeWhere(repository: {
+  registryId?: string
+  region: string
+  name: string
+  publicAlias?: string
+}): string {
+  return repository.publicAlias !== undefined
+    ? `public.ecr.aws/${repository.publicAlias}/${repository.name}`
+    : `${repository.registryId ?? 'default'}/${repository.region}/${repository.name}`
+}
+
+/** Where a repository's images are pulled from: REGISTRY/NAME. */
+export function repositoryUri(repository: {
+  registryId: string
+  region: string
+  name: string
+  publicAlias?: string
+}): string {
+  return repository.publicAlias !== undefined
+    ? `${PUBLIC_REGISTRY_HOST}/${repository.publicAlias}/${repository.name}`
+    : `${registryHost(repository.registryId, repository.region)}/${repository.name}`
+}
+
 export function registryHost(registryId: string, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
   return `${registryId}.dkr.ecr.${region}.${suffix}`

@@ -1,7 +1,7 @@
 import { SUCCESS_STATUSES, type TagOutcome } from './apply.js'
 import { formatBytes } from './copy.js'
 import { bytesToCopy, manifestWrites, missingBlobs } from './copy-plan.js'
-import { registryHost } from './references.js'
+import { repositoryUri } from './references.js'
 import type { PromotionResult } from './run.js'
 import type { Runner } from './runner.js'
 
@@ -26,9 +26,11 @@ export interface PromotionReport {
   repository: string
   registryId: string
   region: string
+  /** For an ECR Public repository: the registry alias, as in public.ecr.aws/ALIAS/NAME. */
+  publicAlias?: string
   image: string
   /** Where the image came from, when it was copied from another repository. */
-  source?: { repository: string; registryId: string; region: string }
+  source?: { repository: string; registryId: string; region: string; publicAlias?: string }
   dryRun: boolean
   changed: boolean
   tags: Array<{
@@ -58,7 +60,7 @@ function buildCopyReport(copy: NonNullable<PromotionResult['copy']>): CopyReport
 export function buildReport(result: PromotionResult): PromotionReport {
   const { digest, mediaType } = result.source
   const { target } = result
-  const base = `${registryHost(target.registryId, target.region)}/${target.name}`
+  const base = repositoryUri(target)
   const copy = result.copy && buildCopyReport(result.copy)
   const tagsChanged = result.tags.some((tag) => tag.status === 'created' || tag.status === 'moved')
   return {
@@ -67,12 +69,16 @@ export function buildReport(result: PromotionResult): PromotionReport {
     repository: target.name,
     registryId: target.registryId,
     region: target.region,
+    ...(target.publicAlias !== undefined && { publicAlias: target.publicAlias }),
     image: `${base}@${digest}`,
     ...(result.copy && {
       source: {
         repository: result.source.repository.name,
         registryId: result.source.repository.registryId,
-        region: result.source.repository.region
+        region: result.source.repository.region,
+        ...(result.source.repository.publicAlias !== undefined && {
+          publicAlias: result.source.repository.publicAlias
+        })
       }
     }),
     dryRun: result.dryRun,

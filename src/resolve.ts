@@ -1,17 +1,23 @@
 import type { FetchedImage, ImageFailure, ImageId, EcrApi } from './ecr.js'
 import { PromotionError } from './errors.js'
-import { describeRepository, readImages, verifyManifest, type ManifestNode } from './graph.js'
-import { isSameRepository, type RepositoryRef } from './inputs.js'
+import {
+  describeRepository,
+  explainedRead,
+  readImages,
+  verifyManifest,
+  type ManifestNode
+} from './graph.js'
+import { isSameRepository, type RepositoryRef, type SettledRepository } from './inputs.js'
 
 export interface SourceImage extends ManifestNode {
   /** The repository, with the registry id ECR answered for. */
-  repository: Required<RepositoryRef>
+  repository: SettledRepository
 }
 
 export interface Resolution {
   source: SourceImage
   /** The target repository, with its registry id settled. */
-  target: Required<RepositoryRef>
+  target: SettledRepository
   /** Each requested tag's current digest in the target, or null when the tag does not exist. */
   currentTags: Map<string, string | null>
 }
@@ -80,9 +86,27 @@ export async function resolveSource(ecr: EcrApi, request: ResolveRequest): Promi
     ...new Map(ids.map((id) => [idKey(id), id])).values()
   ]
 
+  const publicTarget = request.target.publicAlias
   let sourceAnswer: Answer
-  let targetAnswer: Answer
-  if (isSameRepository(request.source, request.target)) {
+  let targetAnswer: Answer | undefined
+  let publicState: { tags: Map<string, string | null>; registryId: string } | undefined
+  if (publicTarget !== undefined) {
+    // ECR Public: the tags' state from its API, which no CDN caches, and the alias checked to be
+    // the caller's, so that no write lands in a registry nobody named.
+    const [answer, tags, registryId] = await Promise.allSettled([
+      readImages(ecr, request.source, sourceIds),
+      ecr.publicTagDigests(request.target, request.tags).catch(explainedRead(request.target)),
+      ecr.publicRegistryId(publicTarget).catch(explainedRead(request.target))
+    ])
+    // A registry that is not the caller's explains every other failure in it: report it first.
+    for (const settled of [registryId, answer, tags])
+      if (settled.status === 'rejected') throw settled.reason
+    sourceAnswer = (answer as PromiseFulfilledResult<Answer>).value
+    publicState = {
+      tags: (tags as PromiseFulfilledResult<Map<string, string | null>>).value,
+      registryId: (registryId as PromiseFulfilledResult<string>).value
+    }
+  } else if (isSameRepository(request.source, request.target)) {
     sourceAnswer = targetAnswer = await readImages(
       ecr,
       request.source,
@@ -124,9 +148,13 @@ export async function resolveSource(ecr: EcrApi, request: ResolveRequest): Promi
     repository: { ...request.source, registryId: sourceRegistryId }
   }
   // The target defaults to the source's registry, so an unnamed one is the caller's, like the source's.
-  const target = { ...request.target, registryId: request.target.registryId ?? sourceRegistryId }
+  const target = {
+    ...request.target,
+    registryId: publicState?.registryId ?? request.target.registryId ?? sourceRegistryId
+  }
+  if (publicState) return { source, target, currentTags: publicState.tags }
 
-  const inTarget = finder(targetAnswer)
+  const inTarget = finder(targetAnswer!)
   const currentTags = new Map<string, string | null>()
   for (const id of tagIds) {
     const current = inTarget.image(id)

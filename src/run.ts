@@ -2,7 +2,8 @@ import { applyPlan, type TagOutcome } from './apply.js'
 import { applyCopy, formatBytes, type CopyOptions, type CopyStats } from './copy.js'
 import { bytesToCopy, manifestWrites, missingBlobs, type CopyPlan } from './copy-plan.js'
 import type { EcrApi } from './ecr.js'
-import { isSameRepository, type PromoteInputs, type RepositoryRef } from './inputs.js'
+import { describeWhere } from './references.js'
+import { isSameRepository, type PromoteInputs, type SettledRepository } from './inputs.js'
 import { planTags, refusalsOf, writesOf, type Plan, type TagPlan } from './plan.js'
 import { resolveSource, type SourceImage } from './resolve.js'
 import type { Log } from './runner.js'
@@ -16,7 +17,7 @@ export interface Dependencies {
 
 export interface PromotionResult {
   source: SourceImage
-  target: Required<RepositoryRef>
+  target: SettledRepository
   dryRun: boolean
   tags: TagOutcome[]
   /** For a promotion into another repository: what had to be copied, and what was. */
@@ -45,9 +46,7 @@ function describeCopy(copy: CopyPlan): string[] {
   ]
 }
 
-function where(repository: RepositoryRef): string {
-  return `${repository.registryId ?? 'default'}/${repository.region}/${repository.name}`
-}
+const where = describeWhere
 
 /** The tags a failed copy leaves unwritten. */
 function notWritten(plan: Plan, reason: string): TagOutcome[] {
@@ -90,11 +89,14 @@ export async function run(
     )
     if (sameRepository) return { ...resolution, copy: undefined }
     const rootPresent = [...resolution.currentTags.values()].includes(source.digest)
+    const fromPublic = source.repository.publicAlias !== undefined
+    if (inputs.copyReferrers && fromPublic)
+      log.info('Referrers: not copied; ECR Public has no API that lists them')
     const copy = await surveyCopy(ecr, {
       source,
       target: resolution.target,
       rootPresent,
-      copyReferrers: inputs.copyReferrers
+      copyReferrers: inputs.copyReferrers && !fromPublic
     })
     return { ...resolution, copy }
   })

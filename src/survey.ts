@@ -3,7 +3,7 @@
 import { planCopy, blobsOf, type CopyPlan, type ManifestRole } from './copy-plan.js'
 import type { EcrApi } from './ecr.js'
 import { presentManifests, readManifests, type ManifestNode } from './graph.js'
-import type { RepositoryRef } from './inputs.js'
+import type { SettledRepository } from './inputs.js'
 import type { SourceImage } from './resolve.js'
 
 /** Deeper nesting than an index of indexes, or signatures of signatures of signatures, is not followed. */
@@ -14,7 +14,7 @@ type StagedNode = ManifestNode & { role: ManifestRole; stage: number }
 
 export interface SurveyRequest {
   source: SourceImage
-  target: Required<RepositoryRef>
+  target: SettledRepository
   /** The target already has the root manifest (a tag there points at it). */
   rootPresent: boolean
   copyReferrers: boolean
