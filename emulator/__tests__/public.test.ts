@@ -59,9 +59,9 @@ describe('the JSON API (SpencerFrontendService)', () => {
       })
     ])
     const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}))
-    expect(
-      Buffer.from(authorizationData!.authorizationToken!, 'base64').toString()
-    ).toMatch(/^AWS:/)
+    expect(Buffer.from(authorizationData!.authorizationToken!, 'base64').toString()).toMatch(
+      /^AWS:/
+    )
   })
 
   test('a push through the layer API, then PutImage with ECR’s own checks', async () => {
