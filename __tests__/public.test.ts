@@ -246,6 +246,7 @@ describe('from ECR Public into a private repository', () => {
     expect(target.tags.get('stable')).toBe(image.digest)
     expect(emulator.counts()).toMatchObject({ 'registry:GetBlob': 2, BlobDownload: 2, PutImage: 1 })
     expect(run.stdout).toContain('Referrers: not copied; ECR Public has no API that lists them')
+    expect(run.summary).toContain(`copied from \`public.ecr.aws/${ALIAS}/${source.name}\``)
   })
 
   test('a tampered manifest in the registry is refused before any write', async () => {

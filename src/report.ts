@@ -1,7 +1,7 @@
 import { SUCCESS_STATUSES, type TagOutcome } from './apply.js'
 import { formatBytes } from './copy.js'
 import { bytesToCopy, manifestWrites, missingBlobs } from './copy-plan.js'
-import { repositoryUri } from './references.js'
+import { describeWhere, repositoryUri } from './references.js'
 import type { PromotionResult } from './run.js'
 import type { Runner } from './runner.js'
 
@@ -146,9 +146,7 @@ export function renderSummary(report: PromotionReport): string {
     '',
     `Image \`${report.image}\` (${report.mediaType})`,
     ...(report.source
-      ? [
-          `copied from \`${report.source.registryId}/${report.source.region}/${report.source.repository}\``
-        ]
+      ? [`copied from \`${describeWhere({ ...report.source, name: report.source.repository })}\``]
       : []),
     '',
     ...(report.copy ? [copySummary(report.copy, report.dryRun), ''] : []),
