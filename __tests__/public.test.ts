@@ -225,13 +225,14 @@ describe('publish a private image to ECR Public', () => {
 })
 
 describe('from ECR Public into a private repository', () => {
-  test('reads manifests and blobs from the registry endpoint, each verified', async () => {
+  /** A public image under `stable`, and a run that mirrors it into a fresh private repository. */
+  function mirror(tamper?: (stored: { manifest: string }) => void) {
     const source = emulator.state.createPublicRepository(ACCOUNT, fresh('base'))
     const image = buildImage({ files: { 'bin/base': randomBytes(4096) } })
     pushImage(source, image, emulator.state.settings, ['stable'])
+    tamper?.(source.images.get(image.digest)!)
     const target = emulator.state.createRepository(ACCOUNT, 'eu-west-1', fresh('mirror'))
-
-    const run = await runAction(
+    const run = runAction(
       {
         repository: `public.ecr.aws/${ALIAS}/${source.name}`,
         'source-tag': 'stable',
@@ -241,6 +242,12 @@ describe('from ECR Public into a private repository', () => {
       {},
       fast
     )
+    return { source, image, target, run }
+  }
+
+  test('reads manifests and blobs from the registry endpoint, each verified', async () => {
+    const { source, image, target, run: running } = mirror()
+    const run = await running
     expect(run.stdout).not.toContain('::error')
     expect(run.exitCode).toBe(0)
     expect(target.tags.get('stable')).toBe(image.digest)
@@ -250,23 +257,7 @@ describe('from ECR Public into a private repository', () => {
   })
 
   test('a tampered manifest in the registry is refused before any write', async () => {
-    const source = emulator.state.createPublicRepository(ACCOUNT, fresh('base'))
-    const image = buildImage({ files: { x: randomBytes(256) } })
-    pushImage(source, image, emulator.state.settings, ['stable'])
-    const stored = source.images.get(image.digest)!
-    stored.manifest = `${stored.manifest}\n`
-    const target = emulator.state.createRepository(ACCOUNT, 'eu-west-1', fresh('mirror'))
-
-    const run = await runAction(
-      {
-        repository: `public.ecr.aws/${ALIAS}/${source.name}`,
-        'source-tag': 'stable',
-        'target-repository': `${PRIVATE_HOST}/${target.name}`,
-        tags: 'stable'
-      },
-      {},
-      fast
-    )
+    const run = await mirror((stored) => (stored.manifest = `${stored.manifest}\n`)).run
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('hashes to')
     expect(writes()).toEqual([])

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FaultKind, Faults } from './faults.js'
+import type { RequestLogEntry } from './server.js'
 import { PUBLIC_PARTITION, type Repository, type Store } from './store.js'
 
 interface Host {
@@ -11,17 +12,7 @@ interface Host {
   readonly faults: Faults
   readonly latencyMs: number
   readonly url: string
-  record(entry: {
-    operation: string
-    repositoryName?: string
-    registryId?: string
-    body?: Record<string, unknown>
-    status: number
-    errorType?: string
-    fault?: FaultKind
-    startedAt: number
-    durationMs: number
-  }): void
+  record(entry: RequestLogEntry): void
   grantDownload(registryId: string, region: string, repository: string, digest: string): string
 }
 
