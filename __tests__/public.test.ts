@@ -130,6 +130,33 @@ describe('retag inside a public repository', () => {
   })
 })
 
+test('an answer that contradicts the plan is checked with DescribeImageTags, not the registry', async () => {
+  const repository = emulator.state.createPublicRepository(ACCOUNT, fresh('tool'))
+  const image = buildImage({ files: { c: randomBytes(64) } })
+  pushImage(repository, image, emulator.state.settings, ['rc'])
+  // PutImage claims the tag exists elsewhere, and writes nothing.
+  emulator.onRequest(({ operation }) =>
+    operation === 'ecr-public:PutImage'
+      ? {
+          status: 400,
+          body: { __type: 'ImageTagAlreadyExistsException', message: 'The image tag exists' }
+        }
+      : undefined
+  )
+  const run = await runAction(
+    { repository: `public.ecr.aws/${ALIAS}/${repository.name}`, 'source-tag': 'rc', tags: 'v1' },
+    {},
+    fast
+  )
+  expect(run.exitCode).toBe(1)
+  expect(run.result?.tags[0]).toMatchObject({ tag: 'v1', status: 'failed' })
+  expect(run.result?.tags[0]?.message).toContain('the tag now points at nothing')
+  expect(emulator.counts()).toMatchObject({
+    'ecr-public:DescribeImageTags': 2,
+    'registry:GetManifest': 1
+  })
+})
+
 describe('publish a private image to ECR Public', () => {
   function privateSource(image: ReturnType<typeof buildImage>, tag: string) {
     const source = emulator.state.createRepository(ACCOUNT, 'eu-west-1', fresh('app'))

@@ -165,6 +165,25 @@ export async function applyPlan(
   )
 }
 
+/** Where each tag points now: BatchGetImage, or for ECR Public its API, which no CDN caches. */
+async function currentDigests(
+  ecr: EcrApi,
+  target: Plan['target'],
+  tags: string[]
+): Promise<Map<string, string>> {
+  if (target.publicAlias !== undefined) {
+    const digests = await ecr.publicTagDigests(target, tags)
+    return new Map([...digests].filter((entry): entry is [string, string] => entry[1] !== null))
+  }
+  const { images } = await ecr.getImages(
+    target,
+    tags.map((tag) => ({ tag }))
+  )
+  return new Map(
+    images.filter((image) => image.tag !== undefined).map((image) => [image.tag!, image.digest])
+  )
+}
+
 /** Reads the unconfirmed tags back in one call and says what each really is. */
 async function confirm(
   ecr: EcrApi,
@@ -177,12 +196,10 @@ async function confirm(
   log.debug(`Reading back ${pending.length} tag(s) whose write answer did not confirm the plan`)
   let current: Map<string, string>
   try {
-    const { images } = await ecr.getImages(
+    current = await currentDigests(
+      ecr,
       target,
-      pending.map(({ tag }) => ({ tag: tag.tag }))
-    )
-    current = new Map(
-      images.filter((image) => image.tag !== undefined).map((image) => [image.tag!, image.digest])
+      pending.map(({ tag }) => tag.tag)
     )
   } catch (error) {
     const code = error instanceof EcrError ? error.code : String(error)
