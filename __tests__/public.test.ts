@@ -68,8 +68,9 @@ describe('retag inside a public repository', () => {
       tags: `1.2, latest, public.ecr.aws/${ALIAS}/${repository.name}:1`
     }
 
-    const run = await runAction(inputs, {}, fast)
+    const run = await runAction(inputs, { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }, fast)
     expect(run.stdout).not.toContain('::error')
+    expect(run.stdout).toContain('::debug::')
     expect(run.exitCode).toBe(0)
     for (const tag of ['1.2', 'latest', '1']) expect(repository.tags.get(tag)).toBe(image.digest)
     expect(emulator.counts()).toEqual({
@@ -98,6 +99,14 @@ describe('retag inside a public repository', () => {
     expect(run.outputs.image).toBe(`${uri}@${image.digest}`)
     expect(run.outputs.images).toBe([`${uri}:1.2`, `${uri}:latest`, `${uri}:1`].join('\n'))
     expect(run.result).toMatchObject({ publicAlias: ALIAS, registryId: ACCOUNT, changed: true })
+    // GetAuthorizationToken's password is a credential: never in the log, even in debug.
+    const passwords = [...emulator.state.store.publicPasswords]
+    expect(passwords.length).toBeGreaterThan(0)
+    for (const password of passwords) {
+      const shown = run.stdout + run.summary + JSON.stringify(run.outputs)
+      expect(shown).not.toContain(password)
+      expect(shown).not.toContain(Buffer.from(`AWS:${password}`).toString('base64'))
+    }
 
     emulator.resetLog()
     const rerun = await runAction(inputs, {}, fast)
