@@ -292,6 +292,31 @@ describe('from ECR Public into a private repository', () => {
     expect(run.summary).toContain(`copied from \`public.ecr.aws/${ALIAS}/${source.name}\``)
   })
 
+  test('a two-platform index: children read by digest from the registry, then written first', async () => {
+    const source = emulator.state.createPublicRepository(ACCOUNT, fresh('multi'))
+    const children = [platformImage('amd64'), platformImage('arm64')]
+    for (const child of children) pushImage(source, child, emulator.state.settings)
+    const index = buildIndex(children)
+    pushImage(source, index, emulator.state.settings, ['3.0'])
+    const target = emulator.state.createRepository(ACCOUNT, 'eu-west-1', fresh('mirror'))
+
+    const run = await runAction(
+      {
+        repository: `public.ecr.aws/${ALIAS}/${source.name}`,
+        'source-tag': '3.0',
+        'target-repository': `${PRIVATE_HOST}/${target.name}`,
+        tags: '3.0'
+      },
+      {},
+      fast
+    )
+    expect(run.stdout).not.toContain('::error')
+    expect(target.tags.get('3.0')).toBe(index.digest)
+    for (const child of children) expect(target.images.has(child.digest)).toBe(true)
+    // The index by tag, then each child by digest.
+    expect(emulator.counts()).toMatchObject({ 'registry:GetManifest': 3, PutImage: 3 })
+  })
+
   test('a tampered manifest in the registry is refused before any write', async () => {
     const run = await mirror((stored) => (stored.manifest = `${stored.manifest}\n`)).run
     expect(run.exitCode).toBe(1)
