@@ -199,9 +199,9 @@ function createPublicEcr(options) {
             const images = [];
             const failures = [];
             await (0,concurrency/* mapLimit */.s)(ids, READ_CONCURRENCY, async (id) => {
-                const reference = id.digest ?? id.tag;
-                const found = await registry.manifest(repository, reference);
-                if (!found || (id.digest !== undefined && id.tag !== undefined)) {
+                // One reference per id: a tag, or a digest (the registry cannot check one against the other).
+                const found = await registry.manifest(repository, id.digest ?? id.tag);
+                if (!found) {
                     failures.push({ ...id, code: 'ImageNotFound', reason: 'Requested image not found' });
                     return;
                 }
@@ -209,10 +209,28 @@ function createPublicEcr(options) {
                     registryId: repository.registryId ?? '',
                     repositoryName: repository.name,
                     ...found,
-                    ...(id.tag !== undefined && { tag: id.tag })
+                    ...(id.digest === undefined && { tag: id.tag })
                 });
             });
             return { images, failures };
+        },
+        async presentImages(repository, digests) {
+            const present = new Set();
+            await (0,concurrency/* mapLimit */.s)(digests, READ_CONCURRENCY, async (digest) => {
+                try {
+                    await call(`DescribeImages ${where(repository)} ${digest}`, () => client.send(new dist_cjs/* DescribeImagesCommand */.ji({
+                        ...registryId(repository),
+                        repositoryName: repository.name,
+                        imageIds: [{ imageDigest: digest }]
+                    })));
+                    present.add(digest);
+                }
+                catch (error) {
+                    if (!(error instanceof errors/* EcrError */.JA && error.code === 'ImageNotFoundException'))
+                        throw error;
+                }
+            });
+            return present;
         },
         blobLocation: (repository, digest) => registry.blobLocation(repository, digest),
         listReferrers: () => notPublic('referrers listing'),

@@ -5,6 +5,7 @@ import {
   BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
   DescribeImageTagsCommand,
+  DescribeImagesCommand,
   DescribeRegistriesCommand,
   ECRPUBLICClient,
   GetAuthorizationTokenCommand,
@@ -79,9 +80,9 @@ export function createPublicEcr(options: EcrOptions): EcrApi {
       const images: FetchedImage[] = []
       const failures: ImageFailure[] = []
       await mapLimit(ids, READ_CONCURRENCY, async (id) => {
-        const reference = id.digest ?? id.tag!
-        const found = await registry.manifest(repository, reference)
-        if (!found || (id.digest !== undefined && id.tag !== undefined)) {
+        // One reference per id: a tag, or a digest (the registry cannot check one against the other).
+        const found = await registry.manifest(repository, id.digest ?? id.tag!)
+        if (!found) {
           failures.push({ ...id, code: 'ImageNotFound', reason: 'Requested image not found' })
           return
         }
@@ -89,10 +90,31 @@ export function createPublicEcr(options: EcrOptions): EcrApi {
           registryId: repository.registryId ?? '',
           repositoryName: repository.name,
           ...found,
-          ...(id.tag !== undefined && { tag: id.tag })
+          ...(id.digest === undefined && { tag: id.tag })
         })
       })
       return { images, failures }
+    },
+
+    async presentImages(repository, digests) {
+      const present = new Set<string>()
+      await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
+        try {
+          await call(`DescribeImages ${where(repository)} ${digest}`, () =>
+            client.send(
+              new DescribeImagesCommand({
+                ...registryId(repository),
+                repositoryName: repository.name,
+                imageIds: [{ imageDigest: digest }]
+              })
+            )
+          )
+          present.add(digest)
+        } catch (error) {
+          if (!(error instanceof EcrError && error.code === 'ImageNotFoundException')) throw error
+        }
+      })
+      return present
     },
 
     blobLocation: (repository, digest) => registry.blobLocation(repository, digest),

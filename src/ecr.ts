@@ -55,6 +55,11 @@ export interface EcrApi extends PublicEcrApi {
     repository: RepositoryRef,
     ids: ImageId[]
   ): Promise<{ images: FetchedImage[]; failures: ImageFailure[] }>
+  /**
+   * Which of `digests` the repository holds as images: BatchGetImage, or for ECR Public one
+   * DescribeImages per digest (its API, not the registry: one round trip, no token, no CDN).
+   */
+  presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>>
   /** PutImage; resolves to the digest ECR stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */
@@ -101,12 +106,12 @@ export interface PublicEcrApi {
   publicTagDigests(repository: RepositoryRef, tags: string[]): Promise<Map<string, string | null>>
 }
 
-/** The seam where the AWS client is made; endpoint and credentials come from the environment. */
 const BATCH_LIMIT = 100
 
 type RepositoryCalls = Omit<EcrApi, keyof PublicEcrApi>
 const REPOSITORY_CALLS: Array<keyof RepositoryCalls> = [
   'getImages',
+  'presentImages',
   'putImage',
   'checkBlobs',
   'blobLocation',
@@ -162,7 +167,7 @@ function createPrivateEcr(options: EcrOptions): RepositoryCalls {
 
   const where = describeWhere
 
-  return {
+  const api: RepositoryCalls = {
     ...sharedWrites(
       'ECR',
       call,
@@ -184,7 +189,7 @@ function createPrivateEcr(options: EcrOptions): RepositoryCalls {
           call(`BatchGetImage ${where(repository)} (${batch.length} ids)`, () =>
             client(repository.region).send(
               new BatchGetImageCommand({
-                ...(repository.registryId && { registryId: repository.registryId }),
+                ...registry(repository),
                 repositoryName: repository.name,
                 imageIds: batch.map((id) => ({
                   ...(id.tag !== undefined && { imageTag: id.tag }),
@@ -222,6 +227,14 @@ function createPrivateEcr(options: EcrOptions): RepositoryCalls {
         }
       }
       return { images, failures }
+    },
+
+    async presentImages(repository, digests) {
+      const { images } = await api.getImages(
+        repository,
+        digests.map((digest) => ({ digest }))
+      )
+      return new Set(images.map((image) => image.digest))
     },
 
     async blobLocation(repository, digest) {
@@ -268,4 +281,5 @@ function createPrivateEcr(options: EcrOptions): RepositoryCalls {
       return referrers
     }
   }
+  return api
 }

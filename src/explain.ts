@@ -60,7 +60,7 @@ export function explainReadError(error: EcrError, where: string): string {
     case 'RepositoryNotFoundException':
       return `Cannot read ${where}: the repository does not exist there. Check repository, registry-id and region.${detail}`
     case 'AccessDeniedException':
-      return `Cannot read ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (see the README's IAM policy).${detail}`
+      return `Cannot read ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:DescribeImages, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (see the README's IAM policy).${detail}`
     case 'RegistryNotFoundException':
     case 'UnsupportedCommandException':
       return `Cannot read ${where}: ${publicProblem(error)}${detail}`

@@ -87,10 +87,5 @@ export async function presentManifests(
   digests: string[]
 ): Promise<Set<string>> {
   if (digests.length === 0) return new Set()
-  const { images } = await readImages(
-    ecr,
-    repository,
-    digests.map((digest) => ({ digest }))
-  )
-  return new Set(images.map((image) => image.digest))
+  return ecr.presentImages(repository, digests).catch(explainedRead(repository))
 }
