@@ -1,4 +1,5 @@
 import { mapLimit } from './concurrency.js'
+import type { Log as RunnerLog } from './runner.js'
 import type { EcrApi } from './ecr.js'
 import { EcrError } from './errors.js'
 import { explainWriteError, stopsOtherWrites } from './explain.js'
@@ -31,13 +32,11 @@ export const SUCCESS_STATUSES: ReadonlySet<TagStatus> = new Set([
   'would-move'
 ])
 
-/** ECR's default PutImage quota is 10 per second; the SDK's adaptive retries absorb any throttling. */
+/** ECR's default PutImage quota is 10 per second; the SDK's standard retries absorb any throttling. */
 export const WRITE_CONCURRENCY = 10
 
-interface Logger {
-  info(line: string): void
-  debug(line: string): void
-}
+/** Progress lines only: the caller owns groups and annotations. */
+type Logger = Pick<RunnerLog, 'info' | 'debug'>
 
 const planned = (tag: TagPlan): TagStatus => (tag.action === 'create' ? 'created' : 'moved')
 

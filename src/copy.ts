@@ -1,6 +1,7 @@
 // Carries out a CopyPlan: the missing blobs, then the missing manifests by digest, children before
 // the manifests that refer to them. The tags are apply.ts's, afterwards.
 import { copyBlob, type TransferOptions } from './blobs.js'
+import type { Log as RunnerLog } from './runner.js'
 import { mapLimit } from './concurrency.js'
 import {
   bytesToCopy,
@@ -32,10 +33,8 @@ export interface CopyOptions extends TransferOptions {
   concurrency?: number
 }
 
-interface Log {
-  info(line: string): void
-  debug(line: string): void
-}
+/** Progress lines only: the caller owns groups and annotations. */
+type Log = Pick<RunnerLog, 'info' | 'debug'>
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']

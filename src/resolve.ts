@@ -74,8 +74,9 @@ function finder({ images, failures }: Answer) {
 
 /**
  * Reads the source image and the current digest of every target tag — in one BatchGetImage call
- * when they live in the same repository (more only past 100 ids), in two parallel calls otherwise —
- * and verifies the source's bytes against its digest.
+ * when they live in the same repository (more only past 100 ids), in two parallel calls otherwise,
+ * and for an ECR Public target from DescribeImageTags beside the alias check — and verifies the
+ * source's bytes against its digest.
  */
 export async function resolveSource(ecr: EcrApi, request: ResolveRequest): Promise<Resolution> {
   const sourceIds: ImageId[] = []
@@ -93,19 +94,17 @@ export async function resolveSource(ecr: EcrApi, request: ResolveRequest): Promi
   if (publicTarget !== undefined) {
     // ECR Public: the tags' state from its API, which no CDN caches, and the alias checked to be
     // the caller's, so that no write lands in a registry nobody named.
-    const [answer, tags, registryId] = await Promise.allSettled([
+    const registryId = ecr.publicRegistryId(publicTarget).catch(explainedRead(request.target))
+    const reads = Promise.all([
       readImages(ecr, request.source, sourceIds),
-      ecr.publicTagDigests(request.target, request.tags).catch(explainedRead(request.target)),
-      ecr.publicRegistryId(publicTarget).catch(explainedRead(request.target))
+      ecr.publicTagDigests(request.target, request.tags).catch(explainedRead(request.target))
     ])
+    reads.catch(() => {})
     // A registry that is not the caller's explains every other failure in it: report it first.
-    for (const settled of [registryId, answer, tags])
-      if (settled.status === 'rejected') throw settled.reason
-    sourceAnswer = (answer as PromiseFulfilledResult<Answer>).value
-    publicState = {
-      tags: (tags as PromiseFulfilledResult<Map<string, string | null>>).value,
-      registryId: (registryId as PromiseFulfilledResult<string>).value
-    }
+    const id = await registryId
+    const [answer, tags] = await reads
+    sourceAnswer = answer
+    publicState = { tags, registryId: id }
   } else if (isSameRepository(request.source, request.target)) {
     sourceAnswer = targetAnswer = await readImages(
       ecr,
