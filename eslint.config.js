@@ -1,6 +1,60 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// The layers of src/, highest first. A layer may import the layers below it, never one above, and
+// another folder only through its index.ts. Each entry says which runtimes it may use.
+const LAYERS = [
+  { folder: 'action', runtimes: ['@actions/*'] },
+  { folder: 'cli', runtimes: [] },
+  { folder: 'inputs', runtimes: [] },
+  { folder: 'promotion', runtimes: [] },
+  { folder: 'copy', runtimes: [] },
+  { folder: 'registry', runtimes: ['@aws-sdk/*', '@smithy/*'] },
+  { folder: 'oci', runtimes: [] }
+]
+const FACES = ['action', 'cli']
+const RUNTIMES = {
+  '@aws-sdk/*': 'Only src/registry/ talks to AWS: use the Registry seam.',
+  '@smithy/*': 'Only src/registry/ talks to AWS: use the Registry seam.',
+  '@actions/*': 'Only the GitHub face (src/action/) knows the Actions runtime.'
+}
+
+function layerRules({ folder, runtimes }, index) {
+  // Faces sit side by side: neither imports the other.
+  const above = LAYERS.slice(0, index)
+    .map((layer) => layer.folder)
+    .concat(FACES.includes(folder) ? FACES.filter((face) => face !== folder) : [])
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...Object.entries(RUNTIMES)
+              .filter(([group]) => !runtimes.includes(group))
+              .map(([group, message]) => ({ group: [group], message })),
+            ...(above.length > 0
+              ? [
+                  {
+                    group: above.map((name) => `**/${name}/**`),
+                    message: `src/${folder}/ may not import a layer above it (faces -> inputs -> promotion -> copy -> registry -> oci).`
+                  }
+                ]
+              : []),
+            {
+              group: ['../*/*', '!../*/index.js'],
+              message:
+                "Import another folder through its index.ts, which is that folder's interface."
+            },
+            { group: ['**/emulator/**'], message: 'The emulator is test tooling, never bundled.' }
+          ]
+        }
+      ]
+    }
+  }
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.build/'] },
   js.configs.recommended,
@@ -13,23 +67,18 @@ export default tseslint.config(
     }
   },
   {
-    // Only the ECR modules may import the AWS SDK (ecr-public.ts is ecr.ts's ECR Public half, split
-    // off to be loaded on demand); the emulator never reaches the bundle.
-    files: ['src/**/*.ts'],
-    ignores: ['src/ecr.ts', 'src/ecr-public.ts'],
+    files: ['src/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: ['@aws-sdk/*'],
-              message: 'Only src/ecr.ts and src/ecr-public.ts talk to the AWS SDK.'
-            },
+            ...Object.entries(RUNTIMES).map(([group, message]) => ({ group: [group], message })),
             { group: ['**/emulator/**'], message: 'The emulator is test tooling, never bundled.' }
           ]
         }
       ]
     }
-  }
+  },
+  ...LAYERS.map(layerRules)
 )

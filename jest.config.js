@@ -8,5 +8,7 @@ export default {
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts', '<rootDir>/emulator/__tests__/**/*.test.ts'],
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
+  // Bundles the source afresh for the suites that run the action as the runner does.
+  globalSetup: '<rootDir>/scripts/build-test-bundle.js',
   testTimeout: 30000
 }

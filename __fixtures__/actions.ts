@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PromotionReport } from '../src/report.js'
+import type { PromotionReport } from '../src/promotion/report.js'
 
 /** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIMITER` blocks. */
 export function parseOutputFile(text: string): Record<string, string> {
@@ -81,10 +81,11 @@ export function emulatorEnvironment(url: string, accessKeyId = 'AKIDEMULATOR'): 
   }
 }
 
-const distEntry = new URL('../dist/index.js', import.meta.url).pathname
+// The source bundled afresh by jest's global setup, exactly as dist/ is built.
+const distEntry = new URL('../.build/dist/index.js', import.meta.url).pathname
 
 /**
- * Runs the bundled action as the runner does: `node dist/index.js` (this Node, 24) with INPUT_*
+ * Runs the bundled action as the runner does: `node index.js` of the bundle (this Node, 24) with INPUT_*
  * variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and nothing else from this process.
  */
 export async function runDist(

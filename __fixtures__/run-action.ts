@@ -1,7 +1,7 @@
 // The action in-process, as the runner would start it, for tests that tune retries or progress.
 import { actionEnvironment, type ActionRun } from './actions.js'
-import { main, type Tuning } from '../src/main.js'
-import { createRunner } from '../src/runner.js'
+import { runAction as runInProcess, type Tuning } from '../src/action/index.js'
+import { createRunner } from '../src/action/runner.js'
 
 /**
  * Runs `main` in-process as the runner would start the action: inputs as INPUT_* variables,
@@ -16,7 +16,7 @@ export async function runAction(
   let stdout = ''
   process.exitCode = undefined
   try {
-    await main(
+    await runInProcess(
       action.env,
       createRunner(action.env, (text) => (stdout += text)),
       tuning

@@ -2,7 +2,9 @@
 // one run, no latency, no CLI recipe, no copy. It asserts what the harness measured (calls, shapes),
 // never how fast anything was: timing belongs to `npm run bench`.
 import { expect, test } from '@jest/globals'
+import { join } from 'node:path'
 import { renderTable, runBench } from '../bench/run.js'
+import { TEST_BUNDLE } from '../scripts/build-test-bundle.js'
 
 test('the harness measures a promotion, a rerun and the cold start, and reports them', async () => {
   const result = await runBench({
@@ -10,7 +12,8 @@ test('the harness measures a promotion, a rerun and the cold start, and reports 
     runs: 1,
     recipeRuns: 0,
     latencyMs: 0,
-    copyBytes: 0
+    copyBytes: 0,
+    entry: join(TEST_BUNDLE, 'index.js')
   })
   expect(result.promotions).toHaveLength(1)
   const [promotion] = result.promotions

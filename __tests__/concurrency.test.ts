@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { mapLimit } from '../src/concurrency.js'
+import { mapLimit } from '../src/registry/concurrency.js'
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { blobsOf, bytesToCopy, manifestWrites, missingBlobs, planCopy } from '../src/copy-plan.js'
-import type { ManifestNode } from '../src/graph.js'
-import { inspectManifest } from '../src/manifest.js'
+import { blobsOf, bytesToCopy, manifestWrites, missingBlobs, planCopy } from '../src/copy/plan.js'
+import type { ManifestNode } from '../src/oci/manifest.js'
+import { inspectManifest } from '../src/oci/manifest.js'
 
 const d = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`
 
@@ -43,10 +43,10 @@ describe('planCopy', () => {
     { digest: d(5), size: 50 }
   ])
   const nodes = [
-    { ...signature, role: 'referrer' as const, stage: 101 },
-    { ...index, role: 'root' as const, stage: 100 },
-    { ...amd, role: 'child' as const, stage: 99 },
-    { ...arm, role: 'child' as const, stage: 99 }
+    { ...signature, role: 'referrer' as const, level: 1 },
+    { ...index, role: 'root' as const, level: 0 },
+    { ...amd, role: 'child' as const, level: 1 },
+    { ...arm, role: 'child' as const, level: 1 }
   ]
 
   test('copies the blobs of missing manifests once each, and skips what the target has', () => {

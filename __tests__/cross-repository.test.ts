@@ -1,41 +1,21 @@
 // Promotion into another repository, account and region, against the local ECR: blobs copied
 // through the layer API, children and referrers by digest, then the tags; and reruns that converge.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import { runAction } from '../__fixtures__/run-action.js'
-import {
-  buildImage,
-  buildIndex,
-  buildReferrer,
-  pushImage,
-  startEmulator,
-  type Emulator
-} from '../emulator/index.js'
+import { buildImage, buildIndex, buildReferrer, pushImage } from '../emulator/index.js'
 
 const DEV = '111111111111'
 const PROD = '222222222222'
 const host = (account: string, region: string): string =>
   `${account}.dkr.ecr.${region}.amazonaws.com`
 const fast = {
-  ecr: { retryDelay: () => 0 },
-  copy: { sleep: async () => {}, progressIntervalMs: 0 }
+  registry: { retryDelay: () => 0 },
+  copy: { progressIntervalMs: 0 }
 }
 
-let emulator: Emulator
-const saved = { ...process.env }
-beforeAll(async () => {
-  emulator = await startEmulator({ defaultAccount: DEV })
-  Object.assign(process.env, emulatorEnvironment(emulator.url))
-})
-afterAll(async () => {
-  process.env = saved
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.resetLog()
-  emulator.setFaults({})
-})
+const emulator = useEmulator({ defaultAccount: DEV, inProcess: true })
 
 let counter = 0
 /** A fresh source repository in DEV/us-east-1 holding `image` under `tag`, and an empty target. */
@@ -293,7 +273,9 @@ describe('interrupted and corrupt copies', () => {
       )
     expect(progress.length).toBeGreaterThan(1)
     expect(progress.at(-1)).toMatch(/^Copied 12\.0 MiB of 12\.0 MiB \(100%\), 3 of 3 blobs$/)
-    expect(run.stdout).toMatch(/Download of sha256:\w+ interrupted at byte \d+ .*resuming/)
+    expect(run.stdout).toMatch(
+      /Download of blob sha256:\w+ from \S+ interrupted at byte \d+ .*resuming/
+    )
     expect(run.exitCode).toBe(0)
     const stored = target.blobs.get(image.blobs[2]!.digest)!
     expect(Buffer.concat(stored.chunks).equals(big)).toBe(true)
@@ -336,11 +318,11 @@ describe('interrupted and corrupt copies', () => {
     const run = await runAction(
       { ...inputs, 'source-tag': 'staging', tags: 'prod' },
       {},
-      { ...fast, copy: { ...fast.copy, fetch: stallingFetch, stallTimeoutMs: 200 } }
+      { ...fast, registry: { ...fast.registry, fetch: stallingFetch, stallTimeoutMs: 200 } }
     )
     expect(stalled).toBe(true)
     expect(run.stdout).toMatch(
-      /Download of sha256:\w+ interrupted at byte [1-9]\d* \(no data for 0.2 s\); resuming/
+      /Download of blob sha256:\w+ from \S+ interrupted at byte [1-9]\d* \(no data for 0.2 s\); resuming/
     )
     expect(run.exitCode).toBe(0)
     expect(Buffer.concat(target.blobs.get(image.blobs[2]!.digest)!.chunks).equals(layer)).toBe(true)
@@ -389,7 +371,7 @@ describe('interrupted and corrupt copies', () => {
     const run = await runAction({ ...inputs, 'source-tag': 'staging', tags: 'prod' }, {}, fast)
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `Blob ${layer.digest} from ${source.name} downloaded as ${layer.bytes.length} bytes hashing to sha256:`
+      `Blob ${layer.digest} from ${host(DEV, 'us-east-1')}/${source.name} downloaded as ${layer.bytes.length} bytes hashing to sha256:`
     )
     expect(run.stdout).toContain('refusing to copy it')
     expect(target.blobs.has(layer.digest)).toBe(false)

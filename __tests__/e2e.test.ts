@@ -1,25 +1,19 @@
 // The bundled action, started as the runner starts it (node dist/index.js, Node 24), against the
 // local ECR emulator: what users get, with the emulator's request log as the witness.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
-import { pushImage, startEmulator, type Emulator, type SeededExample } from '../emulator/index.js'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
+import { runDist } from '../__fixtures__/actions.js'
+import { pushImage, type SeededExample } from '../emulator/index.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
-let emulator: Emulator
+const emulator = useEmulator({ seed: true })
 let seeded: SeededExample
 let env: NodeJS.ProcessEnv
 
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: true })
+beforeAll(() => {
   seeded = emulator.seedExample()
-  env = { ...emulatorEnvironment(emulator.url), AWS_REGION: REGION }
-})
-afterAll(() => emulator.close())
-beforeEach(() => {
-  emulator.resetLog()
-  emulator.setFaults({})
-  emulator.onRequest(undefined)
+  env = emulator.env
 })
 
 const writes = (): number => emulator.log.filter((entry) => entry.operation === 'PutImage').length

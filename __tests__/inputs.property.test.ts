@@ -1,12 +1,11 @@
 // Generated inputs: thousands of malformed values, each refused with an error naming its input,
 // before any AWS call; and well-formed values, always accepted.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import fc from 'fast-check'
 import { runAction } from '../__fixtures__/run-action.js'
-import { emulatorEnvironment } from '../__fixtures__/actions.js'
-import { startEmulator, type Emulator } from '../emulator/index.js'
-import { InputError } from '../src/errors.js'
-import { parseInputs } from '../src/inputs.js'
+import { InputError } from '../src/inputs/index.js'
+import { parseInputs } from '../src/inputs/index.js'
 
 const lower = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const tagChars = `${lower}ABCDEFGHIJKLMNOPQRSTUVWXYZ_.-`
@@ -227,16 +226,7 @@ describe('malformed inputs', () => {
 })
 
 describe('the action with malformed inputs, against the local ECR', () => {
-  let emulator: Emulator
-  const saved = { ...process.env }
-  beforeAll(async () => {
-    emulator = await startEmulator({ seed: true })
-    Object.assign(process.env, emulatorEnvironment(emulator.url))
-  })
-  afterAll(async () => {
-    process.env = saved
-    await emulator.close()
-  })
+  const emulator = useEmulator({ seed: true, inProcess: true })
 
   test('fails with one error naming the input, sets no output, and sends ECR nothing', async () => {
     const cases = fc.sample(

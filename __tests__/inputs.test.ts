@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import { InputError } from '../src/errors.js'
-import { parseInputs, splitList, type PromoteInputs } from '../src/inputs.js'
+import { InputError } from '../src/inputs/index.js'
+import { parseInputs, splitList, type PromoteInputs } from '../src/inputs/index.js'
 
 const DIGEST = `sha256:${'a'.repeat(64)}`
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'

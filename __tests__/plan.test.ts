@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { matchesGlob, planTags } from '../src/plan.js'
+import { matchesGlob, planTags } from '../src/promotion/plan.js'
 
 const A = `sha256:${'a'.repeat(64)}`
 const B = `sha256:${'b'.repeat(64)}`

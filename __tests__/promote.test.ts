@@ -14,7 +14,7 @@ import {
   useTestAwsEnvironment
 } from '../__fixtures__/ecr.js'
 import { helloWorld, helmChart, ociIndex, otherImage } from '../__fixtures__/manifests.js'
-import { DEFAULT_MAX_ATTEMPTS } from '../src/ecr.js'
+import { DEFAULT_MAX_ATTEMPTS } from '../src/registry/index.js'
 
 const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
 const ACCEPTED = [
@@ -120,7 +120,7 @@ describe('a promotion', () => {
     expect(run.stdout).toContain('::group::Plan: 2 of 3 tag(s) to write')
     expect(run.stdout).toContain('::group::Apply: 2 write(s)')
     expect(run.stdout).toMatch(
-      /::debug::PutImage 123456789012\/us-east-1\/hello-world:prod: ok in \d+ ms, 1 attempt\(s\)/
+      /::debug::PutImage 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/hello-world tag prod: ok in \d+ ms, 1 attempt\(s\)/
     )
   })
 
@@ -375,7 +375,7 @@ describe('guards that stop the run before any write', () => {
     const byTag = await runAction({ ...base, tags: 'prod' })
     expect(byTag.exitCode).toBe(1)
     expect(byTag.stdout).toContain(
-      '::error::Source image not found: there is no image with tag "staging" in repository "hello-world" (us-east-1).'
+      '::error::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
     )
     const byDigest = await runAction({
       ...base,
@@ -385,7 +385,7 @@ describe('guards that stop the run before any write', () => {
       tags: 'prod'
     })
     expect(byDigest.stdout).toContain(
-      `there is no image with digest ${helloWorld.digest} in repository "hello-world" (registry ${ACCOUNT}, us-east-1)`
+      `there is no image with digest ${helloWorld.digest} in repository ${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/hello-world.`
     )
   })
 
@@ -427,7 +427,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      '::error::Cannot read the current state of tag "prod" in repository "hello-world" (us-east-1): KmsError (KMS key disabled). Nothing was written.'
+      '::error::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
     )
   })
 
@@ -443,7 +443,7 @@ describe('guards that stop the run before any write', () => {
     const run = await runAction({ ...base, tags: 'prod' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error::Cannot read repository "hello-world" (us-east-1): ${message}`
+      `::error::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
     )
   })
 
@@ -585,7 +585,11 @@ describe('errors on write', () => {
       BatchGetImage: batchGetImageFrom([helloWorld], { staging: helloWorld }),
       PutImage: () => ecrError('LimitExceededException', 'bad')
     })
-    const run = await runAction({ ...base, tags: 'prod' }, {}, { ecr: { retryDelay: () => 0 } })
+    const run = await runAction(
+      { ...base, tags: 'prod' },
+      {},
+      { registry: { retryDelay: () => 0 } }
+    )
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(DEFAULT_MAX_ATTEMPTS)
     expect(run.result?.tags[0]?.message).toContain(
@@ -649,7 +653,7 @@ describe('retries', () => {
     expect(run.exitCode).toBe(0)
     expect(ecr.count('PutImage')).toBe(2)
     expect(run.result?.tags[0]?.status).toBe('created')
-    expect(run.stdout).toMatch(/::debug::PutImage .*:prod: ok in \d+ ms, 2 attempt\(s\)/)
+    expect(run.stdout).toMatch(/::debug::PutImage .* tag prod: ok in \d+ ms, 2 attempt\(s\)/)
   })
 })
 

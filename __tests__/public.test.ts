@@ -1,17 +1,10 @@
 // Amazon ECR Public against the local ECR's public face: retag inside a public repository, publish
 // private images (single-platform and index) to public.ecr.aws, reruns, and ECR Public's own errors.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import { runAction } from '../__fixtures__/run-action.js'
-import {
-  PUBLIC_PARTITION,
-  buildImage,
-  buildIndex,
-  pushImage,
-  startEmulator,
-  type Emulator
-} from '../emulator/index.js'
+import { PUBLIC_PARTITION, buildImage, buildIndex, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '111111111111'
 const OTHER = '333333333333'
@@ -20,27 +13,19 @@ const PRIVATE_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`
 // In-process, the registry endpoint comes through the tuning; the bundled action reads it from
 // ECR_PUBLIC_REGISTRY_URL (see the e2e test).
 const fast = {
-  ecr: { retryDelay: () => 0, publicRegistryUrl: '' },
-  copy: { sleep: async () => {}, progressIntervalMs: 0 }
+  registry: { retryDelay: () => 0, publicRegistryUrl: '' },
+  copy: { progressIntervalMs: 0 }
 }
 
-let emulator: Emulator
-const saved = { ...process.env }
-beforeAll(async () => {
-  emulator = await startEmulator({ defaultAccount: ACCOUNT, accounts: { AKIDOTHER: OTHER } })
+const emulator = useEmulator({
+  defaultAccount: ACCOUNT,
+  accounts: { AKIDOTHER: OTHER },
+  inProcess: true
+})
+beforeAll(() => {
   emulator.state.createPublicRegistry(ACCOUNT, ALIAS)
   emulator.state.createPublicRegistry(OTHER, 'someone-else')
-  Object.assign(process.env, emulatorEnvironment(emulator.url))
-  fast.ecr.publicRegistryUrl = emulator.url
-})
-afterAll(async () => {
-  process.env = saved
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.resetLog()
-  emulator.setFaults({})
-  emulator.onRequest(undefined)
+  fast.registry.publicRegistryUrl = emulator.url
 })
 
 let counter = 0

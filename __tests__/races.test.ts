@@ -1,20 +1,19 @@
 // Races with other writers: a source tag moved between the read and the writes, and two promotions
 // of different images to one tag at once.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
-import { buildImage, pushImage, startEmulator, type Emulator } from '../emulator/index.js'
+import { runDist } from '../__fixtures__/actions.js'
+import { buildImage, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
-let emulator: Emulator
+const emulator = useEmulator()
 let env: NodeJS.ProcessEnv
 
-beforeAll(async () => {
-  emulator = await startEmulator()
-  env = { ...emulatorEnvironment(emulator.url), AWS_REGION: REGION }
+beforeAll(() => {
+  env = emulator.env
 })
-afterAll(() => emulator.close())
 
 const image = () => buildImage({ files: { 'bin/app': randomBytes(256) } })
 

@@ -1,24 +1,18 @@
 // Faults: throttling and server errors injected at high rates; promotions still end with every tag
 // right, and when faults outlast the retries the run fails cleanly and a rerun converges.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import { runAction } from '../__fixtures__/run-action.js'
-import {
-  buildImage,
-  pushImage,
-  startEmulator,
-  type Emulator,
-  type FaultRule
-} from '../emulator/index.js'
-import { DEFAULT_MAX_ATTEMPTS } from '../src/ecr.js'
+import { buildImage, pushImage, type FaultRule } from '../emulator/index.js'
+import { DEFAULT_MAX_ATTEMPTS } from '../src/registry/index.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
 /** The production retry strategy and attempts, without the waiting. */
 const fast = {
-  ecr: { retryDelay: () => 0 },
-  copy: { sleep: async () => {}, progressIntervalMs: 0 }
+  registry: { retryDelay: () => 0 },
+  copy: { progressIntervalMs: 0 }
 }
 
 /**
@@ -41,21 +35,7 @@ const HEAVY = shares([
   ['unavailable', 0.05]
 ])
 
-let emulator: Emulator
-const saved = { ...process.env }
-beforeAll(async () => {
-  emulator = await startEmulator()
-  Object.assign(process.env, emulatorEnvironment(emulator.url))
-})
-afterAll(async () => {
-  process.env = saved
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.resetLog()
-  emulator.setFaults({})
-  emulator.onRequest(undefined)
-})
+const emulator = useEmulator({ inProcess: true })
 
 describe('under heavy faults', () => {
   test('100 promotions in a row, with 30% of requests throttled and 10% failing, all succeed with every tag right', async () => {
@@ -151,7 +131,7 @@ describe('faults that outlast the retries', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error::Cannot read repository "faults/read" (us-east-1): ThrottlingException (HTTP 400) after ${DEFAULT_MAX_ATTEMPTS} attempts.`
+      `::error::Cannot read repository faults/read (your account's registry, us-east-1): ThrottlingException (HTTP 400) after ${DEFAULT_MAX_ATTEMPTS} attempts.`
     )
     expect(emulator.counts()).toEqual({ BatchGetImage: DEFAULT_MAX_ATTEMPTS })
   })

@@ -1,29 +1,25 @@
 // The bundled action killed (SIGKILL) at chosen points: every tag is left either as it was or at the
 // promoted digest, never anywhere else, and a rerun finishes the job.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
+import { runDist } from '../__fixtures__/actions.js'
 import {
   buildImage,
   buildIndex,
   buildReferrer,
   pushImage,
-  startEmulator,
-  type Emulator,
   type RequestLogEntry
 } from '../emulator/index.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
-let emulator: Emulator
+const emulator = useEmulator()
 let env: NodeJS.ProcessEnv
 
-beforeAll(async () => {
-  emulator = await startEmulator()
-  env = { ...emulatorEnvironment(emulator.url), AWS_REGION: REGION }
+beforeAll(() => {
+  env = emulator.env
 })
-afterAll(() => emulator.close())
-beforeEach(() => emulator.resetLog())
 
 /** Runs the action and kills it the moment the emulator has answered the request `when` picks. */
 async function runAndKill(

@@ -1,9 +1,9 @@
 // Manifests no registry should hand out, answered by a misbehaving ECR: each is refused with a clear
 // error before anything is written.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { createHash } from 'node:crypto'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import { runDist } from '../__fixtures__/actions.js'
 
 const sha = (text: string): string => 'sha256:' + createHash('sha256').update(text).digest('hex')
 const OCI = 'application/vnd.oci.image.manifest.v1+json'
@@ -14,13 +14,7 @@ const valid = JSON.stringify({
   layers: []
 })
 
-let emulator: Emulator
-let env: NodeJS.ProcessEnv
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: true })
-  env = { ...emulatorEnvironment(emulator.url), AWS_REGION: 'us-east-1' }
-})
-afterAll(() => emulator.close())
+const emulator = useEmulator({ seed: true })
 
 const cases: Array<[string, string, string, string | undefined, RegExp]> = [
   [
@@ -83,7 +77,7 @@ describe('a manifest that', () => {
           tags: 'prod',
           'target-repository': 'demo/app-prod'
         },
-        env
+        emulator.env
       )
       emulator.onRequest(undefined)
       expect(run.exitCode).toBe(1)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { actionEnvironment, parseOutputFile } from '../__fixtures__/actions.js'
-import { createRunner, formatOutput } from '../src/runner.js'
+import { createRunner, formatOutput } from '../src/action/runner.js'
 
 const awkward = [
   'plain',

@@ -1,31 +1,24 @@
 // Credentials never reach the log, the outputs or the job summary: canary values in the secret key
 // and session token, step debug on, through success and every kind of failure.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
+import { runDist } from '../__fixtures__/actions.js'
 import { runAction } from '../__fixtures__/run-action.js'
-import {
-  buildImage,
-  pushImage,
-  startEmulator,
-  type Emulator,
-  type HookReply
-} from '../emulator/index.js'
+import { buildImage, pushImage, type HookReply } from '../emulator/index.js'
 
 const SECRET = 'CANARYsecretKEY0123456789abcdefGHIJKLMNOP'
 const TOKEN = 'CANARYsessionTOKEN/FwoGZXIvYXdzEJr//////////wEaDK1234567890'
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
-let emulator: Emulator
+const emulator = useEmulator()
 let env: NodeJS.ProcessEnv
 
-beforeAll(async () => {
-  emulator = await startEmulator()
+beforeAll(() => {
   env = {
-    ...emulatorEnvironment(emulator.url),
+    ...emulator.env,
     AWS_SECRET_ACCESS_KEY: SECRET,
     AWS_SESSION_TOKEN: TOKEN,
-    AWS_REGION: REGION,
     RUNNER_DEBUG: '1',
     ACTIONS_STEP_DEBUG: 'true'
   }
@@ -42,7 +35,6 @@ beforeAll(async () => {
   corrupt.blobs.get(image!.blobs[1]!.digest)!.chunks = [randomBytes(image!.blobs[1]!.bytes.length)]
   emulator.state.createRepository(ACCOUNT, REGION, 'secrets/target')
 })
-afterAll(() => emulator.close())
 
 const reject = (type: string, status = 400): HookReply => ({
   status,
@@ -137,7 +129,7 @@ describe('credentials stay secret', () => {
       const run = await runAction(
         { repository: 'secrets/app', 'source-tag': 'staging', tags: 'retried' },
         env,
-        { ecr: { retryDelay: () => 0 } }
+        { registry: { retryDelay: () => 0 } }
       )
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain('kept failing after 12 attempts')

@@ -1,16 +1,15 @@
 // Supply chain and least privilege: pinned third-party actions, the runtime dependencies the README
 // names, and an IAM policy in the README that matches exactly the ECR calls the action makes.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
-import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
+import { runDist } from '../__fixtures__/actions.js'
 import {
   buildImage,
   buildIndex,
   buildReferrer,
   pushImage,
-  startEmulator,
-  type Emulator,
   type RequestLogEntry
 } from '../emulator/index.js'
 
@@ -57,10 +56,14 @@ describe('runtime dependencies', () => {
     const dependencies = Object.keys(
       (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies
     )
-    const runtime = /Runtime:([\s\S]*?)\n\n/.exec(section('### Dependencies'))![1]!
-    const named = [...runtime.matchAll(/`(@?[a-z0-9-]+(?:\/[a-z0-9-]+)?)`/g)].map(
-      (match) => match[1]!
-    )
+    // The list under "Runtime": each bullet names its packages first, then says what they are for.
+    const runtime = /Runtime[^\n]*:\n\n((?:(?:- | {2})[^\n]*\n)+)/.exec(
+      section('### Dependencies')
+    )![1]!
+    const named = runtime
+      .split(/\n(?=- )/)
+      .flatMap((bullet) => /^- ([^:]*):/.exec(bullet)![1]!.match(/`[^`]+`/g)!)
+      .map((name) => name.slice(1, -1))
     expect(named.sort()).toEqual(dependencies.sort())
   })
 })
@@ -69,7 +72,7 @@ describe('the IAM policy in the README', () => {
   // ListImageReferrers has no IAM action of its own: ecr:BatchGetImage authorizes it.
   const iamAction = (operation: string): string =>
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
-  let emulator: Emulator
+  const emulator = useEmulator()
   const logs: Record<'inPlace' | 'across' | 'toPublic' | 'fromPublic', RequestLogEntry[]> = {
     inPlace: [],
     across: [],
@@ -78,8 +81,7 @@ describe('the IAM policy in the README', () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator()
-    const env = { ...emulatorEnvironment(emulator.url), AWS_REGION: 'us-east-1' }
+    const env = emulator.env
     const source = emulator.state.createRepository('111111111111', 'us-east-1', 'iam/app')
     const target = emulator.state.createRepository('222222222222', 'eu-west-1', 'iam/app')
     const children = ['amd64', 'arm64'].map((architecture) => ({
@@ -140,7 +142,6 @@ describe('the IAM policy in the README', () => {
     logs.fromPublic = [...emulator.log]
     expect(published.tags.get('latest')).toBe(index.digest)
   })
-  afterAll(() => emulator.close())
 
   const actionsOn = (log: RequestLogEntry[], registryId: string, region: string): string[] =>
     [
@@ -176,7 +177,10 @@ describe('the IAM policy in the README', () => {
     const called = new Set(
       Object.values(logs).flatMap((log) => log.map((entry) => entry.operation))
     )
-    const imported = [...commands('src/ecr.ts'), ...commands('src/ecr-public.ts', 'ecr-public:')]
+    const imported = [
+      ...commands('src/registry/ecr.ts'),
+      ...commands('src/registry/ecr-public.ts', 'ecr-public:')
+    ]
     expect(imported.filter((operation) => !called.has(operation))).toEqual([])
   })
 

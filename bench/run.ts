@@ -10,7 +10,8 @@ import { buildImage, pushImage, startEmulator, type Emulator } from '../emulator
 import { actionEnv, median, timed } from './measure.js'
 
 const root = new URL('..', import.meta.url).pathname
-const DIST = `${root}dist/index.js`
+// The bundle to measure: dist/ as committed, unless the caller names a fresh build.
+let DIST = `${root}dist/index.js`
 const NODE = process.execPath
 const HOOKS = `${root}scripts/ts-hooks.js`
 const CONCURRENCY = 10
@@ -25,6 +26,8 @@ export interface BenchOptions {
   /** Total bytes of the big image's four layers; 0 to skip the copy. */
   copyBytes: number
   log?: (line: string) => void
+  /** The bundled action's entry point; default dist/index.js. */
+  entry?: string
 }
 
 export interface Promotion {
@@ -69,6 +72,7 @@ export interface BenchResult {
 const hasAwsCli = (): boolean => spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  if (options.entry) DIST = options.entry
   const log = options.log ?? (() => {})
   const emulator = await startEmulator({ latencyMs: options.latencyMs })
   try {

@@ -1,0 +1,84 @@
+// Single values as the inputs spell them: lists, booleans, digests, tags, ids, regions.
+import { DIGEST_PATTERN, REGISTRY_ID_PATTERN, TAG_PATTERN, isValidRegion } from '../oci/index.js'
+import { InputError, quote } from './errors.js'
+
+/** How a face hands over an input's raw value, by the input's name ('' when not given). */
+export type InputReader = (name: string) => string
+
+const GLOB_PATTERN = /^[a-zA-Z0-9_.*?-]{1,300}$/
+
+/** Splits a list input on newlines and commas, dropping blank entries. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\r\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+}
+
+export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, `${quote(value)} is not a boolean; use true or false`)
+}
+
+export function parseDigest(input: string, value: string): string | undefined {
+  if (value === '') return undefined
+  if (!DIGEST_PATTERN.test(value)) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not an image digest; expected sha256: followed by 64 lowercase hex digits`
+    )
+  }
+  return value
+}
+
+export function checkTag(input: string, tag: string, shownAs = tag): string {
+  if (!TAG_PATTERN.test(tag)) {
+    throw new InputError(
+      input,
+      `${quote(shownAs)} is not a valid tag; ECR tags are 1 to 300 characters of letters, digits, "_", "." and "-"`
+    )
+  }
+  return tag
+}
+
+export function parseProtectTags(value: string): string[] {
+  const patterns = splitList(value)
+  for (const pattern of patterns) {
+    if (!GLOB_PATTERN.test(pattern)) {
+      throw new InputError(
+        'protect-tags',
+        `${quote(pattern)} is not a tag pattern; use tag characters with * and ? wildcards`
+      )
+    }
+  }
+  return patterns
+}
+
+export function parseRegistryId(input: string, value: string): string {
+  if (value !== '' && !REGISTRY_ID_PATTERN.test(value)) {
+    throw new InputError(input, `${quote(value)} is not an AWS account id (12 digits)`)
+  }
+  return value
+}
+
+export function parseRegion(input: string, value: string): string {
+  if (value !== '' && !isValidRegion(value)) {
+    throw new InputError(input, `${quote(value)} is not an AWS region name such as us-east-1`)
+  }
+  return value
+}
+
+/** The AWS region named by the environment, validated. */
+export function regionFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const value = (env.AWS_REGION || env.AWS_DEFAULT_REGION || '').trim()
+  if (value === '') return undefined
+  if (!isValidRegion(value)) {
+    throw new InputError(
+      'region',
+      `${quote(value)} (from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name`
+    )
+  }
+  return value
+}

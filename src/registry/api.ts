@@ -1,0 +1,96 @@
+// The registry seam: every operation the action needs, the same for ECR and ECR Public, on plain
+// data. ecr.ts and ecr-public.ts implement it; index.ts hands each call to the one that serves the
+// repository, so no caller ever asks which kind of registry it is talking to.
+import type { RepositoryRef } from '../oci/index.js'
+
+export interface ImageId {
+  tag?: string
+  digest?: string
+}
+
+export interface FetchedImage {
+  /** The registry that answered (the caller's own, when the request named none). */
+  registryId: string
+  tag?: string
+  digest: string
+  manifest: string
+  mediaType?: string
+}
+
+export interface ImageFailure {
+  tag?: string
+  digest?: string
+  code: string
+  reason: string
+}
+
+export interface ImageAnswer {
+  images: FetchedImage[]
+  failures: ImageFailure[]
+}
+
+/** The digest each tag points at, null for a tag that does not exist. */
+export type TagDigests = Map<string, string | null>
+
+export interface PutImageRequest {
+  manifest: string
+  mediaType: string
+  digest: string
+  tag?: string
+}
+
+export interface Referrer {
+  digest: string
+  mediaType: string
+  artifactType?: string
+}
+
+export interface Registry {
+  /**
+   * The registry id a write to this repository lands in: for ECR Public, the caller's registry
+   * with this alias (checked, so that no write lands in a registry nobody named); for ECR, the id
+   * the repository names, or undefined for the caller's default registry.
+   */
+  writableRegistryId(repository: RepositoryRef): Promise<string | undefined>
+  /** The images `ids` name (BatchGetImage, 100 per call; ECR Public: its registry endpoint). */
+  getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer>
+  /**
+   * Where each tag points: BatchGetImage, or for ECR Public DescribeImageTags (its API, which no
+   * CDN caches).
+   */
+  tagDigests(repository: RepositoryRef, tags: string[]): Promise<TagDigests>
+  /** Both of the above in as few round trips as the registry allows: one BatchGetImage for ECR. */
+  getImagesAndTags(
+    repository: RepositoryRef,
+    ids: ImageId[],
+    tags: string[]
+  ): Promise<ImageAnswer & { tags: TagDigests }>
+  /** Which of `digests` the repository holds as images. */
+  presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>>
+  /** PutImage; resolves to the digest the registry stored. */
+  putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
+  /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */
+  checkBlobs(repository: RepositoryRef, digests: string[]): Promise<Map<string, number>>
+  /** A blob's bytes from the first, resumed across dropped connections (see blob-download.ts). */
+  readBlob(repository: RepositoryRef, digest: string): Promise<AsyncIterable<Uint8Array>>
+  /** InitiateLayerUpload. */
+  startUpload(repository: RepositoryRef): Promise<{ uploadId: string; partSize?: number }>
+  /** UploadLayerPart: `bytes` go at offset `first` (byte ranges are inclusive on the wire). */
+  uploadPart(
+    repository: RepositoryRef,
+    uploadId: string,
+    first: number,
+    bytes: Uint8Array
+  ): Promise<void>
+  /** CompleteLayerUpload; `exists` when the repository already had the blob. */
+  completeUpload(
+    repository: RepositoryRef,
+    uploadId: string,
+    digest: string
+  ): Promise<'completed' | 'exists'>
+  /**
+   * ListImageReferrers, every page: the artifacts whose subject is `digest`; undefined where the
+   * registry cannot list referrers (ECR Public has no such API).
+   */
+  listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[] | undefined>
+}

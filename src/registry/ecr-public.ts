@@ -1,0 +1,187 @@
+// Amazon ECR Public: its API (us-east-1 only) for writes, tag state and layer uploads; its registry
+// endpoint (public-registry.ts) for manifest and blob reads, which its API does not offer. Loaded
+// only when a public.ecr.aws repository is named.
+import {
+  BatchCheckLayerAvailabilityCommand,
+  CompleteLayerUploadCommand,
+  DescribeImageTagsCommand,
+  DescribeImagesCommand,
+  DescribeRegistriesCommand,
+  ECRPUBLICClient,
+  GetAuthorizationTokenCommand,
+  InitiateLayerUploadCommand,
+  PutImageCommand,
+  UploadLayerPartCommand
+} from '@aws-sdk/client-ecr-public'
+import { PUBLIC_REGION, describeRepository, type RepositoryRef } from '../oci/index.js'
+import type { FetchedImage, ImageFailure, Registry } from './api.js'
+import { downloadBlob, type DownloadOptions } from './blob-download.js'
+import { mapLimit } from './concurrency.js'
+import { EcrError } from './errors.js'
+import { createPublicRegistryReader } from './public-registry.js'
+import type { Transport } from './transport.js'
+import { inRepository, sharedWrites } from './writes.js'
+
+const READ_CONCURRENCY = 8
+
+export interface PublicEcrOptions {
+  /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
+  registryUrl?: string
+  download: DownloadOptions
+}
+
+export function createPublicEcr(transport: Transport, options: PublicEcrOptions): Registry {
+  const client = new ECRPUBLICClient(transport.clientConfig(PUBLIC_REGION))
+  const where = describeRepository
+  // Registry ids of the caller's public registries, by alias; asked once.
+  let registries: Promise<Map<string, string>> | undefined
+  let authorization: Promise<string> | undefined
+
+  const reader = createPublicRegistryReader(
+    transport,
+    () =>
+      (authorization ??= transport
+        .call('GetAuthorizationToken (ECR Public)', () =>
+          client.send(new GetAuthorizationTokenCommand({}))
+        )
+        .then((output) => {
+          const token = output.authorizationData?.authorizationToken
+          if (!token) throw new EcrError('MissingAuthorizationToken', 'ECR Public gave no token')
+          return token
+        })),
+    options.registryUrl
+  )
+
+  async function ownRegistries(): Promise<Map<string, string>> {
+    registries ??= (async () => {
+      const byAlias = new Map<string, string>()
+      let nextToken: string | undefined
+      do {
+        const output = await transport.call('DescribeRegistries (ECR Public)', () =>
+          client.send(new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) }))
+        )
+        for (const entry of output.registries ?? []) {
+          for (const name of entry.aliases ?? [])
+            if (name.name && entry.registryId) byAlias.set(name.name, entry.registryId)
+        }
+        nextToken = output.nextToken
+      } while (nextToken)
+      return byAlias
+    })()
+    return registries
+  }
+
+  async function getImages(repository: RepositoryRef, ids: Parameters<Registry['getImages']>[1]) {
+    const images: FetchedImage[] = []
+    const failures: ImageFailure[] = []
+    await mapLimit(ids, READ_CONCURRENCY, async (id) => {
+      // One reference per id: a tag, or a digest (the registry cannot check one against the other).
+      const found = await reader.manifest(repository, id.digest ?? id.tag!)
+      if (!found) {
+        failures.push({ ...id, code: 'ImageNotFound', reason: 'Requested image not found' })
+        return
+      }
+      images.push({
+        registryId: repository.registryId ?? '',
+        ...found,
+        ...(id.digest === undefined && { tag: id.tag })
+      })
+    })
+    return { images, failures }
+  }
+
+  async function tagDigests(repository: RepositoryRef, tags: string[]) {
+    const wanted = new Set(tags)
+    const digests = new Map<string, string | null>(tags.map((tag) => [tag, null]))
+    let nextToken: string | undefined
+    do {
+      const output = await transport.call(`DescribeImageTags ${where(repository)}`, () =>
+        client.send(
+          new DescribeImageTagsCommand({
+            ...inRepository(repository),
+            maxResults: 1000,
+            ...(nextToken && { nextToken })
+          })
+        )
+      )
+      for (const detail of output.imageTagDetails ?? []) {
+        const digest = detail.imageDetail?.imageDigest
+        if (detail.imageTag && digest && wanted.has(detail.imageTag))
+          digests.set(detail.imageTag, digest)
+      }
+      nextToken = output.nextToken
+    } while (nextToken)
+    return digests
+  }
+
+  return {
+    ...sharedWrites(
+      'ECR Public',
+      transport,
+      (_repository, command) =>
+        client.send(command as PutImageCommand) as Promise<{ $metadata: object }>,
+      {
+        PutImage: PutImageCommand,
+        BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
+        InitiateLayerUpload: InitiateLayerUploadCommand,
+        UploadLayerPart: UploadLayerPartCommand,
+        CompleteLayerUpload: CompleteLayerUploadCommand
+      }
+    ),
+
+    async writableRegistryId(repository) {
+      const byAlias = await ownRegistries()
+      const id = byAlias.get(repository.publicAlias!)
+      if (id === undefined) {
+        const known = [...byAlias.keys()]
+        throw new EcrError(
+          'RegistryAliasNotFound',
+          `public.ecr.aws/${repository.publicAlias} is not a public registry of this AWS account (${known.length > 0 ? `its aliases: ${known.join(', ')}` : 'it has no public registry'}). Check the alias, or use credentials for the account that owns it.`
+        )
+      }
+      return id
+    },
+
+    getImages,
+    tagDigests,
+
+    async getImagesAndTags(repository, ids, tags) {
+      const [answer, digests] = await Promise.all([
+        getImages(repository, ids),
+        tagDigests(repository, tags)
+      ])
+      return { ...answer, tags: digests }
+    },
+
+    async presentImages(repository, digests) {
+      // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
+      const present = new Set<string>()
+      await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
+        try {
+          await transport.call(`DescribeImages ${where(repository)} ${digest}`, () =>
+            client.send(
+              new DescribeImagesCommand({
+                ...inRepository(repository),
+                imageIds: [{ imageDigest: digest }]
+              })
+            )
+          )
+          present.add(digest)
+        } catch (error) {
+          if (!(error instanceof EcrError && error.code === 'ImageNotFoundException')) throw error
+        }
+      })
+      return present
+    },
+
+    readBlob: async (repository, digest) =>
+      downloadBlob(
+        transport,
+        `blob ${digest} from ${where(repository)}`,
+        (renew) => reader.blobLocation(repository, digest, renew),
+        options.download
+      ),
+
+    listReferrers: async () => undefined
+  }
+}

@@ -1,0 +1,219 @@
+// Private Amazon ECR through its API: the Registry operations for a repository in an account's
+// registry, one SDK client per region.
+import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  CompleteLayerUploadCommand,
+  ECRClient,
+  GetDownloadUrlForLayerCommand,
+  InitiateLayerUploadCommand,
+  ListImageReferrersCommand,
+  PutImageCommand,
+  UploadLayerPartCommand,
+  type BatchGetImageCommandOutput
+} from '@aws-sdk/client-ecr'
+import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '../oci/index.js'
+import type {
+  FetchedImage,
+  ImageAnswer,
+  ImageFailure,
+  ImageId,
+  Referrer,
+  Registry,
+  TagDigests
+} from './api.js'
+import { downloadBlob, type DownloadOptions } from './blob-download.js'
+import { EcrError, ExplainedError } from './errors.js'
+import type { Transport } from './transport.js'
+import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
+
+function collect(results: BatchGetImageCommandOutput[], repository: RepositoryRef): ImageAnswer {
+  const images: FetchedImage[] = []
+  const failures: ImageFailure[] = []
+  for (const result of results) {
+    for (const image of result.images ?? []) {
+      if (!image.imageId?.imageDigest || image.imageManifest === undefined) continue
+      images.push({
+        registryId: image.registryId ?? repository.registryId ?? '',
+        digest: image.imageId.imageDigest,
+        manifest: image.imageManifest,
+        ...(image.imageId.imageTag !== undefined && { tag: image.imageId.imageTag }),
+        ...(image.imageManifestMediaType && { mediaType: image.imageManifestMediaType })
+      })
+    }
+    for (const failure of result.failures ?? []) {
+      failures.push({
+        ...(failure.imageId?.imageTag !== undefined && { tag: failure.imageId.imageTag }),
+        ...(failure.imageId?.imageDigest !== undefined && { digest: failure.imageId.imageDigest }),
+        code: failure.failureCode ?? 'Unknown',
+        reason: failure.failureReason ?? ''
+      })
+    }
+  }
+  return { images, failures }
+}
+
+/**
+ * The digest of each tag among the images BatchGetImage found; null for a tag it did not find. Any
+ * other failure leaves the tag's state unknown, and nothing may be planned on an unknown state.
+ */
+function tagsFound(answer: ImageAnswer, tags: string[], repository: RepositoryRef): TagDigests {
+  const found = new Map(
+    answer.images
+      .filter((image) => image.tag !== undefined)
+      .map((image) => [image.tag!, image.digest])
+  )
+  return new Map(
+    tags.map((tag) => {
+      const failure = found.has(tag)
+        ? undefined
+        : answer.failures.find(
+            (candidate) => candidate.tag === tag && candidate.code !== 'ImageNotFound'
+          )
+      if (failure) {
+        throw new ExplainedError(
+          `Cannot read the current state of tag "${tag}" in repository ${describeRepository(repository)}: ${failure.code}${failure.reason ? ` (${failure.reason})` : ''}. Nothing was written.`
+        )
+      }
+      return [tag, found.get(tag) ?? null]
+    })
+  )
+}
+
+const idKey = (id: ImageId): string =>
+  id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
+
+export function createPrivateEcr(transport: Transport, download: DownloadOptions): Registry {
+  const clients = new Map<string, ECRClient>()
+  const where = describeRepository
+
+  function client(region: string): ECRClient {
+    let existing = clients.get(region)
+    if (!existing) {
+      existing = new ECRClient(transport.clientConfig(region))
+      clients.set(region, existing)
+    }
+    return existing
+  }
+
+  async function getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer> {
+    const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()]
+    const results = await Promise.all(
+      chunk(unique, BATCH_LIMIT).map((batch) =>
+        transport.call(`BatchGetImage ${where(repository)} (${batch.length} ids)`, () =>
+          client(repository.region).send(
+            new BatchGetImageCommand({
+              ...inRepository(repository),
+              imageIds: batch.map((id) => ({
+                ...(id.tag !== undefined && { imageTag: id.tag }),
+                ...(id.digest !== undefined && { imageDigest: id.digest })
+              })),
+              acceptedMediaTypes: ACCEPTED_MEDIA_TYPES
+            })
+          )
+        )
+      )
+    )
+    return collect(results, repository)
+  }
+
+  const api: Registry = {
+    ...sharedWrites(
+      'ECR',
+      transport,
+      (repository, command) =>
+        client(repository.region).send(command as PutImageCommand) as Promise<{
+          $metadata: object
+        }>,
+      {
+        PutImage: PutImageCommand,
+        BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
+        InitiateLayerUpload: InitiateLayerUploadCommand,
+        UploadLayerPart: UploadLayerPartCommand,
+        CompleteLayerUpload: CompleteLayerUploadCommand
+      }
+    ),
+
+    writableRegistryId: async (repository) => repository.registryId,
+
+    getImages,
+
+    async tagDigests(repository, tags) {
+      return tagsFound(
+        await getImages(
+          repository,
+          tags.map((tag) => ({ tag }))
+        ),
+        tags,
+        repository
+      )
+    },
+
+    async getImagesAndTags(repository, ids, tags) {
+      const answer = await getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))])
+      return { ...answer, tags: tagsFound(answer, tags, repository) }
+    },
+
+    async presentImages(repository, digests) {
+      const { images } = await getImages(
+        repository,
+        digests.map((digest) => ({ digest }))
+      )
+      return new Set(images.map((image) => image.digest))
+    },
+
+    async readBlob(repository, digest) {
+      return downloadBlob(
+        transport,
+        `blob ${digest} from ${where(repository)}`,
+        // A fresh presigned URL whenever the last one was refused: it may have expired.
+        async () => {
+          const output = await transport.call(
+            `GetDownloadUrlForLayer ${where(repository)} ${digest}`,
+            () =>
+              client(repository.region).send(
+                new GetDownloadUrlForLayerCommand({
+                  ...inRepository(repository),
+                  layerDigest: digest
+                })
+              )
+          )
+          if (!output.downloadUrl)
+            throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
+          return { url: output.downloadUrl }
+        },
+        download
+      )
+    },
+
+    async listReferrers(repository, digest) {
+      const referrers: Referrer[] = []
+      let nextToken: string | undefined
+      do {
+        const output = await transport.call(
+          `ListImageReferrers ${where(repository)} ${digest}`,
+          () =>
+            client(repository.region).send(
+              new ListImageReferrersCommand({
+                ...inRepository(repository),
+                subjectId: { imageDigest: digest },
+                maxResults: 50,
+                ...(nextToken && { nextToken })
+              })
+            )
+        )
+        for (const referrer of output.referrers ?? []) {
+          if (!referrer.digest || !referrer.mediaType) continue
+          referrers.push({
+            digest: referrer.digest,
+            mediaType: referrer.mediaType,
+            ...(referrer.artifactType && { artifactType: referrer.artifactType })
+          })
+        }
+        nextToken = output.nextToken
+      } while (nextToken)
+      return referrers
+    }
+  }
+  return api
+}

@@ -1,0 +1,79 @@
+// What happened and what to do, for each ECR error the action meets: the words its messages use.
+import type { EcrError } from './errors.js'
+
+export interface WriteContext {
+  tag: string
+  repository: string
+  digest: string
+}
+
+/** Errors after which no other tag can succeed either, so no further write is started. */
+const PER_TAG_CODES = new Set(['ImageAlreadyExistsException', 'ImageTagAlreadyExistsException'])
+
+export function stopsOtherWrites(error: EcrError): boolean {
+  return !PER_TAG_CODES.has(error.code)
+}
+
+/** ECR Public's own errors: a registry that is not there, or its API called outside us-east-1. */
+function publicProblem(error: EcrError): string {
+  return error.code === 'RegistryNotFoundException'
+    ? 'ECR Public has no such registry. The account of these credentials has no public registry yet (create one in the ECR Public console), or the registry id is wrong.'
+    : 'ECR Public does not support this command here: its API exists only in us-east-1. Check AWS_ENDPOINT_URL_ECR_PUBLIC or any endpoint override that points it elsewhere.'
+}
+
+/** What happened and what to do, for an ECR error on a write. */
+export function explainWriteError(error: EcrError, context: WriteContext): string {
+  const at = `tag "${context.tag}" in "${context.repository}"`
+  const detail = error.message ? ` ECR said: ${error.message}` : ''
+  switch (error.code) {
+    case 'LayersNotFoundException':
+      return `PutImage for ${at} failed: some config or layer blobs of ${context.digest} are not in this repository. Push the image to this repository first, or promote from the repository that holds its layers.${detail}`
+    case 'ReferencedImagesNotFoundException':
+      return `PutImage for ${at} failed: the index ${context.digest} refers to child manifests that are not in this repository. Push every platform image first.${detail}`
+    case 'ImageDigestDoesNotMatchException':
+      return `PutImage for ${at} failed: ECR computed a different digest than ${context.digest} for the manifest, so the write was refused rather than create a different image. Nothing was changed for this tag.${detail}`
+    case 'KmsException':
+      return `PutImage for ${at} failed with a KMS error: the repository's KMS key refused the request. Check the key policy and that the role may use the key (kms:Decrypt, kms:GenerateDataKey).${detail}`
+    case 'RepositoryNotFoundException':
+      return `PutImage for ${at} failed: the repository does not exist in this registry and region. Check repository, registry-id and region.${detail}`
+    case 'LimitExceededException':
+      return `PutImage for ${at} failed: an ECR limit was reached (request rate after retries, or the 1,000 tags an image may carry). Retry later, or remove unused tags.${detail}`
+    case 'InvalidParameterException':
+      return `PutImage for ${at} was rejected as invalid.${detail}`
+    case 'ServerException':
+      return `PutImage for ${at} failed: ECR had an internal error and kept failing after ${error.attempts} attempts. Rerun the job; tags already done stay done.${detail}`
+    case 'ThrottlingException':
+      return `PutImage for ${at} was still throttled after ${error.attempts} attempts. Rerun the job later; tags already done stay done.${detail}`
+    case 'AccessDeniedException':
+      return `PutImage for ${at} was denied. The role needs ecr:PutImage (ecr-public:PutImage for ECR Public) on this repository (see the README's IAM policy).${detail}`
+    case 'RegistryNotFoundException':
+    case 'UnsupportedCommandException':
+      return `PutImage for ${at} failed: ${publicProblem(error)}${detail}`
+    default:
+      return `PutImage for ${at} failed: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}.${detail}`
+  }
+}
+
+/** What happened and what to do, when reading the images (BatchGetImage) fails outright. */
+export function explainReadError(error: EcrError, where: string): string {
+  const detail = error.message ? ` ECR said: ${error.message}` : ''
+  switch (error.code) {
+    case 'RepositoryNotFoundException':
+      return `Cannot read repository ${where}: the repository does not exist there. Check repository, registry-id and region.${detail}`
+    case 'AccessDeniedException':
+      return `Cannot read repository ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:DescribeImages, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (see the README's IAM policy).${detail}`
+    case 'RegistryNotFoundException':
+    case 'UnsupportedCommandException':
+      return `Cannot read repository ${where}: ${publicProblem(error)}${detail}`
+    case 'RegistryAliasNotFound':
+      return `Cannot write to repository ${where}: ${error.message}`
+    case 'CredentialsProviderError':
+      return `Cannot read repository ${where}: no AWS credentials were found. Configure them first, for example with aws-actions/configure-aws-credentials.`
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'ExpiredTokenException':
+      return `Cannot read repository ${where}: AWS rejected the credentials (${error.code}). Check that they are current and for the right partition.`
+    default:
+      return `Cannot read repository ${where}: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}.${detail}`
+  }
+}
