@@ -318,7 +318,7 @@ describe('interrupted and corrupt copies', () => {
     const run = await runAction(
       { ...inputs, 'source-tag': 'staging', tags: 'prod' },
       {},
-      { ...fast, registry: { ...fast.registry, fetch: stallingFetch, stallTimeoutMs: 200 } }
+      { ...fast, registry: { ...fast.registry, fetch: stallingFetch, timeouts: { stallMs: 200 } } }
     )
     expect(stalled).toBe(true)
     expect(run.stdout).toMatch(

@@ -17,16 +17,20 @@ const blob_download_js_1 = __webpack_require__(4213);
 const concurrency_js_1 = __webpack_require__(2156);
 const errors_js_1 = __webpack_require__(6764);
 const public_registry_js_1 = __webpack_require__(6688);
+const service_js_1 = __webpack_require__(1280);
 const writes_js_1 = __webpack_require__(6867);
 const READ_CONCURRENCY = 8;
+/** Registry-wide calls count against the caller's own public registry. */
+const REGISTRY_WIDE = { name: '', region: index_js_1.PUBLIC_REGION, publicAlias: '(registry)' };
 function createPublicEcr(transport, options) {
     const client = new client_ecr_public_1.ECRPUBLICClient(transport.clientConfig(index_js_1.PUBLIC_REGION));
+    const service = (0, service_js_1.createService)('ECR Public', transport, () => client, (region) => (0, service_js_1.endpointOf)('ECR_PUBLIC', region), options.stopWrites);
     const where = index_js_1.describeRepository;
     // Registry ids of the caller's public registries, by alias; asked once.
     let registries;
     let authorization;
-    const reader = (0, public_registry_js_1.createPublicRegistryReader)(transport, () => (authorization ??= transport
-        .call('GetAuthorizationToken (ECR Public)', () => client.send(new client_ecr_public_1.GetAuthorizationTokenCommand({})))
+    const reader = (0, public_registry_js_1.createPublicRegistryReader)(transport, () => (authorization ??= service
+        .send('GetAuthorizationToken (ECR Public)', REGISTRY_WIDE, 'GetAuthorizationToken', new client_ecr_public_1.GetAuthorizationTokenCommand({}))
         .then((output) => {
         const token = output.authorizationData?.authorizationToken;
         if (!token)
@@ -38,7 +42,7 @@ function createPublicEcr(transport, options) {
             const byAlias = new Map();
             let nextToken;
             do {
-                const output = await transport.call('DescribeRegistries (ECR Public)', () => client.send(new client_ecr_public_1.DescribeRegistriesCommand({ ...(nextToken && { nextToken }) })));
+                const output = await service.send('DescribeRegistries (ECR Public)', REGISTRY_WIDE, 'DescribeRegistries', new client_ecr_public_1.DescribeRegistriesCommand({ ...(nextToken && { nextToken }) }));
                 for (const entry of output.registries ?? []) {
                     for (const name of entry.aliases ?? [])
                         if (name.name && entry.registryId)
@@ -73,11 +77,11 @@ function createPublicEcr(transport, options) {
         const digests = new Map(tags.map((tag) => [tag, null]));
         let nextToken;
         do {
-            const output = await transport.call(`DescribeImageTags ${where(repository)}`, () => client.send(new client_ecr_public_1.DescribeImageTagsCommand({
+            const output = await service.send(`DescribeImageTags ${where(repository)}`, repository, 'DescribeImageTags', new client_ecr_public_1.DescribeImageTagsCommand({
                 ...(0, writes_js_1.inRepository)(repository),
                 maxResults: 1000,
                 ...(nextToken && { nextToken })
-            })));
+            }));
             for (const detail of output.imageTagDetails ?? []) {
                 const digest = detail.imageDetail?.imageDigest;
                 if (detail.imageTag && digest && wanted.has(detail.imageTag))
@@ -88,13 +92,13 @@ function createPublicEcr(transport, options) {
         return digests;
     }
     return {
-        ...(0, writes_js_1.sharedWrites)('ECR Public', transport, (_repository, command) => client.send(command), {
+        ...(0, writes_js_1.sharedWrites)(service, {
             PutImage: client_ecr_public_1.PutImageCommand,
             BatchCheckLayerAvailability: client_ecr_public_1.BatchCheckLayerAvailabilityCommand,
             InitiateLayerUpload: client_ecr_public_1.InitiateLayerUploadCommand,
             UploadLayerPart: client_ecr_public_1.UploadLayerPartCommand,
             CompleteLayerUpload: client_ecr_public_1.CompleteLayerUploadCommand
-        }),
+        }, transport.timeouts),
         async writableRegistryId(repository) {
             const byAlias = await ownRegistries();
             const id = byAlias.get(repository.publicAlias);
@@ -118,10 +122,10 @@ function createPublicEcr(transport, options) {
             const present = new Set();
             await (0, concurrency_js_1.mapLimit)(digests, READ_CONCURRENCY, async (digest) => {
                 try {
-                    await transport.call(`DescribeImages ${where(repository)} ${digest}`, () => client.send(new client_ecr_public_1.DescribeImagesCommand({
+                    await service.send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new client_ecr_public_1.DescribeImagesCommand({
                         ...(0, writes_js_1.inRepository)(repository),
                         imageIds: [{ imageDigest: digest }]
-                    })));
+                    }));
                     present.add(digest);
                 }
                 catch (error) {

@@ -73,12 +73,39 @@ class PartUploader {
   }
 }
 
+/** Uploads that ECR lost are started afresh, this many times at most. */
+const UPLOAD_RESTARTS = 2
+
 /**
  * Copies one blob from `source` to `target`. Resolves to `exists` when the target turned out to
  * have it already. A blob whose bytes do not hash to its digest is refused: its upload is never
- * completed.
+ * completed. An upload ECR really lost (not one whose answers were: those heal in the registry
+ * seam) is started again from the first byte.
  */
 export async function copyBlob(
+  registry: Registry,
+  source: RepositoryRef,
+  target: RepositoryRef,
+  blob: BlobSource,
+  onBytes: (count: number) => void = () => {}
+): Promise<'copied' | 'exists'> {
+  for (let restart = 0; ; restart++) {
+    let sent = 0
+    try {
+      return await transferBlob(registry, source, target, blob, (count) => {
+        sent += count
+        onBytes(count)
+      })
+    } catch (error) {
+      if (!(error instanceof EcrError && error.code === 'UploadLost') || restart >= UPLOAD_RESTARTS)
+        throw error
+      // What this attempt sent will be sent again: progress counts bytes in the target.
+      onBytes(-sent)
+    }
+  }
+}
+
+async function transferBlob(
   registry: Registry,
   source: RepositoryRef,
   target: RepositoryRef,

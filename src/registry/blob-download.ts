@@ -15,9 +15,6 @@ export interface BlobLocation {
  */
 export type LocateBlob = (renew: boolean) => Promise<BlobLocation>
 
-/** A download that delivers no byte for this long is dropped and resumed. */
-const DEFAULT_STALL_TIMEOUT_MS = 60_000
-
 class Interrupted extends Error {
   readonly refused: boolean
   constructor(message: string, refused = false) {
@@ -27,10 +24,8 @@ class Interrupted extends Error {
 }
 
 export interface DownloadOptions {
-  stallTimeoutMs?: number
   /** Told of every resumption, for the log: `blob` names the blob and where it comes from. */
   onResume?: (blob: string, offset: number, reason: string) => void
-  fetch?: typeof fetch
 }
 
 /** Reads the next chunk, or gives up once nothing arrives for `timeoutMs` of waiting for it. */
@@ -67,8 +62,7 @@ export async function* downloadBlob(
   locate: LocateBlob,
   options: DownloadOptions = {}
 ): AsyncGenerator<Uint8Array> {
-  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-  const fetchBlob = options.fetch ?? fetch
+  const stallTimeoutMs = transport.timeouts.stallMs
   let received = 0
   let location: BlobLocation | undefined
   let renew = false
@@ -76,7 +70,7 @@ export async function* downloadBlob(
     const abort = new AbortController()
     try {
       location ??= await locate(renew)
-      const response = await fetchBlob(location.url, {
+      const response = await transport.fetch(location.url, {
         signal: abort.signal,
         headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
       })
@@ -103,6 +97,15 @@ export async function* downloadBlob(
       }
     } catch (error) {
       if (error instanceof EcrError) throw error
+      if (transport.signal?.aborted)
+        throw new EcrError(
+          'Cancelled',
+          `Downloading ${label} was interrupted by the run stopping`,
+          {
+            attempts: attempt,
+            kind: 'cancelled'
+          }
+        )
       const reason = (error as Error).message
       if (attempt >= transport.maxAttempts)
         throw new EcrError(
@@ -115,7 +118,7 @@ export async function* downloadBlob(
       renew = error instanceof Interrupted && error.refused
       if (renew) location = undefined
       options.onResume?.(label, received, reason)
-      await transport.sleep(transport.delay(attempt, 'transient'))
+      await transport.sleep(transport.delay(attempt), transport.signal)
     } finally {
       abort.abort()
     }

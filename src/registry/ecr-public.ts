@@ -11,7 +11,9 @@ import {
   GetAuthorizationTokenCommand,
   InitiateLayerUploadCommand,
   PutImageCommand,
-  UploadLayerPartCommand
+  UploadLayerPartCommand,
+  type DescribeImageTagsCommandOutput,
+  type DescribeRegistriesCommandOutput
 } from '@aws-sdk/client-ecr-public'
 import { PUBLIC_REGION, describeRepository, type RepositoryRef } from '../oci/index.js'
 import type { FetchedImage, ImageFailure, Registry } from './api.js'
@@ -19,6 +21,7 @@ import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { mapLimit } from './concurrency.js'
 import { EcrError } from './errors.js'
 import { createPublicRegistryReader } from './public-registry.js'
+import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { inRepository, sharedWrites } from './writes.js'
 
@@ -28,10 +31,21 @@ export interface PublicEcrOptions {
   /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
   registryUrl?: string
   download: DownloadOptions
+  stopWrites?: AbortSignal
 }
+
+/** Registry-wide calls count against the caller's own public registry. */
+const REGISTRY_WIDE: RepositoryRef = { name: '', region: PUBLIC_REGION, publicAlias: '(registry)' }
 
 export function createPublicEcr(transport: Transport, options: PublicEcrOptions): Registry {
   const client = new ECRPUBLICClient(transport.clientConfig(PUBLIC_REGION))
+  const service = createService(
+    'ECR Public',
+    transport,
+    () => client,
+    (region) => endpointOf('ECR_PUBLIC', region),
+    options.stopWrites
+  )
   const where = describeRepository
   // Registry ids of the caller's public registries, by alias; asked once.
   let registries: Promise<Map<string, string>> | undefined
@@ -40,9 +54,12 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
   const reader = createPublicRegistryReader(
     transport,
     () =>
-      (authorization ??= transport
-        .call('GetAuthorizationToken (ECR Public)', () =>
-          client.send(new GetAuthorizationTokenCommand({}))
+      (authorization ??= service
+        .send<{ authorizationData?: { authorizationToken?: string } }>(
+          'GetAuthorizationToken (ECR Public)',
+          REGISTRY_WIDE,
+          'GetAuthorizationToken',
+          new GetAuthorizationTokenCommand({})
         )
         .then((output) => {
           const token = output.authorizationData?.authorizationToken
@@ -57,8 +74,11 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
       const byAlias = new Map<string, string>()
       let nextToken: string | undefined
       do {
-        const output = await transport.call('DescribeRegistries (ECR Public)', () =>
-          client.send(new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) }))
+        const output = await service.send<DescribeRegistriesCommandOutput>(
+          'DescribeRegistries (ECR Public)',
+          REGISTRY_WIDE,
+          'DescribeRegistries',
+          new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) })
         )
         for (const entry of output.registries ?? []) {
           for (const name of entry.aliases ?? [])
@@ -95,14 +115,15 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     const digests = new Map<string, string | null>(tags.map((tag) => [tag, null]))
     let nextToken: string | undefined
     do {
-      const output = await transport.call(`DescribeImageTags ${where(repository)}`, () =>
-        client.send(
-          new DescribeImageTagsCommand({
-            ...inRepository(repository),
-            maxResults: 1000,
-            ...(nextToken && { nextToken })
-          })
-        )
+      const output = await service.send<DescribeImageTagsCommandOutput>(
+        `DescribeImageTags ${where(repository)}`,
+        repository,
+        'DescribeImageTags',
+        new DescribeImageTagsCommand({
+          ...inRepository(repository),
+          maxResults: 1000,
+          ...(nextToken && { nextToken })
+        })
       )
       for (const detail of output.imageTagDetails ?? []) {
         const digest = detail.imageDetail?.imageDigest
@@ -116,17 +137,15 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
 
   return {
     ...sharedWrites(
-      'ECR Public',
-      transport,
-      (_repository, command) =>
-        client.send(command as PutImageCommand) as Promise<{ $metadata: object }>,
+      service,
       {
         PutImage: PutImageCommand,
         BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
         InitiateLayerUpload: InitiateLayerUploadCommand,
         UploadLayerPart: UploadLayerPartCommand,
         CompleteLayerUpload: CompleteLayerUploadCommand
-      }
+      },
+      transport.timeouts
     ),
 
     async writableRegistryId(repository) {
@@ -158,13 +177,14 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
       const present = new Set<string>()
       await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
         try {
-          await transport.call(`DescribeImages ${where(repository)} ${digest}`, () =>
-            client.send(
-              new DescribeImagesCommand({
-                ...inRepository(repository),
-                imageIds: [{ imageDigest: digest }]
-              })
-            )
+          await service.send(
+            `DescribeImages ${where(repository)} ${digest}`,
+            repository,
+            'DescribeImages',
+            new DescribeImagesCommand({
+              ...inRepository(repository),
+              imageIds: [{ imageDigest: digest }]
+            })
           )
           present.add(digest)
         } catch (error) {

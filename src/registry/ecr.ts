@@ -10,7 +10,8 @@ import {
   ListImageReferrersCommand,
   PutImageCommand,
   UploadLayerPartCommand,
-  type BatchGetImageCommandOutput
+  type BatchGetImageCommandOutput,
+  type ListImageReferrersCommandOutput
 } from '@aws-sdk/client-ecr'
 import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '../oci/index.js'
 import type {
@@ -24,6 +25,7 @@ import type {
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
+import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
 
@@ -83,7 +85,11 @@ function tagsFound(answer: ImageAnswer, tags: string[], repository: RepositoryRe
 const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
 
-export function createPrivateEcr(transport: Transport, download: DownloadOptions): Registry {
+export function createPrivateEcr(
+  transport: Transport,
+  download: DownloadOptions,
+  stopWrites?: AbortSignal
+): Registry {
   const clients = new Map<string, ECRClient>()
   const where = describeRepository
 
@@ -95,22 +101,30 @@ export function createPrivateEcr(transport: Transport, download: DownloadOptions
     }
     return existing
   }
+  const service = createService(
+    'ECR',
+    transport,
+    client,
+    (region) => endpointOf('ECR', region),
+    stopWrites
+  )
 
   async function getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer> {
     const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()]
     const results = await Promise.all(
       chunk(unique, BATCH_LIMIT).map((batch) =>
-        transport.call(`BatchGetImage ${where(repository)} (${batch.length} ids)`, () =>
-          client(repository.region).send(
-            new BatchGetImageCommand({
-              ...inRepository(repository),
-              imageIds: batch.map((id) => ({
-                ...(id.tag !== undefined && { imageTag: id.tag }),
-                ...(id.digest !== undefined && { imageDigest: id.digest })
-              })),
-              acceptedMediaTypes: ACCEPTED_MEDIA_TYPES
-            })
-          )
+        service.send<BatchGetImageCommandOutput>(
+          `BatchGetImage ${where(repository)} (${batch.length} ids)`,
+          repository,
+          'BatchGetImage',
+          new BatchGetImageCommand({
+            ...inRepository(repository),
+            imageIds: batch.map((id) => ({
+              ...(id.tag !== undefined && { imageTag: id.tag }),
+              ...(id.digest !== undefined && { imageDigest: id.digest })
+            })),
+            acceptedMediaTypes: ACCEPTED_MEDIA_TYPES
+          })
         )
       )
     )
@@ -119,19 +133,15 @@ export function createPrivateEcr(transport: Transport, download: DownloadOptions
 
   const api: Registry = {
     ...sharedWrites(
-      'ECR',
-      transport,
-      (repository, command) =>
-        client(repository.region).send(command as PutImageCommand) as Promise<{
-          $metadata: object
-        }>,
+      service,
       {
         PutImage: PutImageCommand,
         BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
         InitiateLayerUpload: InitiateLayerUploadCommand,
         UploadLayerPart: UploadLayerPartCommand,
         CompleteLayerUpload: CompleteLayerUploadCommand
-      }
+      },
+      transport.timeouts
     ),
 
     writableRegistryId: async (repository) => repository.registryId,
@@ -168,15 +178,11 @@ export function createPrivateEcr(transport: Transport, download: DownloadOptions
         `blob ${digest} from ${where(repository)}`,
         // A fresh presigned URL whenever the last one was refused: it may have expired.
         async () => {
-          const output = await transport.call(
+          const output = await service.send<{ downloadUrl?: string }>(
             `GetDownloadUrlForLayer ${where(repository)} ${digest}`,
-            () =>
-              client(repository.region).send(
-                new GetDownloadUrlForLayerCommand({
-                  ...inRepository(repository),
-                  layerDigest: digest
-                })
-              )
+            repository,
+            'GetDownloadUrlForLayer',
+            new GetDownloadUrlForLayerCommand({ ...inRepository(repository), layerDigest: digest })
           )
           if (!output.downloadUrl)
             throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
@@ -190,17 +196,16 @@ export function createPrivateEcr(transport: Transport, download: DownloadOptions
       const referrers: Referrer[] = []
       let nextToken: string | undefined
       do {
-        const output = await transport.call(
+        const output = await service.send<ListImageReferrersCommandOutput>(
           `ListImageReferrers ${where(repository)} ${digest}`,
-          () =>
-            client(repository.region).send(
-              new ListImageReferrersCommand({
-                ...inRepository(repository),
-                subjectId: { imageDigest: digest },
-                maxResults: 50,
-                ...(nextToken && { nextToken })
-              })
-            )
+          repository,
+          'ListImageReferrers',
+          new ListImageReferrersCommand({
+            ...inRepository(repository),
+            subjectId: { imageDigest: digest },
+            maxResults: 50,
+            ...(nextToken && { nextToken })
+          })
         )
         for (const referrer of output.referrers ?? []) {
           if (!referrer.digest || !referrer.mediaType) continue

@@ -1,3 +1,12 @@
+/**
+ * What a failure means for the run: `permanent` will fail again however often it is tried (access
+ * denied, an immutable tag, the tag limit); `throttled`, `transient` and `timeout` outlasted the
+ * retries and may pass on a rerun; `cancelled` was stopped by a signal or the deadline, and
+ * `not-sent` never left this machine.
+ */
+export type FailureKind =
+  'permanent' | 'throttled' | 'transient' | 'timeout' | 'cancelled' | 'not-sent'
+
 /** An error answered by ECR (or met on the way there), reduced to what the action reasons about. */
 export class EcrError extends Error {
   /** ECR's error type (`ImageTagAlreadyExistsException`, ...) or the SDK's name for a local failure. */
@@ -5,10 +14,19 @@ export class EcrError extends Error {
   readonly httpStatus: number | undefined
   readonly attempts: number
   readonly requestId: string | undefined
+  readonly kind: FailureKind
+  /** InvalidLayerPartException: how far ECR has the upload (a replayed part is already there). */
+  readonly lastValidByteReceived: number | undefined
   constructor(
     code: string,
     message: string,
-    details: { httpStatus?: number; attempts?: number; requestId?: string } = {}
+    details: {
+      httpStatus?: number
+      attempts?: number
+      requestId?: string
+      kind?: FailureKind
+      lastValidByteReceived?: number
+    } = {}
   ) {
     super(message)
     this.name = 'EcrError'
@@ -16,7 +34,14 @@ export class EcrError extends Error {
     this.httpStatus = details.httpStatus
     this.attempts = details.attempts ?? 1
     this.requestId = details.requestId
+    this.kind = details.kind ?? 'permanent'
+    this.lastValidByteReceived = details.lastValidByteReceived
   }
+}
+
+/** Failures a rerun may get past: the fault was the network's or ECR's load, not the request. */
+export function mayPassOnRerun(error: EcrError): boolean {
+  return error.kind !== 'permanent'
 }
 
 /**
@@ -24,8 +49,11 @@ export class EcrError extends Error {
  * engineer reads. Every layer throws it once it has explained a failure, so the faces print it as is.
  */
 export class ExplainedError extends Error {
-  constructor(message: string) {
+  /** Whether running the same step again may succeed (false: something must change first). */
+  readonly retryable: boolean
+  constructor(message: string, retryable = false) {
     super(message)
     this.name = 'ExplainedError'
+    this.retryable = retryable
   }
 }

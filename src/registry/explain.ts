@@ -37,13 +37,19 @@ export function explainWriteError(error: EcrError, context: WriteContext): strin
     case 'RepositoryNotFoundException':
       return `PutImage for ${at} failed: the repository does not exist in this registry and region. Check repository, registry-id and region.${detail}`
     case 'LimitExceededException':
-      return `PutImage for ${at} failed: an ECR limit was reached (request rate after retries, or the 1,000 tags an image may carry). Retry later, or remove unused tags.${detail}`
+      return `PutImage for ${at} failed: an ECR limit was reached, most likely the 1,000 tags an image may carry, which no retry gets past. Remove tags the image no longer needs (aws ecr batch-delete-image with their imageTag), then run again.${detail}`
     case 'InvalidParameterException':
       return `PutImage for ${at} was rejected as invalid.${detail}`
     case 'ServerException':
       return `PutImage for ${at} failed: ECR had an internal error and kept failing after ${error.attempts} attempts. Rerun the job; tags already done stay done.${detail}`
     case 'ThrottlingException':
-      return `PutImage for ${at} was still throttled after ${error.attempts} attempts. Rerun the job later; tags already done stay done.${detail}`
+      return `PutImage for ${at} was still throttled after ${error.attempts} attempts: other callers are using the account's PutImage quota. Rerun the job later, or ask for a higher quota and set put-image-rate; tags already done stay done.${detail}`
+    case 'RequestTimeout':
+    case 'NetworkingError':
+      return `PutImage for ${at} failed: ${error.message}. Check the network path to ECR (proxy, VPC endpoint, firewall); a rerun finishes the tags not done.`
+    case 'Cancelled':
+    case 'NotSent':
+      return `PutImage for ${at}: ${error.message}.`
     case 'AccessDeniedException':
       return `PutImage for ${at} was denied. The role needs ecr:PutImage (ecr-public:PutImage for ECR Public) on this repository (see the README's IAM policy).${detail}`
     case 'RegistryNotFoundException':
@@ -73,6 +79,9 @@ export function explainReadError(error: EcrError, where: string): string {
     case 'InvalidSignatureException':
     case 'ExpiredTokenException':
       return `Cannot read repository ${where}: AWS rejected the credentials (${error.code}). Check that they are current and for the right partition.`
+    case 'RequestTimeout':
+    case 'NetworkingError':
+      return `Cannot read repository ${where}: ${error.message}. Check the network path to ECR (proxy, VPC endpoint, firewall), or the endpoint configured with AWS_ENDPOINT_URL_ECR.`
     default:
       return `Cannot read repository ${where}: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}.${detail}`
   }

@@ -10,7 +10,9 @@ import { createTransport, type TransportOptions } from './transport.js'
 
 export type * from './api.js'
 export { mapLimit } from './concurrency.js'
-export { EcrError, ExplainedError } from './errors.js'
+export { EcrError, ExplainedError, mayPassOnRerun, type FailureKind } from './errors.js'
+export { ECR_DEFAULT_RATES } from './pacing.js'
+export { DEFAULT_TIMEOUTS, type Timeouts } from './transport.js'
 export { explainWriteError, stopsOtherWrites } from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
 export { DEFAULT_MAX_ATTEMPTS } from './transport.js'
@@ -18,16 +20,14 @@ export { DEFAULT_MAX_ATTEMPTS } from './transport.js'
 export interface RegistryOptions extends TransportOptions, DownloadOptions {
   /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
   publicRegistryUrl?: string
+  /** Once aborted, no write is sent (reads still are): a stopping run finishes what is in flight. */
+  stopWrites?: AbortSignal
 }
 
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const transport = createTransport(options)
-  const download: DownloadOptions = {
-    ...(options.stallTimeoutMs !== undefined && { stallTimeoutMs: options.stallTimeoutMs }),
-    ...(options.onResume && { onResume: options.onResume }),
-    ...(options.fetch && { fetch: options.fetch })
-  }
-  const privateEcr = createPrivateEcr(transport, download)
+  const download: DownloadOptions = { ...(options.onResume && { onResume: options.onResume }) }
+  const privateEcr = createPrivateEcr(transport, download, options.stopWrites)
   let publicEcr: Promise<Registry> | undefined
   const serving = (repository: RepositoryRef): Registry | Promise<Registry> =>
     repository.publicAlias === undefined
@@ -35,6 +35,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       : (publicEcr ??= import('./ecr-public.js').then((module) =>
           module.createPublicEcr(transport, {
             download,
+            ...(options.stopWrites && { stopWrites: options.stopWrites }),
             ...(options.publicRegistryUrl && { registryUrl: options.publicRegistryUrl })
           })
         ))

@@ -1,10 +1,10 @@
 // The calls ECR and ECR Public share request for request: PutImage and the layer upload calls. Each
-// client module hands in its own SDK command classes and its send, so only those modules import the
-// SDK, and both services get the same requests, checks and answers.
+// implementation hands in its service (an SDK client behind the transport) and its command classes,
+// so only those modules import the SDK and both services get the same requests, checks and answers.
 import { describeRepository, type RepositoryRef } from '../oci/index.js'
 import type { Registry } from './api.js'
 import { EcrError } from './errors.js'
-import type { Transport } from './transport.js'
+import type { Service } from './service.js'
 
 type CommandClass<Input> = new (input: Input) => object
 
@@ -35,8 +35,6 @@ export interface WriteCommands {
   CompleteLayerUpload: CommandClass<InRepository & { uploadId: string; layerDigests: string[] }>
 }
 
-type Metadata = { $metadata: { requestId?: string } }
-
 export type SharedWrites = Pick<
   Registry,
   'putImage' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload'
@@ -44,6 +42,11 @@ export type SharedWrites = Pick<
 
 /** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
 export const BATCH_LIMIT = 100
+
+/** A layer part gets the request timeout plus the time to send it at a slow 256 KiB/s. */
+const SLOW_LINK_BYTES_PER_MS = 256
+/** ECR checks the whole layer's digest on completion: more time for a bigger layer. */
+const COMPLETE_TIMEOUT_MS = 120_000
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
@@ -59,111 +62,128 @@ export function inRepository(repository: RepositoryRef): InRepository {
   }
 }
 
+/** An upload ECR no longer holds as this run left it: the blob must be uploaded afresh. */
+export class UploadLost extends EcrError {
+  constructor(message: string) {
+    super('UploadLost', message, { kind: 'transient' })
+  }
+}
+
 export function sharedWrites(
-  service: string,
-  transport: Transport,
-  send: (repository: RepositoryRef, command: object) => Promise<Metadata>,
-  commands: WriteCommands
+  service: Service,
+  commands: WriteCommands,
+  timeouts: { requestMs: number }
 ): SharedWrites {
   const where = describeRepository
-  const call = transport.call.bind(transport)
-  const sent = <T>(repository: RepositoryRef, command: object) =>
-    send(repository, command) as Promise<T & Metadata>
+
+  async function checkBlobs(repository: RepositoryRef, digests: string[]) {
+    const sizes = new Map<string, number>()
+    await Promise.all(
+      chunk(digests, BATCH_LIMIT).map(async (batch) => {
+        const output = await service.send<{
+          layers?: Array<{ layerDigest?: string; layerAvailability?: string; layerSize?: number }>
+        }>(
+          `BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`,
+          repository,
+          'BatchCheckLayerAvailability',
+          new commands.BatchCheckLayerAvailability({
+            ...inRepository(repository),
+            layerDigests: batch
+          })
+        )
+        for (const layer of output.layers ?? []) {
+          if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
+            sizes.set(layer.layerDigest, layer.layerSize ?? 0)
+        }
+      })
+    )
+    return sizes
+  }
 
   return {
+    checkBlobs,
+
     async putImage(repository, request) {
-      const output = await call(
+      const output = await service.send<{ image?: { imageId?: { imageDigest?: string } } }>(
         `PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`,
-        () =>
-          sent<{ image?: { imageId?: { imageDigest?: string } } }>(
-            repository,
-            new commands.PutImage({
-              ...inRepository(repository),
-              imageManifest: request.manifest,
-              imageManifestMediaType: request.mediaType,
-              imageDigest: request.digest,
-              ...(request.tag !== undefined && { imageTag: request.tag })
-            })
-          )
+        repository,
+        'PutImage',
+        new commands.PutImage({
+          ...inRepository(repository),
+          imageManifest: request.manifest,
+          imageManifestMediaType: request.mediaType,
+          imageDigest: request.digest,
+          ...(request.tag !== undefined && { imageTag: request.tag })
+        }),
+        { write: true }
       )
       return output.image?.imageId?.imageDigest ?? ''
     },
 
-    async checkBlobs(repository, digests) {
-      const sizes = new Map<string, number>()
-      await Promise.all(
-        chunk(digests, BATCH_LIMIT).map(async (batch) => {
-          const output = await call(
-            `BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`,
-            () =>
-              sent<{
-                layers?: Array<{
-                  layerDigest?: string
-                  layerAvailability?: string
-                  layerSize?: number
-                }>
-              }>(
-                repository,
-                new commands.BatchCheckLayerAvailability({
-                  ...inRepository(repository),
-                  layerDigests: batch
-                })
-              )
-          )
-          for (const layer of output.layers ?? []) {
-            if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
-              sizes.set(layer.layerDigest, layer.layerSize ?? 0)
-          }
-        })
-      )
-      return sizes
-    },
-
     async startUpload(repository) {
-      const output = await call(`InitiateLayerUpload ${where(repository)}`, () =>
-        sent<{ uploadId?: string; partSize?: number }>(
-          repository,
-          new commands.InitiateLayerUpload(inRepository(repository))
-        )
+      const output = await service.send<{ uploadId?: string; partSize?: number }>(
+        `InitiateLayerUpload ${where(repository)}`,
+        repository,
+        'InitiateLayerUpload',
+        new commands.InitiateLayerUpload(inRepository(repository)),
+        { write: true }
       )
-      if (!output.uploadId) throw new EcrError('MissingUploadId', `${service} gave no upload id`)
+      if (!output.uploadId)
+        throw new EcrError('MissingUploadId', `${service.name} gave no upload id`)
       return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) }
     },
 
     async uploadPart(repository, uploadId, first, bytes) {
-      await call(
-        `UploadLayerPart ${where(repository)} bytes ${first}-${first + bytes.length - 1}`,
-        () =>
-          sent(
-            repository,
-            new commands.UploadLayerPart({
-              ...inRepository(repository),
-              uploadId,
-              partFirstByte: first,
-              partLastByte: first + bytes.length - 1,
-              layerPartBlob: bytes
-            })
-          )
-      )
+      const last = first + bytes.length - 1
+      try {
+        await service.send(
+          `UploadLayerPart ${where(repository)} bytes ${first}-${last}`,
+          repository,
+          'UploadLayerPart',
+          new commands.UploadLayerPart({
+            ...inRepository(repository),
+            uploadId,
+            partFirstByte: first,
+            partLastByte: last,
+            layerPartBlob: bytes
+          }),
+          {
+            write: true,
+            timeoutMs: timeouts.requestMs + Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+          }
+        )
+      } catch (error) {
+        if (!(error instanceof EcrError) || error.code !== 'InvalidLayerPartException') throw error
+        // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
+        const received = error.lastValidByteReceived
+        if (received !== undefined && received >= last) return
+        throw new UploadLost(
+          `ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`
+        )
+      }
     },
 
     async completeUpload(repository, uploadId, digest) {
       try {
-        await call(`CompleteLayerUpload ${where(repository)} ${digest}`, () =>
-          sent(
-            repository,
-            new commands.CompleteLayerUpload({
-              ...inRepository(repository),
-              uploadId,
-              layerDigests: [digest]
-            })
-          )
+        await service.send(
+          `CompleteLayerUpload ${where(repository)} ${digest}`,
+          repository,
+          'CompleteLayerUpload',
+          new commands.CompleteLayerUpload({
+            ...inRepository(repository),
+            uploadId,
+            layerDigests: [digest]
+          }),
+          { write: true, timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS) }
         )
         return 'completed'
       } catch (error) {
-        if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
-          return 'exists'
-        throw error
+        if (!(error instanceof EcrError)) throw error
+        if (error.code === 'LayerAlreadyExistsException') return 'exists'
+        if (error.code !== 'UploadNotFoundException') throw error
+        // The upload is gone: completed by an attempt whose answer was lost, or really lost.
+        if ((await checkBlobs(repository, [digest])).has(digest)) return 'completed'
+        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`)
       }
     }
   }

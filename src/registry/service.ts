@@ -1,0 +1,74 @@
+// What ECR and ECR Public have in common at the wire: an SDK client that sends a command for a
+// repository, paced and retried by the one transport policy.
+import type { RepositoryRef } from '../oci/index.js'
+import type { CallTarget, Transport } from './transport.js'
+
+export interface SendOptions {
+  /** This call's attempt timeout, when its size calls for more than the default (a layer part). */
+  timeoutMs?: number
+  /** A write: not sent once the run is stopping. */
+  write?: boolean
+}
+
+export interface Service {
+  /** 'ECR' or 'ECR Public', as messages name the service. */
+  readonly name: string
+  send<T>(
+    label: string,
+    repository: RepositoryRef,
+    operation: string,
+    command: object,
+    options?: SendOptions
+  ): Promise<T>
+}
+
+type SdkClient = {
+  send(command: never, options: { abortSignal: AbortSignal }): Promise<{ $metadata: object }>
+}
+
+/**
+ * The endpoint a service's calls go to, as the SDK picks it (AWS_ENDPOINT_URL_<SERVICE>, then
+ * AWS_ENDPOINT_URL, then the regional default), so that a timeout names where it waited.
+ */
+export function endpointOf(serviceId: 'ECR' | 'ECR_PUBLIC', region: string): string {
+  const configured =
+    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
+      ? undefined
+      : (process.env[`AWS_ENDPOINT_URL_${serviceId}`] ?? process.env.AWS_ENDPOINT_URL)
+  if (configured) return configured
+  return serviceId === 'ECR'
+    ? `https://api.ecr.${region}.amazonaws.com`
+    : `https://api.ecr-public.${region}.amazonaws.com`
+}
+
+export function createService(
+  name: string,
+  transport: Transport,
+  client: (region: string) => SdkClient,
+  endpoint: (region: string) => string,
+  stopWrites: AbortSignal | undefined
+): Service {
+  return {
+    name,
+    send<T>(
+      label: string,
+      repository: RepositoryRef,
+      operation: string,
+      command: object,
+      options: SendOptions = {}
+    ): Promise<T> {
+      const target: CallTarget = {
+        operation,
+        registry: repository.registryId ?? repository.publicAlias ?? 'default',
+        region: repository.region,
+        isPublic: repository.publicAlias !== undefined,
+        endpoint: endpoint(repository.region),
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+        ...(options.write && stopWrites && { notAfter: stopWrites })
+      }
+      return transport.call(label, target, (abortSignal) =>
+        client(repository.region).send(command as never, { abortSignal })
+      ) as Promise<T>
+    }
+  }
+}
