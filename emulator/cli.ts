@@ -1,7 +1,8 @@
 // npm run emulator -- --port 5000 [--seed] [--latency 20] [--state fixtures.json] [--export out.json]
+//   [--quotas ecr-defaults] [--tls]
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { startEmulator } from './index.js'
+import { startEmulator, type QuotaPreset } from './index.js'
 
 const { values } = parseArgs({
   options: {
@@ -10,13 +11,16 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     state: { type: 'string' },
     export: { type: 'string' },
+    quotas: { type: 'string' },
+    tls: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
 })
 
 if (values.help) {
   console.log(
-    'Usage: npm run emulator -- [--port 5000] [--seed] [--latency MS] [--state FILE] [--export FILE]'
+    'Usage: npm run emulator -- [--port 5000] [--seed] [--latency MS] [--state FILE] [--export FILE]\n' +
+      '                           [--quotas ecr-defaults] [--tls]'
   )
   process.exit(0)
 }
@@ -25,7 +29,9 @@ const emulator = await startEmulator({
   port: Number(values.port),
   latencyMs: Number(values.latency),
   seed: values.seed,
-  ...(values.state && { stateFile: values.state })
+  tls: values.tls,
+  ...(values.state && { stateFile: values.state }),
+  ...(values.quotas && { quotas: values.quotas as QuotaPreset })
 })
 
 console.log(`Local ECR listening on ${emulator.url}`)
@@ -34,6 +40,11 @@ console.log(
   `  AWS CLI:               aws ecr --endpoint-url ${emulator.url} --region us-east-1 ...`
 )
 console.log('  Any access key works; the default account is 123456789012.')
+if (emulator.caFile)
+  console.log(
+    `  HTTPS with a throwaway CA: NODE_EXTRA_CA_CERTS=${emulator.caFile} (AWS CLI: --ca-bundle)`
+  )
+if (values.quotas) console.log(`  Quotas: ${values.quotas} (over the rate: ThrottlingException)`)
 if (values.seed) {
   for (const repository of emulator.state.store.repositories.values()) {
     console.log(

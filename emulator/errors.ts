@@ -21,9 +21,10 @@ export class ServiceError extends Error {
 export const invalidParameter = (message: string): ServiceError =>
   new ServiceError('InvalidParameterException', message)
 
-/** Model constraint violations come back as ValidationException, as AWS JSON services answer them. */
-export const validation = (field: string, value: unknown, constraint: string): ServiceError =>
-  new ServiceError(
-    'ValidationException',
-    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`
-  )
+/**
+ * A model constraint violation. ECR validates requests itself and answers InvalidParameterException
+ * (not the AWS framework's ValidationException), worded as in "Invalid parameter at 'imageIds'
+ * failed to satisfy constraint: 'Member must have length less than or equal to 100'".
+ */
+export const invalidMember = (field: string, constraint: string): ServiceError =>
+  invalidParameter(`Invalid parameter at '${field}' failed to satisfy constraint: '${constraint}'`)

@@ -1,5 +1,6 @@
-// Fault injection: throttling, server errors and dropped connections, for a share of requests (from
-// a seeded generator, so runs repeat) or for a burst of the next N, optionally per operation.
+// Fault injection: throttling, server errors, dropped connections and stalls, for a share of
+// requests (from a seeded generator, so runs repeat), for a burst of the next N, or for the Nth
+// request, optionally per operation.
 
 export type FaultKind =
   /** ThrottlingException, HTTP 400, "Rate exceeded". */
@@ -15,14 +16,18 @@ export type FaultKind =
   | 'drop'
   /** The request is applied, then the connection is destroyed: the caller never hears it worked. */
   | 'drop-after'
+  /** The request is accepted and never answered: the connection stays open, silent. */
+  | 'stall'
 
 export interface FaultRule {
   kind: FaultKind
   /** Share of matching requests, 0..1. */
   rate?: number
-  /** The next this many matching requests. */
+  /** The next this many matching requests; with `nth`, this many from the Nth on. */
   count?: number
-  /** Only these operations (e.g. `PutImage`); default all. */
+  /** Only the Nth matching request (1-based), counted from when the rule is set. */
+  nth?: number
+  /** Only these operations (e.g. `PutImage`, `BlobDownload`, `registry:GetBlob`); default all. */
   operations?: string[]
 }
 
@@ -44,56 +49,55 @@ function generator(seed: number): () => number {
   }
 }
 
+interface ActiveRule extends FaultRule {
+  /** Matching requests seen so far. */
+  seen: number
+  /** Faults left to inject, for `count` rules. */
+  left?: number
+}
+
+function checkRule(rule: FaultRule): void {
+  if (rule.nth !== undefined && (!Number.isInteger(rule.nth) || rule.nth < 1))
+    throw new Error(`fault rule nth must be a whole number from 1, got ${rule.nth}`)
+  if (rule.nth !== undefined && rule.rate !== undefined)
+    throw new Error('a fault rule takes nth or rate, not both')
+}
+
 export class Faults {
-  private rules: Array<FaultRule & { left?: number }> = []
+  private rules: ActiveRule[] = []
   private random: () => number = generator(1)
 
   configure(options: FaultOptions = {}): void {
-    this.rules = (options.rules ?? []).map((rule) => ({
+    const rules = options.rules ?? []
+    rules.forEach(checkRule)
+    this.rules = rules.map((rule) => ({
       ...rule,
+      seen: 0,
       ...(rule.count !== undefined && { left: rule.count })
     }))
     this.random = generator(options.seed ?? 1)
   }
 
-  /** The fault to inject into this request, if any. */
+  /** The fault to inject into this request, if any: the first rule that fires. */
   pick(operation: string): FaultKind | undefined {
+    let picked: FaultKind | undefined
     for (const rule of this.rules) {
       if (rule.operations && !rule.operations.includes(operation)) continue
-      if (rule.left !== undefined) {
-        if (rule.left > 0) {
-          rule.left--
-          return rule.kind
-        }
-        continue
-      }
-      if (rule.rate !== undefined && this.random() < rule.rate) return rule.kind
+      // Every matching request counts towards `nth`, whichever rule answers it.
+      rule.seen++
+      if (picked === undefined && this.fires(rule)) picked = rule.kind
     }
-    return undefined
-  }
-}
-
-/** ECR-like request quotas: a token bucket per account, region and operation. */
-export class Quotas {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>()
-  private limits: Partial<Record<string, number>> = {}
-
-  configure(limits: Partial<Record<string, number>> = {}): void {
-    this.limits = limits
-    this.buckets.clear()
+    return picked
   }
 
-  /** False when the request is over the operation's rate. */
-  take(account: string, region: string, operation: string, now = performance.now()): boolean {
-    const rate = this.limits[operation]
-    if (rate === undefined) return true
-    const key = `${account}/${region}/${operation}`
-    const bucket = this.buckets.get(key) ?? { tokens: rate, at: now }
-    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate)
-    bucket.at = now
-    this.buckets.set(key, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
-    return true
+  private fires(rule: ActiveRule): boolean {
+    if (rule.nth !== undefined)
+      return rule.seen >= rule.nth && rule.seen < rule.nth + (rule.count ?? 1)
+    if (rule.left !== undefined) {
+      if (rule.left <= 0) return false
+      rule.left--
+      return true
+    }
+    return rule.rate !== undefined && this.random() < rule.rate
   }
 }

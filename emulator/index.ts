@@ -1,23 +1,27 @@
 // A faithful local Amazon ECR for tests, the demo and benchmarks. See emulator/README.md.
 import { readFileSync } from 'node:fs'
 import type { EmulatorSettings } from './context.js'
+import { EmulatorState } from './emulator-state.js'
 import type { FaultOptions } from './faults.js'
+import type { ConnectionCounts } from './listener.js'
+import type { QuotaSetting } from './quotas.js'
 import { seedExample, type SeededExample } from './seed.js'
 import { EmulatorServer, type RequestHook, type RequestLogEntry } from './server.js'
-import { exportState, loadState, type StateFile } from './state.js'
-import {
-  PUBLIC_PARTITION,
-  Store,
-  tagsOf,
-  type PublicRegistry,
-  type Repository,
-  type TagMutability
-} from './store.js'
+import type { StateFile } from './state.js'
+import { Store } from './store.js'
+import { createTlsMaterial, type TlsMaterial } from './tls.js'
 
+export { EmulatorState } from './emulator-state.js'
 export type { FaultKind, FaultOptions, FaultRule } from './faults.js'
+export type { ConnectionCounts } from './listener.js'
+export type { QuotaOptions, QuotaPreset, QuotaRates, QuotaSetting } from './quotas.js'
+export { ECR_DEFAULT_QUOTAS, ECR_PUBLIC_DEFAULT_QUOTAS, QUOTA_PRESETS } from './quotas.js'
+export type { BasicFinding, EnhancedFinding, ScanSpec, ScanState, ScanStatus } from './scans.js'
 export type { HookReply, RequestHook, RequestInfo, RequestLogEntry } from './server.js'
 export type { BuiltImage, ImageSpec, SeededExample } from './seed.js'
+export type { SigningSpec, SigningState, SigningStatus } from './signing.js'
 export type { StateFile } from './state.js'
+export type { ArtifactStatus } from './store.js'
 export { buildChart, buildImage, buildIndex, buildReferrer, pushImage, tar } from './seed.js'
 export { PUBLIC_PARTITION } from './store.js'
 
@@ -35,8 +39,10 @@ export interface EmulatorOptions {
   minPartSize?: number
   lockedSameDigest?: EmulatorSettings['lockedSameDigest']
   faults?: FaultOptions
-  /** Operation -> requests per second, per account and region (token bucket). */
-  quotas?: Partial<Record<string, number>>
+  /** Rates per account, region and operation (token buckets), or 'ecr-defaults'. */
+  quotas?: QuotaSetting
+  /** Serve HTTPS with a throwaway CA (made with openssl; its certificate is at `caFile`). */
+  tls?: boolean
   stateFile?: string
   /** Seed the example repositories in the default account, us-east-1. */
   seed?: boolean
@@ -44,88 +50,40 @@ export interface EmulatorOptions {
 
 const MiB = 1024 * 1024
 
-/** Inspection and setup helpers over the emulator's state, for tests. */
-export class EmulatorState {
-  readonly store: Store
-  readonly settings: EmulatorSettings
-  constructor(store: Store, settings: EmulatorSettings) {
-    this.store = store
-    this.settings = settings
-  }
-
-  createRepository(
-    registryId: string,
-    region: string,
-    name: string,
-    options: { tagMutability?: TagMutability; exclusionFilters?: string[] } = {}
-  ): Repository {
-    return this.store.create(registryId, region, name, options)
-  }
-
-  /** The account's ECR Public registry, public.ecr.aws/ALIAS. */
-  createPublicRegistry(registryId: string, alias: string): PublicRegistry {
-    const registry = { registryId, alias }
-    this.store.publicRegistries.set(registryId, registry)
-    return registry
-  }
-
-  /** A repository in the account's ECR Public registry; its region key is PUBLIC_PARTITION. */
-  createPublicRepository(registryId: string, name: string): Repository {
-    return this.store.create(registryId, PUBLIC_PARTITION, name)
-  }
-
-  repository(registryId: string, region: string, name: string): Repository {
-    return this.store.repository(registryId, region, name)
-  }
-
-  tagDigest(registryId: string, region: string, name: string, tag: string): string | undefined {
-    return this.store.find(registryId, region, name)?.tags.get(tag)
-  }
-
-  listTags(registryId: string, region: string, name: string): Record<string, string> {
-    return Object.fromEntries(this.store.find(registryId, region, name)?.tags ?? [])
-  }
-
-  tagsOf(registryId: string, region: string, name: string, digest: string): string[] {
-    const repository = this.store.find(registryId, region, name)
-    return repository ? tagsOf(repository, digest) : []
-  }
-
-  hasImage(registryId: string, region: string, name: string, digest: string): boolean {
-    return this.store.find(registryId, region, name)?.images.has(digest) ?? false
-  }
-
-  hasBlob(registryId: string, region: string, name: string, digest: string): boolean {
-    return this.store.find(registryId, region, name)?.blobs.has(digest) ?? false
-  }
-
-  exportState(): StateFile {
-    return exportState(this.store)
-  }
-
-  loadState(state: StateFile): void {
-    loadState(this.store, this.settings, state)
-  }
-}
-
 export interface Emulator {
+  /** http://127.0.0.1:PORT, or https:// with `tls`. */
   url: string
+  /** With `tls`: the PEM file of the CA that signed the server's certificate. */
+  caFile?: string
+  /** Shuts down promptly, destroying open sockets (stalled requests included). */
   close(): Promise<void>
   /** Every HTTP request, faults and blob downloads included. */
   readonly log: RequestLogEntry[]
   /** Requests per operation since the last resetLog(). */
   counts(): Record<string, number>
+  /** ThrottlingException answers per operation since the last resetLog(), quota or injected. */
+  throttled(): Record<string, number>
+  /** TCP connections and TLS handshakes since the last resetLog(). */
+  connections(): ConnectionCounts
+  /** Clears the log and the connection counts. */
   resetLog(): void
   setLatency(ms: number): void
   setFaults(faults: FaultOptions): void
-  setQuotas(quotas: Partial<Record<string, number>>): void
+  /** Replaces the quotas; every bucket starts full again. */
+  setQuotas(quotas: QuotaSetting): void
   onRequest(hook: RequestHook | undefined): void
   /** Expires every registry pull token handed out so far. */
   expireRegistryTokens(): void
-  /** Called after each request is answered (or dropped). */
+  /** Called after each request is answered (or dropped, or stalled). */
   onResponse(listener: ((entry: RequestLogEntry) => void) | undefined): void
   state: EmulatorState
   seedExample(registryId?: string, region?: string): SeededExample
+}
+
+const tally = (entries: RequestLogEntry[]): Record<string, number> => {
+  const counts: Record<string, number> = {}
+  for (const entry of entries) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1
+  return counts
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -138,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EmulatorState(store, settings)
   if (options.stateFile)
     state.loadState(JSON.parse(readFileSync(options.stateFile, 'utf8')) as StateFile)
+  const tls: TlsMaterial | undefined = options.tls ? await createTlsMaterial() : undefined
   const server = new EmulatorServer({
     ...(options.port !== undefined && { port: options.port }),
     ...(options.latencyMs !== undefined && { latencyMs: options.latencyMs }),
@@ -145,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.defaultAccount && { defaultAccount: options.defaultAccount }),
     ...(options.faults && { faults: options.faults }),
     ...(options.quotas && { quotas: options.quotas }),
+    ...(tls && { tls }),
     settings,
     store
   })
@@ -155,14 +115,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.on('request', (entry: RequestLogEntry) => listener?.(entry))
   return {
     url,
+    ...(tls && { caFile: tls.caFile }),
     close: () => server.close(),
     log: server.log,
-    counts() {
-      const counts: Record<string, number> = {}
-      for (const entry of server.log) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1
-      return counts
+    counts: () => tally(server.log),
+    throttled: () => tally(server.log.filter((entry) => entry.errorType === 'ThrottlingException')),
+    connections: () => server.connections(),
+    resetLog() {
+      server.log.splice(0)
+      server.resetConnections()
     },
-    resetLog: () => void server.log.splice(0),
     setLatency: (ms) => void (server.latencyMs = ms),
     setFaults: (faults) => server.faults.configure(faults),
     setQuotas: (quotas) => server.quotas.configure(quotas),

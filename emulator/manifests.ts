@@ -27,6 +27,7 @@ interface Descriptor {
 export interface ParsedManifest {
   mediaType: string
   artifactType?: string
+  annotations?: Record<string, string>
   blobDigests: string[]
   childDigests: string[]
   subject?: string
@@ -85,10 +86,17 @@ export function parseManifest(text: string, declaredType: string | undefined): P
       : typeof (json.config as Descriptor | undefined)?.mediaType === 'string'
         ? ((json.config as Descriptor).mediaType as string)
         : undefined
+  const annotations =
+    typeof json.annotations === 'object' && json.annotations !== null
+      ? Object.fromEntries(
+          Object.entries(json.annotations).filter(([, value]) => typeof value === 'string')
+        )
+      : undefined
   const common = {
     mediaType,
     ...(typeof subject === 'string' && { subject }),
-    ...(artifactType && { artifactType })
+    ...(artifactType && { artifactType }),
+    ...(annotations && Object.keys(annotations).length > 0 && { annotations })
   }
   if (INDEX_TYPES.has(mediaType))
     return { ...common, blobDigests: [], childDigests: digests(json.manifests) }

@@ -73,6 +73,8 @@ export class RegistryEndpoint {
 
     if (this.host.latencyMs > 0) await sleep(this.host.latencyMs)
     const fault = this.host.faults.pick(operation)
+    // Accepted, never answered: the socket stays open until the client or close() ends it.
+    if (fault === 'stall') return this.host.record({ ...entry, status: 0, fault, durationMs: 0 })
     if (fault === 'drop' || fault === 'drop-after') {
       request.socket.destroy()
       this.host.record({ ...entry, status: 0, fault, durationMs: Date.now() - startedAt })

@@ -139,7 +139,8 @@ export function buildIndex(
 export function buildReferrer(
   subject: BuiltImage,
   artifactType: string,
-  payload: string
+  payload: string,
+  annotations?: Record<string, string>
 ): BuiltImage {
   const empty = blob(Buffer.from('{}'))
   const content = blob(Buffer.from(payload))
@@ -155,7 +156,8 @@ export function buildReferrer(
       mediaType: subject.mediaType,
       size: Buffer.byteLength(subject.manifest),
       digest: subject.digest
-    }
+    },
+    ...(annotations && { annotations })
   })
   return {
     manifest,

@@ -1,11 +1,13 @@
-// The HTTP face: ECR's JSON 1.1 protocol on POST /, and presigned-style blob downloads on GET.
+// The HTTP face: ECR's JSON 1.1 protocol on POST /, presigned-style blob downloads on GET /blobs/,
+// and ECR Public's registry endpoint on /v2/ and /token.
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { EmulatorSettings, Operation, OperationContext } from './context.js'
+import { Downloads } from './downloads.js'
 import { ServiceError } from './errors.js'
-import { Faults, Quotas, type FaultKind, type FaultOptions } from './faults.js'
+import { Faults, type FaultKind, type FaultOptions } from './faults.js'
+import { Listener } from './listener.js'
 import { batchDeleteImage, batchGetImage, describeImages, putImage } from './operations/images.js'
 import {
   batchCheckLayerAvailability,
@@ -15,14 +17,17 @@ import {
   uploadLayerPart
 } from './operations/layers.js'
 import { listImageReferrers } from './operations/referrers.js'
+import { describeImageScanFindings, describeImageSigningStatus } from './operations/scanning.js'
 import {
   createRepository,
   describeRepositories,
   putImageTagMutability
 } from './operations/repositories.js'
 import { PUBLIC_OPERATIONS } from './operations/public.js'
+import { Quotas, type QuotaSetting } from './quotas.js'
 import { RegistryEndpoint } from './registry.js'
 import { PUBLIC_PARTITION, type Store } from './store.js'
+import type { TlsMaterial } from './tls.js'
 
 const ECR_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.'
 const PUBLIC_PREFIX = 'SpencerFrontendService.'
@@ -40,7 +45,9 @@ const OPERATIONS: Record<string, Operation> = {
   UploadLayerPart: uploadLayerPart,
   CompleteLayerUpload: completeLayerUpload,
   GetDownloadUrlForLayer: getDownloadUrlForLayer,
-  ListImageReferrers: listImageReferrers
+  ListImageReferrers: listImageReferrers,
+  DescribeImageScanFindings: describeImageScanFindings,
+  DescribeImageSigningStatus: describeImageSigningStatus
 }
 
 export interface RequestLogEntry {
@@ -55,7 +62,9 @@ export interface RequestLogEntry {
   repositoryName?: string
   /** The request body, with blob parts replaced by their length. */
   body?: Record<string, unknown>
+  /** 0 when no answer was sent: a dropped connection, or a stall (logged when it starts). */
   status: number
+  /** The error answered; for `drop-after`, the error the caller never heard. */
   errorType?: string
   fault?: FaultKind
   startedAt: number
@@ -80,7 +89,8 @@ export interface ServerOptions {
   accounts?: Record<string, string>
   defaultAccount?: string
   faults?: FaultOptions
-  quotas?: Partial<Record<string, number>>
+  quotas?: QuotaSetting
+  tls?: TlsMaterial
   settings: EmulatorSettings
   store: Store
 }
@@ -101,7 +111,8 @@ function loggedBody(body: Record<string, unknown>): Record<string, unknown> {
   return { ...body, layerPartBlob: `<${Math.floor((body.layerPartBlob.length * 3) / 4)} bytes>` }
 }
 
-const FAULT_REPLIES: Record<Exclude<FaultKind, 'drop' | 'drop-after'>, [number, string, string]> = {
+type Reply = [status: number, type: string, message: string]
+const FAULT_REPLIES: Record<Exclude<FaultKind, 'drop' | 'drop-after' | 'stall'>, Reply> = {
   throttling: [400, 'ThrottlingException', 'Rate exceeded'],
   'too-many-requests': [429, 'ThrottlingException', 'Rate exceeded'],
   'limit-exceeded': [
@@ -121,11 +132,8 @@ export class EmulatorServer extends EventEmitter {
   latencyMs: number
   hook: RequestHook | undefined
   url = ''
-  private readonly server = createServer((request, response) => void this.handle(request, response))
-  private readonly downloads = new Map<
-    string,
-    { registryId: string; region: string; repository: string; digest: string }
-  >()
+  private readonly listener: Listener
+  private readonly downloads = new Downloads(this)
   private readonly options: ServerOptions
 
   /** ECR Public's registry endpoint: token, manifests and blobs over the OCI distribution API. */
@@ -139,19 +147,28 @@ export class EmulatorServer extends EventEmitter {
     this.latencyMs = options.latencyMs ?? 0
     this.faults.configure(options.faults)
     this.quotas.configure(options.quotas)
+    this.listener = new Listener(
+      (request, response) => void this.handle(request, response),
+      options.tls
+    )
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) =>
-      this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve)
-    )
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    this.url = await this.listener.listen(this.options.port)
     return this.url
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  /** Shuts down promptly: open sockets, stalled ones included, are destroyed. */
+  close(): Promise<void> {
+    return this.listener.close()
+  }
+
+  connections() {
+    return this.listener.connections()
+  }
+
+  resetConnections(): void {
+    this.listener.resetCounts()
   }
 
   record(entry: RequestLogEntry): void {
@@ -163,7 +180,7 @@ export class EmulatorServer extends EventEmitter {
     const startedAt = Date.now()
     try {
       if (request.method === 'GET' && request.url?.startsWith('/blobs/'))
-        return await this.download(request, response, startedAt)
+        return await this.downloads.serve(request, response, startedAt)
       if (
         (request.method === 'GET' || request.method === 'HEAD') &&
         (request.url?.startsWith('/v2/') || request.url?.startsWith('/token'))
@@ -261,11 +278,13 @@ export class EmulatorServer extends EventEmitter {
 
     const fault = this.faults.pick(operation)
     if (fault === 'drop') return this.drop(request, { ...entry, fault })
+    if (fault === 'stall') return this.record({ ...entry, status: 0, fault })
     if (fault && fault !== 'drop-after') {
       const [status, type, message] = FAULT_REPLIES[fault]
       entry.fault = fault
       return reply(status, { __type: type, message }, type)
     }
+    // ECR's throttling: HTTP 400 ThrottlingException, logged without a fault.
     if (!this.quotas.take(account, region, operation))
       return fail(new ServiceError('ThrottlingException', 'Rate exceeded'))
 
@@ -284,13 +303,17 @@ export class EmulatorServer extends EventEmitter {
       )
     }
     let result: unknown
+    let failure: ServiceError | undefined
     try {
       result = handler(this.context(account, isPublic ? PUBLIC_PARTITION : region, body))
     } catch (error) {
-      if (error instanceof ServiceError) return fail(error)
-      return fail(new ServiceError('ServerException', String(error)))
+      failure =
+        error instanceof ServiceError ? error : new ServiceError('ServerException', String(error))
     }
-    if (fault === 'drop-after') return this.drop(request, { ...entry, fault })
+    // Applied, whatever the outcome, and never heard.
+    if (fault === 'drop-after')
+      return this.drop(request, { ...entry, fault, ...(failure && { errorType: failure.type }) })
+    if (failure) return fail(failure)
     reply(200, result)
   }
 
@@ -312,86 +335,11 @@ export class EmulatorServer extends EventEmitter {
 
   /** A loopback URL that serves one blob, as S3 serves a presigned URL. */
   grantDownload(registryId: string, region: string, repository: string, digest: string): string {
-    const token = randomUUID()
-    this.downloads.set(token, { registryId, region, repository, digest })
-    return `${this.url}/blobs/${token}`
+    return this.downloads.grant(registryId, region, repository, digest)
   }
 
   private drop(request: IncomingMessage, entry: RequestLogEntry): void {
     request.socket.destroy()
     this.record({ ...entry, status: 0, durationMs: Date.now() - entry.startedAt })
-  }
-
-  /** Serves a blob like S3 serves a presigned URL, with Range support. */
-  private async download(
-    request: IncomingMessage,
-    response: ServerResponse,
-    startedAt: number
-  ): Promise<void> {
-    const token = request.url!.slice('/blobs/'.length)
-    const grant = this.downloads.get(token)
-    const entry: RequestLogEntry = {
-      operation: 'BlobDownload',
-      status: 200,
-      startedAt,
-      durationMs: 0
-    }
-    const blob =
-      grant &&
-      this.store.find(grant.registryId, grant.region, grant.repository)?.blobs.get(grant.digest)
-    if (!grant || !blob) {
-      response
-        .writeHead(403, { 'content-type': 'application/xml' })
-        .end('<Error><Code>AccessDenied</Code></Error>')
-      this.record({ ...entry, status: 403, durationMs: Date.now() - startedAt })
-      return
-    }
-    Object.assign(entry, {
-      registryId: grant.registryId,
-      region: grant.region,
-      repositoryName: grant.repository
-    })
-    if (this.latencyMs > 0) await sleep(this.latencyMs)
-    const fault = this.faults.pick('BlobDownload')
-    let start = 0
-    let end = blob.size - 1
-    const range = /^bytes=(\d+)-(\d*)$/.exec(String(request.headers.range ?? ''))
-    if (range) {
-      start = Number(range[1])
-      end = range[2] ? Math.min(Number(range[2]), end) : end
-      if (start > end) {
-        response.writeHead(416, { 'content-range': `bytes */${blob.size}` }).end()
-        this.record({ ...entry, status: 416, durationMs: Date.now() - startedAt })
-        return
-      }
-    }
-    const status = range ? 206 : 200
-    response.writeHead(status, {
-      'content-type': 'application/octet-stream',
-      'content-length': end - start + 1,
-      ...(range && { 'content-range': `bytes ${start}-${end}/${blob.size}` })
-    })
-    // A dropped download stops halfway through the bytes, as a broken connection would.
-    const stopAt =
-      fault === 'drop' || fault === 'drop-after'
-        ? start + Math.floor((end - start + 1) / 2)
-        : Infinity
-    let offset = 0
-    for (const chunk of blob.chunks) {
-      const chunkStart = offset
-      offset += chunk.length
-      if (offset <= start || chunkStart > end) continue
-      const from = Math.max(start, chunkStart) - chunkStart
-      const to = Math.min(end + 1, offset, stopAt) - chunkStart
-      if (to > from && !response.write(chunk.subarray(from, to)))
-        await new Promise((resolve) => response.once('drain', resolve))
-      if (offset >= stopAt) {
-        response.destroy()
-        this.record({ ...entry, status, fault: fault!, durationMs: Date.now() - startedAt })
-        return
-      }
-    }
-    response.end()
-    this.record({ ...entry, status, durationMs: Date.now() - startedAt })
   }
 }

@@ -1,9 +1,19 @@
 // State as a JSON fixtures file: repositories with their settings, blobs (base64) and images
-// (manifests with tags), loaded through the same rules as the API.
+// (manifests with tags, and what ECR knows of them: scans, signing statuses), loaded through the
+// same rules as the API.
 import type { EmulatorSettings } from './context.js'
 import { pushManifest } from './operations/images.js'
 import { sha256 } from './manifests.js'
-import { tagsOf, type Store, type TagMutability } from './store.js'
+import { putScan, scanSnapshot, type ScanSpec } from './scans.js'
+import { completedSigning, putSigning, type SigningSpec } from './signing.js'
+import {
+  ARTIFACT_STATUSES,
+  tagsOf,
+  type ArtifactStatus,
+  type Store,
+  type TagMutability
+} from './store.js'
+import { remaining, settle } from './timeline.js'
 
 export interface StateFile {
   /** ECR Public registries; their repositories are listed with region "public". */
@@ -17,7 +27,16 @@ export interface StateFile {
     /** digest -> base64 bytes */
     blobs?: Record<string, string>
     /** In push order: children before the indexes that list them, subjects before referrers. */
-    images?: Array<{ manifest: string; mediaType?: string; tags?: string[] }>
+    images?: Array<{
+      manifest: string
+      mediaType?: string
+      tags?: string[]
+      /** Default ACTIVE. */
+      artifactStatus?: ArtifactStatus
+      /** Timestamps as ISO 8601 strings; a delay counts from when the file is loaded. */
+      scan?: ScanSpec
+      signingStatuses?: SigningSpec[]
+    }>
   }>
 }
 
@@ -43,11 +62,21 @@ export function loadState(store: Store, settings: EmulatorSettings, state: State
         ...(image.mediaType && { mediaType: image.mediaType })
       }
       const tags = image.tags ?? []
-      if (tags.length === 0) pushManifest(repository, request, settings)
-      for (const tag of tags) pushManifest(repository, { ...request, tag }, settings)
+      const pushes = tags.length === 0 ? [request] : tags.map((tag) => ({ ...request, tag }))
+      const digest = pushes.map((push) => pushManifest(repository, push, settings).image.digest)[0]!
+      if (image.artifactStatus !== undefined) {
+        if (!ARTIFACT_STATUSES.includes(image.artifactStatus))
+          throw new Error(`fixture image ${digest} has unknown status ${image.artifactStatus}`)
+        repository.images.get(digest)!.artifactStatus = image.artifactStatus
+      }
+      putScan(repository, digest, image.scan)
+      putSigning(repository, digest, image.signingStatuses)
     }
   }
 }
+
+/** A state as JSON holds it: Dates become ISO strings. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 
 export function exportState(store: Store): StateFile {
   return {
@@ -73,11 +102,23 @@ export function exportState(store: Store): StateFile {
             Buffer.concat(blob.chunks).toString('base64')
           ])
         ),
-        images: images.map((image) => ({
-          manifest: image.manifest,
-          mediaType: image.mediaType,
-          tags: tagsOf(repository, image.digest)
-        }))
+        images: images.map((image) => {
+          const scan = repository.scans.get(image.digest)
+          const signing = repository.signing.get(image.digest)
+          return {
+            manifest: image.manifest,
+            mediaType: image.mediaType,
+            tags: tagsOf(repository, image.digest),
+            ...(image.artifactStatus !== 'ACTIVE' && { artifactStatus: image.artifactStatus }),
+            // As they stand now, with what is left of any delay.
+            ...(scan && { scan: plain(scanSnapshot(scan)) }),
+            ...(signing && {
+              signingStatuses: signing.map((status) =>
+                plain(remaining(settle(status, completedSigning)))
+              )
+            })
+          }
+        })
       }
     })
   }

@@ -2,6 +2,9 @@
 // images, tags and blobs, as ECR keeps them. Pure data and lookups; semantics live in operations/.
 import type { Hash } from 'node:crypto'
 import { ServiceError } from './errors.js'
+import type { ScanState } from './scans.js'
+import type { SigningState } from './signing.js'
+import type { Timed } from './timeline.js'
 import { matchesWildcard } from './validation.js'
 
 export type TagMutability =
@@ -13,12 +16,19 @@ export const TAG_MUTABILITIES: TagMutability[] = [
   'MUTABLE_WITH_EXCLUSION'
 ]
 
+/** ECR's ArtifactStatus; only ListImageReferrers reports it (the emulator does not archive). */
+export type ArtifactStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+export const ARTIFACT_STATUSES: ArtifactStatus[] = ['ACTIVE', 'ARCHIVED', 'ACTIVATING']
+
 export interface StoredImage {
   digest: string
   /** Exactly as pushed; its sha256 is the digest. */
   manifest: string
   mediaType: string
   artifactType?: string
+  /** The manifest's own annotations. */
+  annotations?: Record<string, string>
+  artifactStatus: ArtifactStatus
   pushedAt: Date
   /** Config and layers (for an image manifest), or child manifests (for an index). */
   blobDigests: string[]
@@ -56,6 +66,10 @@ export interface Repository {
   tags: Map<string, string>
   blobs: Map<string, StoredBlob>
   uploads: Map<string, Upload>
+  /** By image digest: the scan in effect (set by tests; ECR runs them). */
+  scans: Map<string, Timed<ScanState>>
+  /** By image digest: managed signing's status, one per signing profile. */
+  signing: Map<string, Array<Timed<SigningState>>>
 }
 
 export function repositoryArn(repository: Repository): string {
@@ -147,7 +161,9 @@ export class Store {
       images: new Map(),
       tags: new Map(),
       blobs: new Map(),
-      uploads: new Map()
+      uploads: new Map(),
+      scans: new Map(),
+      signing: new Map()
     }
     this.repositories.set(this.key(registryId, region, name), repository)
     return repository

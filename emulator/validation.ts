@@ -1,4 +1,5 @@
-import { validation } from './errors.js'
+// ECR's own request validation: every violation answers InvalidParameterException (errors.ts).
+import { invalidMember } from './errors.js'
 
 export const TAG = /^[a-zA-Z0-9_.-]{1,300}$/
 export const DIGEST = /^sha256:[0-9a-f]{64}$/
@@ -10,23 +11,26 @@ export const MAX_MANIFEST_LENGTH = 4_194_304
 
 export function requireString(body: Record<string, unknown>, field: string): string {
   const value = body[field]
-  if (typeof value !== 'string' || value === '') {
-    throw validation(field, value ?? null, 'Member must not be null')
-  }
+  if (typeof value !== 'string' || value === '')
+    throw invalidMember(field, 'Member must not be null')
   return value
 }
 
+/** A string member's length, worded as ECR words it for names and tags ("must have length ..."). */
+function checkLength(field: string, value: string, min: number, max: number): void {
+  if (value.length < min)
+    throw invalidMember(field, `must have length greater than or equal to ${min}`)
+  if (value.length > max)
+    throw invalidMember(field, `must have length less than or equal to ${max}`)
+}
+
 export function checkRepositoryName(name: string): void {
-  if (name.length < 2 || name.length > 256) {
-    throw validation('repositoryName', name, 'Member must have length between 2 and 256')
-  }
-  if (!REPOSITORY.test(name)) {
-    throw validation(
+  checkLength('repositoryName', name, 2, 256)
+  if (!REPOSITORY.test(name))
+    throw invalidMember(
       'repositoryName',
-      name,
-      `Member must satisfy regular expression pattern: ${REPOSITORY.source.slice(1, -1)}`
+      `must satisfy regular expression '${REPOSITORY.source.slice(1, -1)}'`
     )
-  }
 }
 
 export function checkRegistryId(registryId: unknown): void {
@@ -34,19 +38,57 @@ export function checkRegistryId(registryId: unknown): void {
     registryId !== undefined &&
     (typeof registryId !== 'string' || !REGISTRY_ID.test(registryId))
   ) {
-    throw validation(
-      'registryId',
-      registryId,
-      'Member must satisfy regular expression pattern: [0-9]{12}'
-    )
+    throw invalidMember('registryId', 'Member must satisfy regular expression pattern: [0-9]{12}')
   }
 }
 
 export function checkTag(tag: string, field = 'imageTag'): void {
-  if (tag.length < 1 || tag.length > 300)
-    throw validation(field, tag, 'Member must have length between 1 and 300')
+  checkLength(field, tag, 1, 300)
   if (!TAG.test(tag))
-    throw validation(field, tag, 'Member must satisfy regular expression pattern: [a-zA-Z0-9-_.]+')
+    throw invalidMember(field, "must satisfy regular expression '[a-zA-Z0-9-_.]+'")
+}
+
+/** A list member of `min`..`max` items; returns it. */
+export function requireList(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number
+) {
+  const list = body[field]
+  if (!Array.isArray(list)) throw invalidMember(field, 'Member must not be null')
+  checkCount(field, list, min, max)
+  return list as unknown[]
+}
+
+export function checkCount(field: string, list: unknown[], min: number, max: number): void {
+  if (list.length < min)
+    throw invalidMember(field, `Member must have length greater than or equal to ${min}`)
+  if (list.length > max)
+    throw invalidMember(field, `Member must have length less than or equal to ${max}`)
+}
+
+/** An optional integer member of `min`..`max`, or `fallback` when absent. */
+export function integerIn(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number
+): number {
+  const value = body[field] ?? fallback
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalidMember(field, 'Member must be an integer')
+  if (value < min)
+    throw invalidMember(field, `Member must have value greater than or equal to ${min}`)
+  if (value > max) throw invalidMember(field, `Member must have value less than or equal to ${max}`)
+  return value
+}
+
+/** An optional member from a closed set of values. */
+export function checkEnum(field: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string))
+    throw invalidMember(field, `Member must satisfy enum value set: [${allowed.join(', ')}]`)
 }
 
 /** `*` matches any run of characters, as ECR's wildcard exclusion filters do. */

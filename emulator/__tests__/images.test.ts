@@ -214,7 +214,7 @@ describe('PutImage', () => {
     })
   })
 
-  test('refuses non-JSON, contradicting media types, bad tags and a missing repository', async () => {
+  test('refuses non-JSON, contradicting media types and a missing repository', async () => {
     const built = image()
     const name = await repositoryWithBlobs([built])
     const notJson = await ecrError(() =>
@@ -229,10 +229,38 @@ describe('PutImage', () => {
       })
     )
     expect(contradiction.name).toBe('InvalidParameterException')
-    const badTag = await ecrError(() => put(name, built, { imageTag: 'no spaces' }))
-    expect(badTag.name).toBe('ValidationException')
     const missing = await ecrError(() => put('images/none', built, { imageTag: 'x' }))
     expect(missing.name).toBe('RepositoryNotFoundException')
+  })
+
+  test("refuses an invalid tag with InvalidParameterException in ECR's words, storing nothing", async () => {
+    const built = image()
+    const name = await repositoryWithBlobs([built])
+    const pattern =
+      "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9-_.]+''"
+    for (const imageTag of ['no spaces', 'v1/2', 'caf\u00e9']) {
+      const error = await ecrError(() => put(name, built, { imageTag }))
+      expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
+        'InvalidParameterException',
+        pattern,
+        400
+      ])
+    }
+    const long = await ecrError(() => put(name, built, { imageTag: 'a'.repeat(301) }))
+    expect([long.name, long.message]).toEqual([
+      'InvalidParameterException',
+      "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must have length less than or equal to 300'"
+    ])
+    expect((await put(name, built, { imageTag: 'a'.repeat(300) })).image?.imageId?.imageTag).toBe(
+      'a'.repeat(300)
+    )
+    expect(context.emulator.state.listTags(ACCOUNT, REGION, name)).toEqual({
+      ['a'.repeat(300)]: built.digest
+    })
+    const described = await ecrError(() =>
+      ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: 'a b' }] }))
+    )
+    expect([described.name, described.message]).toEqual(['InvalidParameterException', pattern])
   })
 })
 
@@ -316,22 +344,22 @@ describe('BatchGetImage', () => {
     expect(other.failures![0]!.failureCode).toBe('ImageNotFound')
   })
 
-  test('takes 1 to 100 ids', async () => {
+  test('takes 1 to 100 ids, refusing others as ECR words it', async () => {
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ imageTag: `t${i}` }))
-    expect(
-      (
-        await ecrError(() =>
-          ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: tooMany }))
-        )
-      ).name
-    ).toBe('ValidationException')
-    expect(
-      (
-        await ecrError(() =>
-          ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [] }))
-        )
-      ).name
-    ).toBe('ValidationException')
+    const over = await ecrError(() =>
+      ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: tooMany }))
+    )
+    expect([over.name, over.message]).toEqual([
+      'InvalidParameterException',
+      "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length less than or equal to 100'"
+    ])
+    const none = await ecrError(() =>
+      ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [] }))
+    )
+    expect([none.name, none.message]).toEqual([
+      'InvalidParameterException',
+      "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length greater than or equal to 1'"
+    ])
   })
 })
 
@@ -437,7 +465,7 @@ describe('PutImageTagMutability', () => {
         })
       )
     )
-    expect(badFilter.name).toBe('ValidationException')
+    expect(badFilter.name).toBe('InvalidParameterException')
     const tooMany = await ecrError(() =>
       ecr.send(
         new PutImageTagMutabilityCommand({
@@ -450,7 +478,7 @@ describe('PutImageTagMutability', () => {
         })
       )
     )
-    expect(tooMany.name).toBe('ValidationException')
+    expect(tooMany.name).toBe('InvalidParameterException')
     const mode = await ecrError(() =>
       ecr.send(
         new PutImageTagMutabilityCommand({
@@ -459,6 +487,6 @@ describe('PutImageTagMutability', () => {
         })
       )
     )
-    expect(mode.name).toBe('ValidationException')
+    expect(mode.name).toBe('InvalidParameterException')
   })
 })

@@ -1,19 +1,17 @@
 // The layer API: uploads in ordered parts hashed as they arrive, completion checks, availability,
-// presigned-style downloads with Range; and ListImageReferrers.
+// presigned-style downloads with Range.
 import {
   BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
-  ListImageReferrersCommand,
-  PutImageCommand,
   UploadLayerPartCommand,
   type ECRClient
 } from '@aws-sdk/client-ecr'
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
-import { buildImage, buildReferrer, pushImage } from '../index.js'
+import { buildImage, pushImage } from '../index.js'
 import { ACCOUNT, REGION, client, ecrError, sha256, useEmulator } from './helpers.js'
 
 const MINIMUM = 1000
@@ -219,79 +217,5 @@ describe('downloads', () => {
       )
     )
     expect(absent.name).toBe('LayersNotFoundException')
-  })
-})
-
-describe('ListImageReferrers', () => {
-  test('lists the artifacts whose subject is a digest, filtered by type, page by page', async () => {
-    const name = await repository()
-    const repo = context.emulator.state.repository(ACCOUNT, REGION, name)
-    const subject = buildImage({ files: { 'bin/app': randomBytes(64) } })
-    pushImage(repo, subject, context.emulator.state.settings, ['v1'])
-    const signatures = [0, 1, 2].map((i) =>
-      buildReferrer(subject, 'application/vnd.example.signature.v1+json', `sig ${i}`)
-    )
-    const sbom = buildReferrer(subject, 'application/spdx+json', 'sbom')
-    for (const referrer of [...signatures, sbom])
-      pushImage(repo, referrer, context.emulator.state.settings)
-    pushImage(repo, buildImage({ files: { unrelated: 'x' } }), context.emulator.state.settings, [
-      'other'
-    ])
-
-    const all: string[] = []
-    let nextToken: string | undefined
-    let pages = 0
-    do {
-      const page = await ecr.send(
-        new ListImageReferrersCommand({
-          repositoryName: name,
-          subjectId: { imageDigest: subject.digest },
-          maxResults: 2,
-          ...(nextToken && { nextToken })
-        })
-      )
-      pages++
-      all.push(...page.referrers!.map((referrer) => referrer.digest!))
-      nextToken = page.nextToken
-    } while (nextToken)
-    expect(pages).toBe(2)
-    expect(all.sort()).toEqual([...signatures, sbom].map((referrer) => referrer.digest).sort())
-
-    const sboms = await ecr.send(
-      new ListImageReferrersCommand({
-        repositoryName: name,
-        subjectId: { imageDigest: subject.digest },
-        filter: { artifactTypes: ['application/spdx+json'] }
-      })
-    )
-    expect(sboms.referrers).toEqual([
-      {
-        digest: sbom.digest,
-        mediaType: sbom.mediaType,
-        artifactType: 'application/spdx+json',
-        size: Buffer.byteLength(sbom.manifest),
-        artifactStatus: 'ACTIVE'
-      }
-    ])
-    const bad = await ecrError(() =>
-      ecr.send(
-        new ListImageReferrersCommand({
-          repositoryName: name,
-          subjectId: { imageDigest: subject.digest },
-          maxResults: 51
-        })
-      )
-    )
-    expect(bad.name).toBe('ValidationException')
-  })
-
-  test('a referrer is pushed like any image: its subject need not be there, its blobs must', async () => {
-    const name = await repository()
-    const subject = buildImage({ files: { 'bin/app': randomBytes(64) } })
-    const signature = buildReferrer(subject, 'application/vnd.example.signature.v1+json', 'sig')
-    const error = await ecrError(() =>
-      ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: signature.manifest }))
-    )
-    expect(error.name).toBe('LayersNotFoundException')
   })
 })

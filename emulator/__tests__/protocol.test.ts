@@ -115,19 +115,25 @@ describe('the wire protocol', () => {
     }
   })
 
-  test('validates names and registry ids as ECR does', async () => {
+  test('validates names and registry ids as ECR does: InvalidParameterException, not ValidationException', async () => {
     const ecr = client(context.emulator)
     const badName = await ecrError(() =>
       ecr.send(new CreateRepositoryCommand({ repositoryName: 'Bad_Name' }))
     )
-    expect(badName.name).toBe('ValidationException')
-    expect(badName.message).toContain(
-      "Value 'Bad_Name' at 'repositoryName' failed to satisfy constraint"
+    expect(badName.name).toBe('InvalidParameterException')
+    expect(badName.message).toMatch(
+      /^Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '.+''$/
+    )
+    const short = await ecrError(() =>
+      ecr.send(new CreateRepositoryCommand({ repositoryName: 'a' }))
+    )
+    expect(short.message).toBe(
+      "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must have length greater than or equal to 2'"
     )
     const badRegistry = await ecrError(() =>
       ecr.send(new CreateRepositoryCommand({ repositoryName: 'ok', registryId: '12' }))
     )
-    expect(badRegistry.name).toBe('ValidationException')
+    expect(badRegistry.name).toBe('InvalidParameterException')
     const duplicate = await ecrError(async () => {
       await ecr.send(new CreateRepositoryCommand({ repositoryName: 'twice' }))
       await ecr.send(new CreateRepositoryCommand({ repositoryName: 'twice' }))

@@ -1,17 +1,18 @@
 import type { Operation } from '../context.js'
 import type { EmulatorSettings } from '../context.js'
-import { ServiceError, invalidParameter, validation } from '../errors.js'
+import { ServiceError, invalidMember, invalidParameter } from '../errors.js'
 import { manifestDigest, parseManifest } from '../manifests.js'
 import { isTagLocked, tagsOf, type Repository, type StoredImage } from '../store.js'
 import {
   DIGEST,
   MAX_MANIFEST_LENGTH,
-  TAG,
+  checkCount,
   checkRegistryId,
   checkRepositoryName,
   checkTag,
   requireString
 } from '../validation.js'
+import { imageIds, lookup, resolveImage } from './image-ids.js'
 
 export interface PushRequest {
   manifest: string
@@ -45,10 +46,9 @@ export function pushManifest(
 ): PushResult {
   const { manifest } = request
   if (manifest.length < 1 || manifest.length > MAX_MANIFEST_LENGTH) {
-    throw validation(
+    throw invalidMember(
       'imageManifest',
-      `${manifest.slice(0, 20)}...`,
-      `Member must have length between 1 and ${MAX_MANIFEST_LENGTH}`
+      `Member must have length less than or equal to ${MAX_MANIFEST_LENGTH}`
     )
   }
   if (request.tag !== undefined) checkTag(request.tag)
@@ -103,12 +103,14 @@ export function pushManifest(
     digest,
     manifest,
     mediaType: parsed.mediaType,
+    artifactStatus: 'ACTIVE',
     pushedAt: new Date(),
     blobDigests: parsed.blobDigests,
     childDigests: parsed.childDigests,
     size: imageSize(repository, manifest, parsed.blobDigests),
     ...(parsed.subject && { subject: parsed.subject }),
-    ...(parsed.artifactType && { artifactType: parsed.artifactType })
+    ...(parsed.artifactType && { artifactType: parsed.artifactType }),
+    ...(parsed.annotations && { annotations: parsed.annotations })
   }
   repository.images.set(digest, image)
   if (tag !== undefined) repository.tags.set(tag, digest)
@@ -153,7 +155,7 @@ export const putImage: Operation = (context) => {
   const optional = (field: string): string | undefined => {
     const value = body[field]
     if (value === undefined || value === null) return undefined
-    if (typeof value !== 'string') throw validation(field, value, 'Member must be a string')
+    if (typeof value !== 'string') throw invalidMember(field, 'Member must be a string')
     return value
   }
   const { image, tag } = pushManifest(
@@ -179,60 +181,13 @@ export const putImage: Operation = (context) => {
   }
 }
 
-interface ImageId {
-  imageTag?: unknown
-  imageDigest?: unknown
-}
-
-function imageIds(body: Record<string, unknown>, max: number): ImageId[] {
-  const ids = body.imageIds
-  if (!Array.isArray(ids)) throw validation('imageIds', null, 'Member must not be null')
-  if (ids.length < 1 || ids.length > max)
-    throw validation(
-      'imageIds',
-      `[${ids.length} items]`,
-      `Member must have length between 1 and ${max}`
-    )
-  return ids as ImageId[]
-}
-
-type Lookup =
-  | { image: StoredImage; id: ImageId }
-  | { failure: { imageId: ImageId; failureCode: string; failureReason: string } }
-
-function lookup(repository: Repository, id: ImageId): Lookup {
-  const fail = (failureCode: string, failureReason: string): Lookup => ({
-    failure: { imageId: id, failureCode, failureReason }
-  })
-  const tag = typeof id.imageTag === 'string' ? id.imageTag : undefined
-  const digest = typeof id.imageDigest === 'string' ? id.imageDigest : undefined
-  if (tag === undefined && digest === undefined)
-    return fail(
-      'MissingDigestAndTag',
-      'Invalid request parameters: both tag and digest cannot be null'
-    )
-  if (tag !== undefined && !TAG.test(tag)) return fail('InvalidImageTag', 'Invalid image tag')
-  if (digest !== undefined && !DIGEST.test(digest))
-    return fail('InvalidImageDigest', 'Invalid image digest')
-  const byTag = tag !== undefined ? repository.tags.get(tag) : undefined
-  if (tag !== undefined && digest !== undefined && byTag !== undefined && byTag !== digest) {
-    return fail('ImageTagDoesNotMatchDigest', 'Invalid image digest')
-  }
-  const image = repository.images.get(byTag ?? digest ?? '')
-  if (!image || (tag !== undefined && byTag === undefined))
-    return fail('ImageNotFound', 'Requested image not found')
-  return { image, id }
-}
-
 export const batchGetImage: Operation = (context) => {
   const repository = targetRepository(context)
   const ids = imageIds(context.body, 100)
   const accepted = context.body.acceptedMediaTypes as string[] | undefined
-  if (
-    accepted !== undefined &&
-    (!Array.isArray(accepted) || accepted.length < 1 || accepted.length > 100)
-  ) {
-    throw validation('acceptedMediaTypes', accepted, 'Member must have length between 1 and 100')
+  if (accepted !== undefined) {
+    if (!Array.isArray(accepted)) throw invalidMember('acceptedMediaTypes', 'Member must be a list')
+    checkCount('acceptedMediaTypes', accepted, 1, 100)
   }
   const images: unknown[] = []
   const failures: unknown[] = []
@@ -269,22 +224,9 @@ export const batchGetImage: Operation = (context) => {
 export const describeImages: Operation = (context) => {
   const repository = targetRepository(context)
   const requested = context.body.imageIds === undefined ? undefined : imageIds(context.body, 100)
-  const selected: StoredImage[] = []
-  const failures: unknown[] = []
-  if (requested) {
-    for (const id of requested) {
-      const found = lookup(repository, id)
-      if ('failure' in found) {
-        if (found.failure.failureCode === 'ImageNotFound') {
-          throw new ServiceError(
-            'ImageNotFoundException',
-            `The image with imageId {imageDigest:'${String(id.imageDigest ?? 'null')}', imageTag:'${String(id.imageTag ?? 'null')}'} does not exist within the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`
-          )
-        }
-        failures.push(found.failure)
-      } else if (!selected.includes(found.image)) selected.push(found.image)
-    }
-  } else selected.push(...repository.images.values())
+  const selected = requested
+    ? [...new Set(requested.map((id) => resolveImage(repository, id)))]
+    : [...repository.images.values()]
   return {
     imageDetails: selected.map((image) => ({
       registryId: repository.registryId,
@@ -332,6 +274,9 @@ export const batchDeleteImage: Operation = (context) => {
       imageIdsDeleted.push({ imageTag: tag, imageDigest: image.digest })
     }
     repository.images.delete(image.digest)
+    // What ECR knows about the image goes with it.
+    repository.scans.delete(image.digest)
+    repository.signing.delete(image.digest)
     if (typeof id.imageTag !== 'string') imageIdsDeleted.push({ imageDigest: image.digest })
   }
   return { imageIds: imageIdsDeleted, failures }

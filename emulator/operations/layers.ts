@@ -1,23 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Operation } from '../context.js'
-import { ServiceError, validation } from '../errors.js'
+import { ServiceError, invalidMember } from '../errors.js'
 import type { Repository, Upload } from '../store.js'
-import { DIGEST, requireString } from '../validation.js'
+import { DIGEST, requireList, requireString } from '../validation.js'
 import { targetRepository } from './images.js'
 
 export const batchCheckLayerAvailability: Operation = (context) => {
   const repository = targetRepository(context)
-  const digests = context.body.layerDigests
-  if (!Array.isArray(digests) || digests.length < 1 || digests.length > 100) {
-    throw validation(
-      'layerDigests',
-      Array.isArray(digests) ? `[${digests.length} items]` : null,
-      'Member must have length between 1 and 100'
-    )
-  }
+  const digests = requireList(context.body, 'layerDigests', 1, 100)
   const layers: unknown[] = []
   const failures: unknown[] = []
-  for (const digest of digests as unknown[]) {
+  for (const digest of digests) {
     if (typeof digest !== 'string' || digest === '') {
       failures.push({
         layerDigest: digest ?? null,
@@ -69,8 +62,8 @@ export const uploadLayerPart: Operation = (context) => {
   const upload = findUpload(repository, requireString(body, 'uploadId'))
   const first = body.partFirstByte
   const last = body.partLastByte
-  if (typeof first !== 'number' || typeof last !== 'number')
-    throw validation('partFirstByte', first ?? null, 'Member must not be null')
+  if (typeof first !== 'number') throw invalidMember('partFirstByte', 'Member must not be null')
+  if (typeof last !== 'number') throw invalidMember('partLastByte', 'Member must not be null')
   const bytes = Buffer.from(requireString(body, 'layerPartBlob'), 'base64')
   const lastValid = upload.received - 1
   if (first !== upload.received || last < first || last - first + 1 !== bytes.length) {
@@ -108,11 +101,10 @@ export const uploadLayerPart: Operation = (context) => {
 export const completeLayerUpload: Operation = (context) => {
   const repository = targetRepository(context)
   const upload = findUpload(repository, requireString(context.body, 'uploadId'))
-  const digests = context.body.layerDigests
-  if (!Array.isArray(digests) || digests.length !== 1 || typeof digests[0] !== 'string') {
-    throw validation('layerDigests', digests ?? null, 'Member must have length between 1 and 1')
-  }
-  const digest = digests[0]
+  // The model allows up to 100 digests; ECR takes the one the upload is for.
+  const [digest, ...others] = requireList(context.body, 'layerDigests', 1, 100)
+  if (typeof digest !== 'string' || others.length > 0)
+    throw invalidMember('layerDigests', 'Member must have length less than or equal to 1')
   if (!DIGEST.test(digest))
     throw new ServiceError('InvalidLayerException', `Invalid layer digest ${digest}`)
   if (upload.received === 0) {
@@ -149,9 +141,8 @@ export const getDownloadUrlForLayer: Operation = (context) => {
   const repository = targetRepository(context)
   const digest = requireString(context.body, 'layerDigest')
   if (!DIGEST.test(digest))
-    throw validation(
+    throw invalidMember(
       'layerDigest',
-      digest,
       'Member must satisfy regular expression pattern: [a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'
     )
   if (!repository.blobs.has(digest)) {

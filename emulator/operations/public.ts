@@ -4,7 +4,7 @@
 // reads go through the registry endpoint (server.ts).
 import { randomUUID } from 'node:crypto'
 import type { Operation, OperationContext } from '../context.js'
-import { ServiceError, validation } from '../errors.js'
+import { ServiceError } from '../errors.js'
 import { PUBLIC_PARTITION, type PublicRegistry, type Repository } from '../store.js'
 import { checkRegistryId, checkRepositoryName, requireString } from '../validation.js'
 import { batchDeleteImage, describeImages, putImage, targetRepository } from './images.js'
@@ -14,6 +14,7 @@ import {
   initiateLayerUpload,
   uploadLayerPart
 } from './layers.js'
+import { page, pageRequest } from './pages.js'
 
 /** The public registry the request names (default: the caller's); it must exist. */
 function registryOf(context: OperationContext): PublicRegistry {
@@ -103,14 +104,12 @@ const getAuthorizationToken: Operation = (context) => {
 const describeImageTags: Operation = (context) => {
   registryOf(context)
   const repository = targetRepository(context)
-  const maxResults = (context.body.maxResults as number | undefined) ?? 100
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000)
-    throw validation('maxResults', maxResults, 'Member must have value between 1 and 1000')
-  const start = Number((context.body.nextToken as string | undefined) ?? 0)
-  const tags = [...repository.tags]
-  const page = tags.slice(start, start + maxResults)
+  const { items, nextToken } = page(
+    [...repository.tags],
+    pageRequest(context.body, { max: 1000, fallback: 100 })
+  )
   return {
-    imageTagDetails: page.map(([tag, digest]) => {
+    imageTagDetails: items.map(([tag, digest]) => {
       const image = repository.images.get(digest)!
       return {
         imageTag: tag,
@@ -124,7 +123,7 @@ const describeImageTags: Operation = (context) => {
         }
       }
     }),
-    ...(start + maxResults < tags.length && { nextToken: String(start + maxResults) })
+    ...(nextToken && { nextToken })
   }
 }
 

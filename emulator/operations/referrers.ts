@@ -1,45 +1,51 @@
 import type { Operation } from '../context.js'
-import { validation } from '../errors.js'
-import { DIGEST } from '../validation.js'
+import { invalidMember } from '../errors.js'
+import { ARTIFACT_STATUSES } from '../store.js'
+import { DIGEST, checkEnum } from '../validation.js'
 import { targetRepository } from './images.js'
+import { page, pageRequest } from './pages.js'
+
+interface Filter {
+  artifactTypes?: unknown
+  artifactStatus?: unknown
+}
 
 export const listImageReferrers: Operation = (context) => {
   const repository = targetRepository(context)
   const { body } = context
   const subject = (body.subjectId as { imageDigest?: unknown } | undefined)?.imageDigest
+  if (subject === undefined || subject === null)
+    throw invalidMember('subjectId.imageDigest', 'Member must not be null')
   if (typeof subject !== 'string' || !DIGEST.test(subject))
-    throw validation('subjectId.imageDigest', subject ?? null, 'Member must be an image digest')
-  const maxResults = (body.maxResults as number | undefined) ?? 50
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50)
-    throw validation('maxResults', maxResults, 'Member must have value between 1 and 50')
-  const artifactTypes = (body.filter as { artifactTypes?: string[] } | undefined)?.artifactTypes
+    throw invalidMember('subjectId.imageDigest', `Invalid image digest ${String(subject)}`)
+  // The model's default page is 20 (the API reference page still says 50).
+  const request = pageRequest(body, { max: 50, fallback: 20 })
+  const filter = (body.filter ?? {}) as Filter
+  const { artifactTypes } = filter
+  if (artifactTypes !== undefined && !Array.isArray(artifactTypes))
+    throw invalidMember('filter.artifactTypes', 'Member must be a list')
+  checkEnum('filter.artifactStatus', filter.artifactStatus, [...ARTIFACT_STATUSES, 'ANY'])
+  // Without a status filter, only ACTIVE referrers are listed.
+  const status = (filter.artifactStatus as string | undefined) ?? 'ACTIVE'
   const all = [...repository.images.values()]
     .filter((image) => image.subject === subject)
+    .filter((image) => status === 'ANY' || image.artifactStatus === status)
     .filter(
       (image) =>
         !artifactTypes ||
         (image.artifactType !== undefined && artifactTypes.includes(image.artifactType))
     )
     .sort((a, b) => a.digest.localeCompare(b.digest))
-  const start =
-    typeof body.nextToken === 'string'
-      ? Number(Buffer.from(body.nextToken, 'base64url').toString())
-      : 0
-  if (!Number.isInteger(start) || start < 0)
-    throw validation('nextToken', body.nextToken, 'Member must be a token from a previous call')
-  const page = all.slice(start, start + maxResults)
-  const next =
-    start + maxResults < all.length
-      ? Buffer.from(String(start + maxResults)).toString('base64url')
-      : undefined
+  const { items, nextToken } = page(all, request)
   return {
-    referrers: page.map((image) => ({
+    referrers: items.map((image) => ({
       digest: image.digest,
       mediaType: image.mediaType,
       ...(image.artifactType && { artifactType: image.artifactType }),
       size: Buffer.byteLength(image.manifest),
-      artifactStatus: 'ACTIVE'
+      ...(image.annotations && { annotations: image.annotations }),
+      artifactStatus: image.artifactStatus
     })),
-    ...(next && { nextToken: next })
+    ...(nextToken && { nextToken })
   }
 }

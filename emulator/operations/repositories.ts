@@ -1,5 +1,5 @@
 import type { Operation, OperationContext } from '../context.js'
-import { ServiceError, invalidParameter, validation } from '../errors.js'
+import { ServiceError, invalidMember, invalidParameter } from '../errors.js'
 import {
   TAG_MUTABILITIES,
   repositoryArn,
@@ -9,6 +9,8 @@ import {
 } from '../store.js'
 import {
   WILDCARD_FILTER,
+  checkCount,
+  checkEnum,
   checkRegistryId,
   checkRepositoryName,
   requireString
@@ -39,13 +41,7 @@ function mutability(
   fallback: TagMutability
 ): { tagMutability: TagMutability; exclusionFilters: string[] } {
   const tagMutability = (body.imageTagMutability ?? fallback) as TagMutability
-  if (!TAG_MUTABILITIES.includes(tagMutability)) {
-    throw validation(
-      'imageTagMutability',
-      tagMutability,
-      `Member must satisfy enum value set: [${TAG_MUTABILITIES.join(', ')}]`
-    )
-  }
+  checkEnum('imageTagMutability', tagMutability, TAG_MUTABILITIES)
   const raw = body.imageTagMutabilityExclusionFilters as
     Array<{ filterType?: unknown; filter?: unknown }> | undefined
   const withExclusion = tagMutability.endsWith('_WITH_EXCLUSION')
@@ -60,23 +56,14 @@ function mutability(
     )
   }
   const filters = raw ?? []
-  if (filters.length > 5)
-    throw validation(
-      'imageTagMutabilityExclusionFilters',
-      `[${filters.length} items]`,
-      'Member must have length between 1 and 5'
-    )
+  checkCount('imageTagMutabilityExclusionFilters', filters, 0, 5)
   for (const filter of filters) {
-    if (filter.filterType !== 'WILDCARD')
-      throw validation(
-        'imageTagMutabilityExclusionFilters.member.filterType',
-        filter.filterType,
-        'Member must satisfy enum value set: [WILDCARD]'
-      )
+    checkEnum('imageTagMutabilityExclusionFilters.member.filterType', filter.filterType ?? '', [
+      'WILDCARD'
+    ])
     if (typeof filter.filter !== 'string' || !WILDCARD_FILTER.test(filter.filter)) {
-      throw validation(
+      throw invalidMember(
         'imageTagMutabilityExclusionFilters.member.filter',
-        filter.filter,
         'Member must satisfy regular expression pattern: ^[0-9a-zA-Z._*-]{1,128}'
       )
     }
@@ -125,7 +112,7 @@ export const putImageTagMutability: Operation = (context) => {
   const name = requireString(context.body, 'repositoryName')
   checkRepositoryName(name)
   if (context.body.imageTagMutability === undefined)
-    throw validation('imageTagMutability', null, 'Member must not be null')
+    throw invalidMember('imageTagMutability', 'Member must not be null')
   const repository = context.store.repository(registryId, context.region, name)
   const settings = mutability(context.body, repository.tagMutability)
   repository.tagMutability = settings.tagMutability
