@@ -43,7 +43,14 @@ function layerRules({ folder, runtimes }, index) {
                 ]
               : []),
             {
-              group: ['../*/*', '!../*/index.js'],
+              // Data from the repository's root (package.json, schema/) is not a layer.
+              group: [
+                '../*/*',
+                '!../*/index.js',
+                '!../../package.json',
+                '!../../schema',
+                '!../../schema/*'
+              ],
               message:
                 "Import another folder through its index.ts, which is that folder's interface."
             },

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PromotionReport } from '../src/promotion/report.js'
+import type { PromotionReport } from '../src/promotion/index.js'
 
 /** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIMITER` blocks. */
 export function parseOutputFile(text: string): Record<string, string> {

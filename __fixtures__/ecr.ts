@@ -34,7 +34,24 @@ export interface InterceptedEcr {
   bodies(operation: string): Array<Record<string, unknown>>
 }
 
-/** Answers ECR calls in `region` with `handlers`, by operation; an unhandled operation fails the test. */
+/** A mutable repository of that name, as DescribeRepositories answers for most repositories. */
+export const describeMutableRepository: Handler = (body) =>
+  ok({
+    repositories: ((body.repositoryNames as string[] | undefined) ?? []).map((name) => ({
+      registryId: (body.registryId as string | undefined) ?? ACCOUNT,
+      repositoryName: name,
+      imageTagMutability: 'MUTABLE'
+    }))
+  })
+
+const defaults: Partial<Record<string, Handler>> = {
+  DescribeRepositories: describeMutableRepository
+}
+
+/**
+ * Answers ECR calls in `region` with `handlers`, by operation (DescribeRepositories answers a
+ * mutable repository unless a handler says otherwise); an unhandled operation fails the test.
+ */
 export function interceptEcr(
   handlers: Partial<Record<string, Handler>>,
   region = REGION
@@ -58,7 +75,7 @@ export function interceptEcr(
         body: JSON.parse(text || '{}') as Record<string, unknown>
       }
       calls.push(call)
-      const handler = handlers[operation]
+      const handler = handlers[operation] ?? defaults[operation]
       const reply = handler
         ? await handler(call.body, call)
         : ecrError('UnknownOperationException', `no handler for ${operation}`)
@@ -173,7 +190,17 @@ export function repositoryState(
   tags: Record<string, StoredImage>,
   options: { immutable?: boolean } = {}
 ) {
-  const handlers: Record<'BatchGetImage' | 'PutImage', Handler> = {
+  const handlers: Record<'BatchGetImage' | 'PutImage' | 'DescribeRepositories', Handler> = {
+    DescribeRepositories: (body) =>
+      ok({
+        repositories: [
+          {
+            registryId: body.registryId ?? ACCOUNT,
+            repositoryName: (body.repositoryNames as string[])[0],
+            imageTagMutability: options.immutable ? 'IMMUTABLE' : 'MUTABLE'
+          }
+        ]
+      }),
     BatchGetImage: (body, call) => batchGetImageFrom(images, tags)(body, call),
     PutImage: (body, call) => {
       const tag = body.imageTag as string

@@ -17,19 +17,25 @@ test('the harness measures a promotion, a rerun and the cold start, and reports 
   })
   expect(result.promotions).toHaveLength(1)
   const [promotion] = result.promotions
-  expect(promotion!.action.calls).toEqual({ BatchGetImage: 1, PutImage: 1 })
+  expect(promotion!.action.calls).toEqual({
+    BatchGetImage: 1,
+    DescribeRepositories: 1,
+    PutImage: 1
+  })
   expect(promotion!.recipe).toBeUndefined()
   expect(promotion!.floor.roundTripsMs).toBeGreaterThan(0)
-  expect(result.rerun.calls).toEqual({ BatchGetImage: 1 })
+  expect(result.rerun.calls).toEqual({ BatchGetImage: 1, DescribeRepositories: 1 })
   expect(result.startup.bundleBytes).toBeGreaterThan(result.startup.bundleGzipBytes)
   expect(result.copy).toBeUndefined()
   expect(result.targets.map((target) => target.target)).toEqual([
-    'calls, 1 tag(s): 1 + 1',
-    'calls on a rerun: 1',
-    'cold start over bare node: ≤ 100 ms'
+    'calls, 1 tag(s): 1 + 1 reads + 1',
+    'calls on a rerun: 2 reads in one round trip',
+    'cold start over bare node: ≤ 130 ms'
   ])
   const table = renderTable(result)
   expect(table).toContain('| 1 | ')
   expect(table).toContain('Rerun with nothing to change (10 tags)')
-  expect(table).toContain('| calls on a rerun: 1 | {"BatchGetImage":1} | yes |')
+  expect(table).toContain(
+    '| calls on a rerun: 2 reads in one round trip | {"BatchGetImage":1,"DescribeRepositories":1} | yes |'
+  )
 }, 60_000)

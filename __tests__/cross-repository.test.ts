@@ -79,7 +79,7 @@ describe('promotion into another account and region', () => {
       registryId: DEV,
       region: 'us-east-1'
     })
-    expect(run.summary).toContain(`Blobs copied: 2 (`)
+    expect(run.summary).toContain(`Copied 2 blob(s) (`)
     // Every call named its registry: the source account for reads, the target account for writes.
     for (const entry of emulator.log.filter((e) => e.operation !== 'BlobDownload')) {
       const inTarget = [
@@ -100,7 +100,11 @@ describe('promotion into another account and region', () => {
       'bytes-copied': '0',
       changed: 'false'
     })
-    expect(emulator.counts()).toEqual({ BatchGetImage: 2, ListImageReferrers: 1 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 2,
+      DescribeRepositories: 1,
+      ListImageReferrers: 1
+    })
   })
 
   test('copies a two-platform index: children by digest first, the index keeps its digest', async () => {
@@ -190,7 +194,7 @@ describe('promotion into another account and region', () => {
     )
   })
 
-  test('an immutable target: a tag at another digest is a conflict; the rest is promoted', async () => {
+  test('an immutable target: a tag at another digest is a conflict refused before anything is copied', async () => {
     const { source, target, inputs } = repositories(PROD, 'eu-west-1', 'IMMUTABLE')
     const image = buildImage({ files: { 'bin/app': randomBytes(1000) } })
     const older = buildImage({ files: { 'bin/app': randomBytes(1000) } })
@@ -199,9 +203,12 @@ describe('promotion into another account and region', () => {
 
     const run = await runAction({ ...inputs, 'source-tag': 'staging', tags: 'v1,v2' }, {}, fast)
     expect(run.exitCode).toBe(1)
-    expect(run.result?.tags.map((tag) => tag.status)).toEqual(['conflict', 'created'])
+    expect(run.result?.tags.map((tag) => tag.status)).toEqual(['conflict', 'skipped'])
     expect(target.tags.get('v1')).toBe(older.digest)
-    expect(target.tags.get('v2')).toBe(image.digest)
+    expect(target.tags.get('v2')).toBeUndefined()
+    // Nothing at all was written into the target: no blob, no manifest, no tag.
+    const writes = ['InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload', 'PutImage']
+    expect(emulator.log.filter((entry) => writes.includes(entry.operation))).toEqual([])
   })
 
   test('dry-run reports what would be copied and writes nothing', async () => {

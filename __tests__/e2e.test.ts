@@ -26,7 +26,8 @@ describe('the bundled action against the local ECR', () => {
     const first = await runDist(inputs, env)
     expect(first.stderr).toBe('')
     expect(first.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, PutImage: 2 })
+    // The tag mutability is read beside the images, in parallel: no extra round trip.
+    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 2 })
     expect(tagOf('demo/app', 'e2e-a')).toBe(seeded.image.digest)
     expect(tagOf('demo/app', 'e2e-b')).toBe(seeded.image.digest)
     expect(first.outputs.digest).toBe(seeded.image.digest)
@@ -46,7 +47,7 @@ describe('the bundled action against the local ECR', () => {
     emulator.resetLog()
     const rerun = await runDist(inputs, env)
     expect(rerun.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1 })
+    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1 })
     expect(rerun.outputs.changed).toBe('false')
   })
 
@@ -67,13 +68,13 @@ describe('the bundled action against the local ECR', () => {
     expect(tagOf('demo/app', 'e2e-moving')).toBe(seeded.image.digest)
   })
 
-  test('an immutable repository: a rerun converges, and another digest is a conflict that leaves the tag', async () => {
+  test('an immutable repository: a rerun converges, and another digest is a conflict refused before any write', async () => {
     const rerun = await runDist(
       { repository: 'demo/app-immutable', 'source-tag': 'v1.0.0', tags: 'v1.0.0,e2e-immutable' },
       env
     )
     expect(rerun.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, PutImage: 1 })
+    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 })
 
     const repository = emulator.state.repository(ACCOUNT, REGION, 'demo/app-immutable')
     for (const child of seeded.index.children) pushImage(repository, child, emulator.state.settings)
@@ -85,9 +86,10 @@ describe('the bundled action against the local ECR', () => {
     )
     expect(conflict.exitCode).toBe(1)
     expect(conflict.stdout).toContain(
-      `::error title=Tag conflict::Tag "v1.0.0" is immutable in "demo/app-immutable" and points at ${seeded.image.digest}, not at ${seeded.index.digest}`
+      `::error title=Tag conflict%3A v1.0.0::Tag "v1.0.0" points at ${seeded.image.digest}, not at ${seeded.index.digest}, and cannot move: the repository is IMMUTABLE.`
     )
     expect(conflict.result?.tags[0]).toMatchObject({ tag: 'v1.0.0', status: 'conflict' })
+    expect(writes()).toBe(0)
     expect(tagOf('demo/app-immutable', 'v1.0.0')).toBe(seeded.image.digest)
   })
 
@@ -103,7 +105,7 @@ describe('the bundled action against the local ECR', () => {
     )
     expect(protectedRun.exitCode).toBe(1)
     expect(protectedRun.stdout).toContain(
-      '::error title=Protected tag::Tag "build-1" is protected by pattern "build-*"'
+      '::error title=Protected tag%3A build-1::Tag "build-1" is protected by pattern "build-*"'
     )
     expect(tagOf('demo/app', 'build-1')).toBe(seeded.image.digest)
 
@@ -132,7 +134,7 @@ describe('the bundled action against the local ECR', () => {
     for (const inputs of cases) {
       const run = await runDist(inputs, env)
       expect(run.exitCode).toBe(1)
-      expect(run.stdout).toMatch(/^::error::Input "[a-z-]+": /)
+      expect(run.stdout).toMatch(/^::error::Input "[a-z-]+": /m)
     }
     expect(emulator.log).toHaveLength(0)
   })
@@ -151,7 +153,7 @@ describe('the bundled action against the local ECR', () => {
     expect(run.exitCode).toBe(0)
     expect(tagOf('demo/app', 'e2e-throttled-1')).toBe(seeded.image.digest)
     expect(tagOf('demo/app', 'e2e-throttled-2')).toBe(seeded.image.digest)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 2, PutImage: 4 })
+    expect(emulator.counts()).toEqual({ BatchGetImage: 2, DescribeRepositories: 1, PutImage: 4 })
   }, 60_000)
 
   test('an OCI index keeps its digest, and a chart without mediaType keeps its type', async () => {

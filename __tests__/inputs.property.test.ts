@@ -176,37 +176,40 @@ const malformed: Array<[string, fc.Arbitrary<string>]> = [
 ]
 
 describe('malformed inputs', () => {
-  test.each(malformed)('every malformed %s is refused with an error naming it', (input, values) => {
-    fc.assert(
-      fc.property(values, (value) => {
-        const inputs: Record<string, string> = { ...base, [input]: value }
-        try {
-          parseInputs((name) => (inputs[name] ?? '').trim(), {})
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError)
-          expect((error as InputError).input).toBe(
-            input === 'source-tag' && value.trim() === '' ? 'source-tag' : input
-          )
-          expect(
-            (error as Error).message.startsWith(`Input "${(error as InputError).input}": `)
-          ).toBe(true)
-          expect((error as Error).message).not.toMatch(/[\r\n]/)
-          return
-        }
-        throw new Error(`accepted malformed ${input}: ${JSON.stringify(value)}`)
-      }),
-      { numRuns: 400 }
-    )
-  })
+  test.each(malformed)(
+    'every malformed %s is refused with an error naming it',
+    async (input, values) => {
+      await fc.assert(
+        fc.asyncProperty(values, async (value) => {
+          const inputs: Record<string, string> = { ...base, [input]: value }
+          try {
+            await parseInputs((name) => (inputs[name] ?? '').trim(), { env: {} })
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError)
+            expect((error as InputError).input).toBe(
+              input === 'source-tag' && value.trim() === '' ? 'source-tag' : input
+            )
+            expect(
+              (error as Error).message.startsWith(`Input "${(error as InputError).input}": `)
+            ).toBe(true)
+            expect((error as Error).message).not.toMatch(/[\r\n]/)
+            return
+          }
+          throw new Error(`accepted malformed ${input}: ${JSON.stringify(value)}`)
+        }),
+        { numRuns: 400 }
+      )
+    }
+  )
 
-  test('well-formed inputs are always accepted, as given', () => {
-    fc.assert(
-      fc.property(
+  test('well-formed inputs are always accepted, as given', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         validRepository,
         validTag,
         fc.array(validTag, { minLength: 1, maxLength: 20 }),
         validDigest,
-        (repository, sourceTag, tags, digest) => {
+        async (repository, sourceTag, tags, digest) => {
           const inputs: Record<string, string> = {
             repository,
             'source-tag': sourceTag,
@@ -214,10 +217,11 @@ describe('malformed inputs', () => {
             'expected-digest': digest,
             region: 'ap-southeast-2'
           }
-          const parsed = parseInputs((name) => (inputs[name] ?? '').trim(), {})
-          expect(parsed.source).toEqual({ name: repository, region: 'ap-southeast-2' })
-          expect(parsed.tags).toEqual([...new Set(tags)])
-          expect(parsed.expectedDigest).toBe(digest)
+          const parsed = await parseInputs((name) => (inputs[name] ?? '').trim(), { env: {} })
+          const [image] = parsed.request.images
+          expect(image!.source).toEqual({ name: repository, region: 'ap-southeast-2' })
+          expect(image!.tags).toEqual([...new Set(tags)])
+          expect(image!.expectedDigest).toBe(digest)
         }
       ),
       { numRuns: 500 }
@@ -241,7 +245,9 @@ describe('the action with malformed inputs, against the local ECR', () => {
       const lines = run.stdout.split('\n').filter(Boolean)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatch(/^::error::Input "[a-z-]+": /)
-      expect(run.outputs).toEqual({})
+      // The outputs say that nothing happened, and which input was at fault.
+      expect(run.outputs).toMatchObject({ changed: 'false', images: '', digest: '' })
+      expect(JSON.parse(run.outputs.result!)).toMatchObject({ status: 'input-error', input })
     }
     expect(emulator.log).toHaveLength(0)
   })

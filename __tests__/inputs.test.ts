@@ -1,20 +1,30 @@
 import { describe, expect, test } from '@jest/globals'
 import { InputError } from '../src/inputs/index.js'
-import { parseInputs, splitList, type PromoteInputs } from '../src/inputs/index.js'
+import { parseInputs, splitList } from '../src/inputs/index.js'
 
 const DIGEST = `sha256:${'a'.repeat(64)}`
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 
-function parse(
+/** One image's request with the run's options beside it, as a single-image run parses. */
+async function parse(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' }
-): PromoteInputs {
-  return parseInputs((name) => (inputs[name] ?? '').trim(), env)
+) {
+  const parsed = await parseInputs((name) => (inputs[name] ?? '').trim(), { env })
+  const { name, ...image } = parsed.request.images[0]!
+  expect(name).toBe(
+    `${inputs.repository}${inputs['source-tag'] ? `:${inputs['source-tag']}` : ''}${inputs['source-digest'] ? `@${inputs['source-digest']}` : ''}`
+  )
+  const { protectTags, dryRun, copyReferrers } = parsed.request
+  return { ...image, protectTags, dryRun, copyReferrers, warnings: parsed.warnings }
 }
 
-function inputError(inputs: Record<string, string>, env?: NodeJS.ProcessEnv): InputError {
+async function inputError(
+  inputs: Record<string, string>,
+  env?: NodeJS.ProcessEnv
+): Promise<InputError> {
   try {
-    parse(inputs, env)
+    await await parse(inputs, env)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return error as InputError
@@ -25,8 +35,8 @@ function inputError(inputs: Record<string, string>, env?: NodeJS.ProcessEnv): In
 const base = { repository: 'app', 'source-tag': 'staging', tags: 'prod' }
 
 describe('parseInputs', () => {
-  test('reads a minimal promotion with the region from AWS_REGION', () => {
-    expect(parse(base)).toEqual({
+  test('reads a minimal promotion with the region from AWS_REGION', async () => {
+    expect(await parse(base)).toEqual({
       source: { name: 'app', region: 'us-east-1' },
       target: { name: 'app', region: 'us-east-1' },
       sourceTag: 'staging',
@@ -38,57 +48,66 @@ describe('parseInputs', () => {
     })
   })
 
-  test('falls back to AWS_DEFAULT_REGION, and the region input wins over both', () => {
-    expect(parse(base, { AWS_DEFAULT_REGION: 'eu-central-1' }).source.region).toBe('eu-central-1')
+  test('falls back to AWS_DEFAULT_REGION, and the region input wins over both', async () => {
+    expect((await parse(base, { AWS_DEFAULT_REGION: 'eu-central-1' })).source.region).toBe(
+      'eu-central-1'
+    )
     expect(
-      parse({ ...base, region: 'ap-south-1' }, { AWS_REGION: 'us-east-1' }).source.region
+      (await parse({ ...base, region: 'ap-south-1' }, { AWS_REGION: 'us-east-1' })).source.region
     ).toBe('ap-south-1')
   })
 
-  test('reads a name with dots in its first component as a name, not a registry host', () => {
-    expect(parse({ ...base, repository: 'team.a/app', tags: 'team.a/app:1' })).toMatchObject({
+  test('reads a name with dots in its first component as a name, not a registry host', async () => {
+    expect(await parse({ ...base, repository: 'team.a/app', tags: 'team.a/app:1' })).toMatchObject({
       source: { name: 'team.a/app' },
       tags: ['1']
     })
   })
 
-  test('takes registry id and region from a full repository URI', () => {
-    expect(parse({ ...base, repository: `${HOST}/team/app` }).source).toEqual({
+  test('takes registry id and region from a full repository URI', async () => {
+    expect((await parse({ ...base, repository: `${HOST}/team/app` })).source).toEqual({
       name: 'team/app',
       registryId: '123456789012',
       region: 'eu-west-1'
     })
     expect(
-      parse({ ...base, repository: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app' }).source
-        .region
+      (await parse({ ...base, repository: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app' }))
+        .source.region
     ).toBe('cn-north-1')
     expect(
-      parse({ ...base, repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app' })
-        .source.region
+      (
+        await parse({
+          ...base,
+          repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app'
+        })
+      ).source.region
     ).toBe('us-gov-west-1')
   })
 
-  test('accepts registry-id and region inputs that agree with the URI, and refuses ones that do not', () => {
+  test('accepts registry-id and region inputs that agree with the URI, and refuses ones that do not', async () => {
     expect(
-      parse({
-        ...base,
-        repository: `${HOST}/app`,
-        'registry-id': '123456789012',
-        region: 'eu-west-1'
-      }).source.name
+      (
+        await parse({
+          ...base,
+          repository: `${HOST}/app`,
+          'registry-id': '123456789012',
+          region: 'eu-west-1'
+        })
+      ).source.name
     ).toBe('app')
     expect(
-      inputError({ ...base, repository: `${HOST}/app`, 'registry-id': '210987654321' }).message
+      (await inputError({ ...base, repository: `${HOST}/app`, 'registry-id': '210987654321' }))
+        .message
     ).toBe(
       'Input "registry-id": "210987654321" contradicts the registry id "123456789012" in the repository URI'
     )
-    expect(inputError({ ...base, repository: `${HOST}/app`, region: 'us-east-1' }).input).toBe(
-      'region'
-    )
+    expect(
+      (await inputError({ ...base, repository: `${HOST}/app`, region: 'us-east-1' })).input
+    ).toBe('region')
   })
 
-  test('reads source-digest, expected-digest, protect-tags and dry-run', () => {
-    const inputs = parse({
+  test('reads source-digest, expected-digest, protect-tags and dry-run', async () => {
+    const inputs = await parse({
       repository: 'app',
       'source-digest': DIGEST,
       'expected-digest': DIGEST,
@@ -105,13 +124,13 @@ describe('parseInputs', () => {
     expect(inputs.sourceTag).toBeUndefined()
   })
 
-  test('splits tags on newlines and commas, drops blanks and duplicates, keeps order', () => {
-    expect(parse({ ...base, tags: 'b, a\n\n c,,b\r\n' }).tags).toEqual(['b', 'a', 'c'])
+  test('splits tags on newlines and commas, drops blanks and duplicates, keeps order', async () => {
+    expect((await parse({ ...base, tags: 'b, a\n\n c,,b\r\n' })).tags).toEqual(['b', 'a', 'c'])
     expect(splitList(' x ,\ny\r\n,')).toEqual(['x', 'y'])
   })
 
-  test('accepts the full references docker/metadata-action lists, for the target repository', () => {
-    const inputs = parse({
+  test('accepts the full references docker/metadata-action lists, for the target repository', async () => {
+    const inputs = await parse({
       ...base,
       repository: `${HOST}/team/app`,
       tags: `${HOST}/team/app:1.2.3\n${HOST}/team/app:latest\nsha-abc1234`
@@ -119,91 +138,100 @@ describe('parseInputs', () => {
     expect(inputs.tags).toEqual(['1.2.3', 'latest', 'sha-abc1234'])
   })
 
-  test('takes the registry from full references when nothing else names it', () => {
-    const inputs = parse({ ...base, tags: `${HOST}/app:1.0` }, { AWS_REGION: 'eu-west-1' })
+  test('takes the registry from full references when nothing else names it', async () => {
+    const inputs = await parse({ ...base, tags: `${HOST}/app:1.0` }, { AWS_REGION: 'eu-west-1' })
     const repository = { name: 'app', region: 'eu-west-1', registryId: '123456789012' }
     expect(inputs.source).toEqual(repository)
     expect(inputs.target).toEqual(repository)
   })
 
-  test('refuses references to another repository, registry or region, or without a tag', () => {
+  test('refuses references to another repository, registry or region, or without a tag', async () => {
     expect(
-      inputError({ ...base, tags: `${HOST}/other:1.0` }, { AWS_REGION: 'eu-west-1' }).message
+      (await inputError({ ...base, tags: `${HOST}/other:1.0` }, { AWS_REGION: 'eu-west-1' }))
+        .message
     ).toBe(`Input "tags": "${HOST}/other:1.0" names repository "other", not the target "app"`)
     expect(
-      inputError({
-        ...base,
-        repository: `${HOST}/app`,
-        tags: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1'
-      }).message
+      (
+        await inputError({
+          ...base,
+          repository: `${HOST}/app`,
+          tags: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1'
+        })
+      ).message
     ).toContain('is in registry 210987654321, but the target is registry 123456789012')
-    expect(inputError({ ...base, tags: `${HOST}/app:1` }).message).toContain(
+    expect((await inputError({ ...base, tags: `${HOST}/app:1` })).message).toContain(
       'is in region eu-west-1, but the target is in us-east-1'
     )
-    expect(inputError({ ...base, tags: 'docker.io/library/app:1' }).message).toContain(
+    expect((await inputError({ ...base, tags: 'docker.io/library/app:1' })).message).toContain(
       'names repository "library/app"'
     )
-    expect(inputError({ ...base, tags: 'ghcr.io/app:1' }).message).toContain(
+    expect((await inputError({ ...base, tags: 'ghcr.io/app:1' })).message).toContain(
       'which is not an Amazon ECR registry'
     )
     expect(
-      inputError({ ...base, tags: `${HOST}/app` }, { AWS_REGION: 'eu-west-1' }).message
+      (await inputError({ ...base, tags: `${HOST}/app` }, { AWS_REGION: 'eu-west-1' })).message
     ).toContain('names no tag')
-    expect(inputError({ ...base, tags: `app@${DIGEST}` }).message).toContain(
+    expect((await inputError({ ...base, tags: `app@${DIGEST}` })).message).toContain(
       'is a digest reference'
     )
     expect(
-      inputError(
-        { ...base, tags: `${HOST}/app:1\n210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:2` },
-        { AWS_REGION: 'eu-west-1' }
+      (
+        await inputError(
+          { ...base, tags: `${HOST}/app:1\n210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:2` },
+          { AWS_REGION: 'eu-west-1' }
+        )
       ).message
     ).toContain('is in registry 210987654321, but the target is registry 123456789012')
   })
 
-  test('targets another repository, registry and region, each defaulting to the source', () => {
-    expect(parse({ ...base, 'target-repository': 'app-prod' }).target).toEqual({
+  test('targets another repository, registry and region, each defaulting to the source', async () => {
+    expect((await parse({ ...base, 'target-repository': 'app-prod' })).target).toEqual({
       name: 'app-prod',
       region: 'us-east-1'
     })
     expect(
-      parse({
-        ...base,
-        repository: `${HOST}/app`,
-        'target-repository': 'app-prod',
-        'target-region': 'us-west-2'
-      }).target
+      (
+        await parse({
+          ...base,
+          repository: `${HOST}/app`,
+          'target-repository': 'app-prod',
+          'target-region': 'us-west-2'
+        })
+      ).target
     ).toEqual({ name: 'app-prod', registryId: '123456789012', region: 'us-west-2' })
     expect(
-      parse({
-        ...base,
-        'target-repository': '210987654321.dkr.ecr.eu-central-1.amazonaws.com/prod/app'
-      }).target
+      (
+        await parse({
+          ...base,
+          'target-repository': '210987654321.dkr.ecr.eu-central-1.amazonaws.com/prod/app'
+        })
+      ).target
     ).toEqual({
       name: 'prod/app',
       registryId: '210987654321',
       region: 'eu-central-1'
     })
-    expect(parse({ ...base, 'target-registry-id': '210987654321' }).target).toEqual({
+    expect((await parse({ ...base, 'target-registry-id': '210987654321' })).target).toEqual({
       name: 'app',
       registryId: '210987654321',
       region: 'us-east-1'
     })
-    expect(parse({ ...base, 'copy-referrers': 'false' }).copyReferrers).toBe(false)
+    expect((await parse({ ...base, 'copy-referrers': 'false' })).copyReferrers).toBe(false)
   })
 
-  test('full references in tags must name the target, not the source', () => {
+  test('full references in tags must name the target, not the source', async () => {
     const target = '210987654321.dkr.ecr.eu-central-1.amazonaws.com/prod/app'
-    expect(parse({ ...base, 'target-repository': target, tags: `${target}:1.0` }).tags).toEqual([
-      '1.0'
-    ])
     expect(
-      inputError({ ...base, 'target-repository': target, tags: `${HOST}/app:1.0` }).message
+      (await parse({ ...base, 'target-repository': target, tags: `${target}:1.0` })).tags
+    ).toEqual(['1.0'])
+    expect(
+      (await inputError({ ...base, 'target-repository': target, tags: `${HOST}/app:1.0` })).message
     ).toContain('names repository "app", not the target "prod/app"')
   })
 
-  test('warns about tags that ECR accepts but Docker clients cannot pull', () => {
+  test('warns about tags that ECR accepts but Docker clients cannot pull', async () => {
     const long = 'x'.repeat(129)
-    const inputs = parse({ ...base, tags: `.hidden\n-dash\n${long}\nfine` })
+    const inputs = await parse({ ...base, tags: `.hidden\n-dash\n${long}\nfine` })
     expect(inputs.tags).toHaveLength(4)
     expect(inputs.warnings).toEqual([
       'tag ".hidden" starts with ".": ECR accepts it, but Docker clients cannot pull it',
@@ -243,7 +271,7 @@ describe('parseInputs', () => {
     [
       { 'source-tag': '' },
       'source-tag',
-      'no source image given; set source-tag, source-digest, or both'
+      'no source image given for app; give a tag, a digest, or both'
     ],
     [{ 'source-tag': 'bad tag' }, 'source-tag', 'Input "source-tag": "bad tag" is not a valid tag'],
     [
@@ -283,30 +311,30 @@ describe('parseInputs', () => {
       'target-region',
       'Input "target-region": "us-east-1" contradicts the region "eu-west-1" in the repository URI'
     ]
-  ])('refuses %j with an error naming %s', (override, input, message) => {
-    const error = inputError({ ...base, ...override })
+  ])('refuses %j with an error naming %s', async (override, input, message) => {
+    const error = await inputError({ ...base, ...override })
     expect(error.input).toBe(input)
     expect(error.message).toContain(message)
   })
 
-  test('needs a region from somewhere', () => {
-    expect(inputError(base, {}).message).toBe(
+  test('needs a region from somewhere', async () => {
+    expect((await inputError(base, {})).message).toBe(
       'Input "region": no region given; set the region input, use a full repository URI, or set AWS_REGION'
     )
-    expect(inputError(base, { AWS_REGION: 'nowhere' }).message).toContain(
+    expect((await inputError(base, { AWS_REGION: 'nowhere' })).message).toContain(
       '(from AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region name'
     )
   })
 
-  test('refuses more tags than an image may carry', () => {
+  test('refuses more tags than an image may carry', async () => {
     const tags = Array.from({ length: 1001 }, (_, i) => `t${i}`).join(',')
-    expect(inputError({ ...base, tags }).message).toBe(
+    expect((await inputError({ ...base, tags })).message).toBe(
       'Input "tags": 1001 tags given; ECR allows at most 1000 tags per image'
     )
   })
 
-  test('shows hostile values escaped and cut short', () => {
-    const error = inputError({
+  test('shows hostile values escaped and cut short', async () => {
+    const error = await inputError({
       ...base,
       tags: `x\n::set-output name=digest::evil${'y'.repeat(300)}`
     })
@@ -319,39 +347,39 @@ describe('parseInputs', () => {
 describe('ECR Public repositories', () => {
   const PUBLIC = 'public.ecr.aws/acme/tools/cli'
 
-  test('public.ecr.aws/ALIAS/NAME is a public repository in us-east-1, whatever AWS_REGION says', () => {
-    const inputs = parse({ ...base, repository: PUBLIC }, { AWS_REGION: 'eu-west-1' })
+  test('public.ecr.aws/ALIAS/NAME is a public repository in us-east-1, whatever AWS_REGION says', async () => {
+    const inputs = await parse({ ...base, repository: PUBLIC }, { AWS_REGION: 'eu-west-1' })
     const repository = { name: 'tools/cli', region: 'us-east-1', publicAlias: 'acme' }
     expect(inputs.source).toEqual(repository)
     expect(inputs.target).toEqual(repository)
   })
 
-  test('full public references in tags must name the public target', () => {
-    expect(parse({ ...base, repository: PUBLIC, tags: `${PUBLIC}:v1, v2` }).tags).toEqual([
+  test('full public references in tags must name the public target', async () => {
+    expect((await parse({ ...base, repository: PUBLIC, tags: `${PUBLIC}:v1, v2` })).tags).toEqual([
       'v1',
       'v2'
     ])
     expect(
-      inputError({ ...base, repository: PUBLIC, tags: 'public.ecr.aws/other/tools/cli:v1' })
+      await inputError({ ...base, repository: PUBLIC, tags: 'public.ecr.aws/other/tools/cli:v1' })
     ).toMatchObject({ input: 'tags' })
-    expect(inputError({ ...base, repository: PUBLIC, tags: `${HOST}/tools/cli:v1` })).toMatchObject(
-      {
-        input: 'tags'
-      }
-    )
-    expect(inputError({ ...base, tags: `${PUBLIC}:v1` }).message).toContain(
+    expect(
+      await inputError({ ...base, repository: PUBLIC, tags: `${HOST}/tools/cli:v1` })
+    ).toMatchObject({
+      input: 'tags'
+    })
+    expect((await inputError({ ...base, tags: `${PUBLIC}:v1` })).message).toContain(
       'but the target is a private ECR repository'
     )
   })
 
-  test('private to public: the target is public, the source keeps its region', () => {
-    const inputs = parse({ ...base, repository: `${HOST}/app`, 'target-repository': PUBLIC })
+  test('private to public: the target is public, the source keeps its region', async () => {
+    const inputs = await parse({ ...base, repository: `${HOST}/app`, 'target-repository': PUBLIC })
     expect(inputs.source).toEqual({ name: 'app', region: 'eu-west-1', registryId: '123456789012' })
     expect(inputs.target).toEqual({ name: 'tools/cli', region: 'us-east-1', publicAlias: 'acme' })
   })
 
-  test('public to private: the private side takes region from the inputs or the environment', () => {
-    const inputs = parse(
+  test('public to private: the private side takes region from the inputs or the environment', async () => {
+    const inputs = await parse(
       {
         ...base,
         repository: PUBLIC,
@@ -366,7 +394,7 @@ describe('ECR Public repositories', () => {
       registryId: '123456789012'
     })
     expect(
-      inputError({ ...base, repository: PUBLIC, 'target-repository': 'mirror' })
+      await inputError({ ...base, repository: PUBLIC, 'target-repository': 'mirror' })
     ).toMatchObject({
       input: 'target-registry-id'
     })
@@ -376,8 +404,8 @@ describe('ECR Public repositories', () => {
     ['registry-id', { repository: PUBLIC, 'registry-id': '123456789012' }],
     ['target-region', { 'target-repository': PUBLIC, 'target-region': 'eu-west-1' }],
     ['target-registry-id', { 'target-repository': PUBLIC, 'target-registry-id': '123456789012' }]
-  ])('%s does not apply to a public repository', (input, extra) => {
-    const error = inputError({ ...base, ...extra })
+  ])('%s does not apply to a public repository', async (input, extra) => {
+    const error = await inputError({ ...base, ...extra })
     expect(error.input).toBe(input)
     expect(error.message).toContain('us-east-1 only')
   })
@@ -389,7 +417,7 @@ describe('ECR Public repositories', () => {
     'public.ecr.aws/acme/App',
     `public.ecr.aws/acme/${'a'.repeat(206)}`,
     'public.ecr.aws/acme/app:tag'
-  ])('%s is refused, naming the input', (repository) => {
-    expect(inputError({ ...base, repository }).input).toBe('repository')
+  ])('%s is refused, naming the input', async (repository) => {
+    expect((await inputError({ ...base, repository })).input).toBe('repository')
   })
 })

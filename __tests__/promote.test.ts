@@ -45,8 +45,10 @@ describe('a promotion', () => {
     const run = await runAction({ ...base, tags: 'prod, v1.0\nsame' })
 
     expect(run.exitCode).toBe(0)
-    expect(ecr.calls.map((call) => call.target)).toEqual([
+    // The repository's tag mutability is read beside the images: no extra round trip.
+    expect(ecr.calls.map((call) => call.target).sort()).toEqual([
       'AmazonEC2ContainerRegistry_V20150921.BatchGetImage',
+      'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
       'AmazonEC2ContainerRegistry_V20150921.PutImage',
       'AmazonEC2ContainerRegistry_V20150921.PutImage'
     ])
@@ -93,6 +95,8 @@ describe('a promotion', () => {
       changed: 'true'
     })
     expect(run.result).toEqual({
+      name: 'hello-world:staging',
+      status: 'promoted',
       digest: helloWorld.digest,
       mediaType: helloWorld.mediaType,
       repository: 'hello-world',
@@ -105,18 +109,22 @@ describe('a promotion', () => {
         { tag: 'prod', status: 'moved', previousDigest: otherImage.digest },
         { tag: 'v1.0', status: 'created', previousDigest: null },
         { tag: 'same', status: 'unchanged', previousDigest: helloWorld.digest }
-      ]
+      ],
+      provenance: {}
     })
-    expect(run.summary).toContain('### ECR promotion: 3 tags promoted')
+    const short = (digest: string): string => `<code>${digest.slice(0, 19)}</code>`
     expect(run.summary).toContain(
-      `| \`prod\` | moved | \`${otherImage.digest}\` | \`${helloWorld.digest}\` |`
+      '<h3>✅ Promoted hello-world:staging to 2 of 3 tags (the rest already in place)</h3>'
     )
-    expect(run.summary).toContain(`| \`v1.0\` | created | — | \`${helloWorld.digest}\` |`)
     expect(run.summary).toContain(
-      `| \`same\` | unchanged | \`${helloWorld.digest}\` | \`${helloWorld.digest}\` |`
+      `<tr><td><code>prod</code></td><td>✅ moved</td><td>${short(otherImage.digest)}</td><td>${short(helloWorld.digest)}</td></tr>`
     )
+    expect(run.summary).toContain(
+      `<tr><td><code>v1.0</code></td><td>✅ created</td><td>—</td><td>${short(helloWorld.digest)}</td></tr>`
+    )
+    expect(run.summary).toContain(`<code>${helloWorld.digest}</code>`)
     expect(run.stdout).toContain('::group::Resolve hello-world')
-    expect(run.stdout).toContain('::group::Plan: 2 of 3 tag(s) to write')
+    expect(run.stdout).toContain('::group::Plan: 2 tags to write of 3')
     expect(run.stdout).toContain('::group::Apply: 2 write(s)')
     expect(run.stdout).toMatch(
       /::debug::PutImage 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/hello-world tag prod: ok in \d+ ms, 1 attempt\(s\)/
@@ -177,7 +185,7 @@ describe('a promotion', () => {
       tags: 'prod'
     })
     expect(run.exitCode).toBe(0)
-    expect(ecr.calls.map((call) => call.body.registryId)).toEqual([ACCOUNT, ACCOUNT])
+    expect(ecr.calls.map((call) => call.body.registryId)).toEqual([ACCOUNT, ACCOUNT, ACCOUNT])
     expect(ecr.calls[0]!.authorization).toContain('/eu-west-1/ecr/aws4_request')
     expect(run.outputs.image).toBe(
       `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/hello-world@${helloWorld.digest}`
@@ -244,7 +252,8 @@ describe('a promotion', () => {
       BatchGetImage: batchGetImageFrom([helloWorld], { staging: helloWorld }),
       PutImage: putImageOk
     })
-    const run = await runAction({ ...base, tags: tags.join(',') })
+    // An account whose PutImage quota was raised: the run is paced at that rate, not ECR's default.
+    const run = await runAction({ ...base, tags: tags.join(','), 'put-image-rate': '1000' })
     expect(run.exitCode).toBe(0)
     expect(
       ecr
@@ -277,7 +286,9 @@ describe('dry-run', () => {
     expect(run.outputs.changed).toBe('false')
     expect(run.stdout).toContain(`prod: move ${otherImage.digest} -> ${helloWorld.digest}`)
     expect(run.stdout).toContain('Dry run: nothing was written.')
-    expect(run.summary).toContain('### ECR promotion: Dry run: nothing was written')
+    expect(run.summary).toContain(
+      '<h3>🔍 Dry run: hello-world:staging would be promoted; nothing was written</h3>'
+    )
   })
 })
 
@@ -297,7 +308,7 @@ describe('protect-tags', () => {
         tag: 'prod',
         status: 'skipped',
         previousDigest: null,
-        message: 'Not written: a protected tag refused the promotion.'
+        message: 'Not written: the promotion was refused before any write.'
       },
       {
         tag: 'v1.0',
@@ -306,12 +317,10 @@ describe('protect-tags', () => {
         message: `Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}; it must never move.`
       }
     ])
-    expect(run.stdout).toContain(
-      `::error title=Protected tag::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}`
-    )
-    expect(run.stdout).toContain(
-      '::error::2 of 2 tag(s) not promoted: prod (skipped), v1.0 (refused). Nothing was written: protect-tags refused to move a protected tag.'
-    )
+    // One problem, one annotation: it names the tag, and says what to do.
+    expect(run.stdout.match(/^::error.*$/gm)).toEqual([
+      `::error title=Protected tag%3A v1.0::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}; it must never move. Nothing was written. To promote, leave protected tags out or move them by hand, then run again.`
+    ])
     expect(run.stdout).not.toContain('::group::Apply')
   })
 
@@ -353,7 +362,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error::expected-digest guard: the source resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written.`
+      `::error title=Source not resolved::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written.`
     )
   })
 
@@ -365,7 +374,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error::source-tag "staging" points at ${helloWorld.digest}, but source-digest is ${otherImage.digest}.`
+      `::error title=Source not resolved::The source tag "staging" points at ${helloWorld.digest}, but the source digest is ${otherImage.digest}.`
     )
   })
 
@@ -374,7 +383,7 @@ describe('guards that stop the run before any write', () => {
     const byTag = await runAction({ ...base, tags: 'prod' })
     expect(byTag.exitCode).toBe(1)
     expect(byTag.stdout).toContain(
-      '::error::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
+      '::error title=Source not resolved::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
     )
     const byDigest = await runAction({
       ...base,
@@ -397,7 +406,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toMatch(
-      /::error::The manifest ECR returned for source image sha256:8ece\w+ hashes to sha256:\w+, not to the digest ECR reported/
+      /::error title=Source not resolved::The manifest ECR returned for source image sha256:8ece\w+ hashes to sha256:\w+, not to the digest ECR reported/
     )
   })
 
@@ -426,7 +435,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      '::error::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
+      '::error title=Source not resolved::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
     )
   })
 
@@ -442,7 +451,7 @@ describe('guards that stop the run before any write', () => {
     const run = await runAction({ ...base, tags: 'prod' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
+      `::error title=Source not resolved::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
     )
   })
 
@@ -454,7 +463,14 @@ describe('guards that stop the run before any write', () => {
     expect(run.stdout).toBe(
       '::error::Input "tags": "bad tag" is not a valid tag; ECR tags are 1 to 300 characters of letters, digits, "_", "." and "-"\n'
     )
-    expect(run.outputs).toEqual({})
+    // Every output is set all the same, saying nothing happened, and why.
+    expect(run.outputs).toMatchObject({ changed: 'false', images: '', digest: '' })
+    expect(JSON.parse(run.outputs.result!)).toMatchObject({
+      status: 'input-error',
+      input: 'tags',
+      changed: false
+    })
+    expect(run.summary).toContain('<h3>⚠️ Input error: nothing was done</h3>')
   })
 
   test('warns about tags Docker cannot pull, and still promotes them', async () => {
@@ -471,7 +487,7 @@ describe('guards that stop the run before any write', () => {
 })
 
 describe('answers that differ from the plan', () => {
-  test('immutable repository: a new tag is created, a tag at another digest is a conflict naming both digests', async () => {
+  test('immutable repository: a tag at another digest is a planned conflict, and nothing is written', async () => {
     const state = repositoryState(
       [helloWorld, otherImage],
       { staging: helloWorld, prod: otherImage },
@@ -480,7 +496,42 @@ describe('answers that differ from the plan', () => {
     const ecr = interceptEcr(state.handlers)
     const run = await runAction({ ...base, tags: 'prod,v2' })
     expect(run.exitCode).toBe(1)
-    expect(ecr.count('BatchGetImage')).toBe(2)
+    expect(ecr.count('PutImage')).toBe(0)
+    expect(run.result?.status).toBe('refused')
+    expect(run.result?.tags).toEqual([
+      {
+        tag: 'prod',
+        status: 'conflict',
+        previousDigest: otherImage.digest,
+        message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`,
+        permanent: true
+      },
+      {
+        tag: 'v2',
+        status: 'skipped',
+        previousDigest: null,
+        message: 'Not written: the promotion was refused before any write.'
+      }
+    ])
+    expect(run.stdout).toContain('::error title=Tag conflict%3A prod::Tag "prod" points at')
+    expect(run.summary).toContain(
+      '<h3>⛔ Refused: nothing was written for hello-world:staging</h3>'
+    )
+  })
+
+  test('where DescribeRepositories is denied, an immutable tag is found when written, with a warning', async () => {
+    const state = repositoryState(
+      [helloWorld, otherImage],
+      { staging: helloWorld, prod: otherImage },
+      { immutable: true }
+    )
+    const ecr = interceptEcr({
+      ...state.handlers,
+      DescribeRepositories: () => ecrError('AccessDeniedException', 'not authorized')
+    })
+    const run = await runAction({ ...base, tags: 'prod,v2' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('::warning::ecr:DescribeRepositories is denied on hello-world')
     expect(ecr.bodies('BatchGetImage')[1]).toMatchObject({
       registryId: ACCOUNT,
       imageIds: [{ imageTag: 'prod' }]
@@ -491,13 +542,13 @@ describe('answers that differ from the plan', () => {
         tag: 'prod',
         status: 'conflict',
         previousDigest: otherImage.digest,
-        message: expect.stringContaining(conflict)
+        message: expect.stringContaining(conflict),
+        permanent: true
       },
       { tag: 'v2', status: 'created', previousDigest: null }
     ])
-    expect(run.stdout).toContain(`::error title=Tag conflict::${conflict}`)
-    expect(run.summary).toContain('### ECR promotion: 1 of 2 tags promoted')
-    expect(run.summary).toContain(`| \`prod\` | conflict | \`${otherImage.digest}\` | — |`)
+    expect(run.stdout).toContain(`::error title=Tag conflict%3A prod::${conflict}`)
+    expect(run.summary).toContain('<h3>❌ Failed: 1 of 2 tags of hello-world:staging promoted</h3>')
   })
 
   test('immutable repository: ImageTagAlreadyExists for a tag already at this digest is unchanged', async () => {
@@ -576,7 +627,7 @@ describe('errors on write', () => {
     expect(run.exitCode).toBe(1)
     expect(run.result?.tags[0]?.status).toBe('failed')
     expect(run.result?.tags[0]?.message).toContain(message)
-    expect(run.stdout).toContain(`::error::PutImage for tag "prod" in "hello-world"`)
+    expect(run.stdout).toContain(`::PutImage for tag "prod" in "hello-world"`)
   })
 
   test('LimitExceededException (the tag limit) is not retried, and says what to do', async () => {
@@ -618,10 +669,14 @@ describe('errors on write', () => {
     })
     expect(Object.keys(state.tags).sort()).toEqual(['staging', ...tags.slice(1, 10)])
     expect(first.stdout).toContain(
-      `::error::3 of 12 tag(s) not promoted: t00 (failed), t10 (skipped), t11 (skipped). Done: ${tags.slice(1, 10).join(', ')}. A rerun converges`
+      `are not in this repository. Push the image to this repository first, or promote from the repository that holds its layers. ECR said: The layer does not exist. Tags already done stay done; what failed needs a change`
     )
-    expect(first.summary).toContain('### ECR promotion: 9 of 12 tags promoted')
-    expect(first.summary).toContain('| `t10` | skipped | — | — |')
+    expect(first.summary).toContain(
+      '<h3>❌ Failed: 9 of 12 tags of hello-world:staging promoted</h3>'
+    )
+    expect(first.summary).toContain(
+      '<tr><td><code>t10</code></td><td>⏭️ skipped</td><td>—</td><td>—</td></tr>'
+    )
 
     failing = false
     const rerun = await runAction({ ...base, tags: tags.join(',') })

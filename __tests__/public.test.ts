@@ -279,8 +279,8 @@ describe('from ECR Public into a private repository', () => {
     expect(run.exitCode).toBe(0)
     expect(target.tags.get('stable')).toBe(image.digest)
     expect(emulator.counts()).toMatchObject({ 'registry:GetBlob': 2, BlobDownload: 2, PutImage: 1 })
-    expect(run.stdout).toContain('Referrers: not copied; ECR Public has no API that lists them')
-    expect(run.summary).toContain(`copied from \`public.ecr.aws/${ALIAS}/${source.name}\``)
+    expect(run.stdout).toContain('referrers not copied; ECR Public has no API that lists them')
+    expect(run.summary).toContain(`from <code>public.ecr.aws/${ALIAS}/${source.name}</code>`)
   })
 
   test('a two-platform index: children read by digest from the registry, then written first', async () => {

@@ -81,7 +81,7 @@ describe('races', () => {
     expect(late.exitCode).toBe(1)
     expect(late.result?.tags[0]).toMatchObject({ tag: 'release', status: 'conflict' })
     expect(late.stdout).toContain(
-      `::error title=Tag conflict::Tag "release" is immutable in "race/immutable" and points at ${b.digest}, not at ${a.digest}`
+      `::error title=Tag conflict%3A release::Tag "release" is immutable in "race/immutable" and points at ${b.digest}, not at ${a.digest}`
     )
     expect(repository.tags.get('release')).toBe(b.digest)
   })

@@ -5,7 +5,7 @@ import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
 import { runAction } from '../__fixtures__/run-action.js'
 import { buildImage, pushImage, type FaultRule } from '../emulator/index.js'
-import { DEFAULT_MAX_ATTEMPTS } from '../src/registry/index.js'
+import { DEFAULT_MAX_ATTEMPTS } from '../src/registry/transport.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
@@ -103,9 +103,7 @@ describe('faults that outlast the retries', () => {
     expect(failed.result?.tags[1]?.message).toContain(
       `ECR had an internal error and kept failing after ${DEFAULT_MAX_ATTEMPTS} attempts`
     )
-    expect(failed.stdout).toContain(
-      '::error::1 of 3 tag(s) not promoted: b (failed). Done: a, c. A rerun converges'
-    )
+    expect(failed.stdout).toContain('. A rerun finishes: tags already done are left as they are.')
     expect(
       emulator.log.filter((entry) => entry.operation === 'PutImage' && entry.body?.imageTag === 'b')
     ).toHaveLength(DEFAULT_MAX_ATTEMPTS)
@@ -120,7 +118,7 @@ describe('faults that outlast the retries', () => {
       'created',
       'unchanged'
     ])
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, PutImage: 1 })
+    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 })
   })
 
   test('a read throttled many times in a row is retried until it passes', async () => {
@@ -140,7 +138,11 @@ describe('faults that outlast the retries', () => {
       fast
     )
     expect(run.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 2 * DEFAULT_MAX_ATTEMPTS + 1, PutImage: 1 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 2 * DEFAULT_MAX_ATTEMPTS + 1,
+      DescribeRepositories: 1,
+      PutImage: 1
+    })
   })
 
   test('a read that stays throttled past the patience fails before any write', async () => {
@@ -156,7 +158,7 @@ describe('faults that outlast the retries', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(
-      /::error::Cannot read repository faults\/read \(your account's registry, us-east-1\): ThrottlingException \(HTTP 400\) after \d+ attempts\./
+      /::error title=Source not resolved::Cannot read repository faults\/read \(your account's registry, us-east-1\): ThrottlingException \(HTTP 400\) after \d+ attempts\./
     )
     expect(emulator.counts().PutImage).toBeUndefined()
   })

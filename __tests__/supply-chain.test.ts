@@ -98,8 +98,10 @@ describe('the IAM policy in the README', () => {
     )
     const sourceUri = '111111111111.dkr.ecr.us-east-1.amazonaws.com/iam/app'
     // Every path through the action: in place, and into another account with a copy.
+    // A hundred tags: enough for the check of ECR's tag limit before the writes.
+    const many = Array.from({ length: 100 }, (_, i) => `p${i}`).join(',')
     const inPlace = await runDist(
-      { repository: sourceUri, 'source-tag': 'staging', tags: 'prod' },
+      { repository: sourceUri, 'source-tag': 'staging', tags: many, 'put-image-rate': '1000' },
       env
     )
     expect(inPlace.exitCode).toBe(0)
@@ -109,14 +111,15 @@ describe('the IAM policy in the README', () => {
       {
         repository: sourceUri,
         'source-tag': 'staging',
-        tags: 'prod',
+        tags: many,
+        'put-image-rate': '1000',
         'target-repository': '222222222222.dkr.ecr.eu-west-1.amazonaws.com/iam/app'
       },
       env
     )
     expect(across.exitCode).toBe(0)
     logs.across = [...emulator.log]
-    expect(target.tags.get('prod')).toBe(index.digest)
+    expect(target.tags.get('p0')).toBe(index.digest)
 
     // ECR Public: publish from the private source (in the default account), then retag there.
     emulator.state.createPublicRegistry('123456789012', 'acme')
@@ -208,13 +211,18 @@ describe('the IAM policy in the README', () => {
     })
   })
 
-  test('within one repository, the two actions the README names suffice', () => {
+  test('within one repository, the actions the README names suffice', () => {
     expect(actionsOn(logs.inPlace, '111111111111', 'us-east-1')).toEqual([
       'ecr:BatchGetImage',
+      'ecr:DescribeImages',
+      'ecr:DescribeRepositories',
       'ecr:PutImage'
     ])
     expect(section('## IAM policy')).toContain(
-      'Within one repository, `ecr:BatchGetImage` and `ecr:PutImage` on it are\nall it needs.'
+      'Within one repository, `ecr:BatchGetImage`, `ecr:PutImage` and\n`ecr:DescribeRepositories` on it are all it needs.'
+    )
+    expect(section('## IAM policy')).toContain(
+      '`ecr:DescribeImages` is called only when one image gets 100'
     )
   })
 })

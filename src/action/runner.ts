@@ -1,88 +1,55 @@
-// The GitHub Actions runtime contract, written directly: inputs arrive as INPUT_* variables, outputs
-// and the job summary go to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, and log
-// annotations are workflow commands on stdout. (@actions/core does the same, but its bundle brings an
-// HTTP client for OIDC tokens that this action never uses and that doubles its start-up time.)
-import { randomUUID } from 'node:crypto'
-import { appendFileSync } from 'node:fs'
-import { EOL } from 'node:os'
-
+// The runner contract through the Actions toolkit (@actions/core): outputs, the job summary, groups,
+// annotations, masking and the exit code. One protection is added on top: text that comes from
+// outside (tags, registry answers, error messages) is logged so that no line of it can ever be read
+// as a workflow command, whatever it holds.
+import * as core from '@actions/core'
 import type { Log } from '../promotion/index.js'
+
+export type Summary = typeof core.summary
 
 export interface Runner extends Log {
   setOutput(name: string, value: string): void
-  appendSummary(markdown: string): void
-  setFailed(message: string): void
+  /** Masks a value in every later log line. */
+  setSecret(value: string): void
+  /** Fails the step with this message; a title goes on its annotation. */
+  setFailed(message: string, properties?: core.AnnotationProperties): void
+  /** The job summary's builder; whatever is added is written by writeSummary. */
+  readonly summary: Summary
+  writeSummary(): Promise<void>
 }
 
-/** Command data: `%`, CR and LF are escaped so a value can never start a new command line. */
-export function escapeData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
-function escapeProperty(value: string): string {
-  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
-}
-
-export function formatCommand(
-  command: string,
-  message: string,
-  properties: Record<string, string | undefined> = {}
-): string {
-  const props = Object.entries(properties)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-    .join(',')
-  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`
-}
-
-/** `name<<DELIMITER` blocks, as the runner parses GITHUB_OUTPUT; the delimiter is random per value. */
-export function formatOutput(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error(`output ${name} contains its own delimiter`)
-  }
-  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`
-}
-
-/** A plain log line that cannot be read as a workflow command, whatever text it carries. */
-function safeLine(message: string): string {
+/**
+ * A plain log line that cannot start a workflow command: the runner reads a command at the start of
+ * any line, and CR alone ends a line for it as LF does.
+ */
+export function safeLines(message: string): string {
   return message
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line) => line.replace(/^(\s*)::/, '$1: :'))
-    .join(EOL)
+    .join('\n')
 }
 
-export function createRunner(
-  env: NodeJS.ProcessEnv = process.env,
-  write: (text: string) => void = (text) => void process.stdout.write(text)
-): Runner {
-  const line = (text: string): void => write(text + EOL)
+export function createRunner(): Runner {
   return {
-    info: (message) => line(safeLine(message)),
-    debug: (message) => line(formatCommand('debug', message)),
-    warning: (message, properties = {}) =>
-      line(formatCommand('warning', message, { ...properties })),
-    error: (message, properties = {}) => line(formatCommand('error', message, { ...properties })),
-    async group(name, body) {
-      line(formatCommand('group', name))
-      try {
-        return await body()
-      } finally {
-        line('::endgroup::')
-      }
+    info: (message) => core.info(safeLines(message)),
+    // core escapes command data (%, CR, LF), so these cannot break out of their command.
+    debug: (message) => core.debug(message),
+    warning: (message, properties = {}) => core.warning(message, properties),
+    error: (message, properties = {}) => core.error(message, properties),
+    group: (name, body) => core.group(name, body),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setSecret: (value) => core.setSecret(value),
+    setFailed(message, properties) {
+      if (!properties) return core.setFailed(message)
+      // What setFailed does, with the annotation's title it does not take.
+      process.exitCode = core.ExitCode.Failure
+      core.error(message, properties)
     },
-    setOutput(name, value) {
-      const file = env.GITHUB_OUTPUT
-      if (file) appendFileSync(file, formatOutput(name, value), 'utf8')
-      else line(formatCommand('set-output', value, { name }))
-    },
-    appendSummary(markdown) {
-      const file = env.GITHUB_STEP_SUMMARY
-      if (file) appendFileSync(file, markdown, 'utf8')
-    },
-    setFailed(message) {
-      process.exitCode = 1
-      line(formatCommand('error', message))
+    summary: core.summary,
+    async writeSummary() {
+      // Outside a runner there is no summary file to write; the log has said it all.
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write()
+      else core.summary.emptyBuffer()
     }
   }
 }

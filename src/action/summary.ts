@@ -1,62 +1,265 @@
-// The job summary: the promotion's record rendered as GitHub-flavoured markdown.
+// The job summary: what happened, for a release engineer reading it at a glance in GitHub's pane
+// (about 1,000 px wide). A headline whose mark differs for each outcome, the source and the
+// target, short digests in the tables and the full ones folded away, the copy's figures, and one
+// line saying what to do next when something did not happen.
 import { formatBytes } from '../copy/index.js'
 import { describeRepository } from '../oci/index.js'
-import { failedTags, type CopyReport, type PromotionReport } from '../promotion/index.js'
+import type {
+  CopyReport,
+  EarlyFailureReport,
+  PromotionReport,
+  Provenance,
+  ReleaseReport,
+  RunStatus,
+  TagReport
+} from '../promotion/index.js'
+import { nextStep } from '../promotion/index.js'
+import type { Summary } from './runner.js'
 
-function code(value: string | null | undefined): string {
-  return value ? `\`${value}\`` : '—'
+const MARKS: Record<RunStatus, string> = {
+  promoted: '✅',
+  unchanged: '➖',
+  'dry-run': '🔍',
+  refused: '⛔',
+  failed: '❌',
+  cancelled: '⏹️',
+  'input-error': '⚠️'
 }
 
-/** Where the tag points after the run, as far as the run knows. */
-function newDigest(tag: PromotionReport['tags'][number], digest: string): string | null {
-  if (
-    tag.status === 'conflict' ||
-    tag.status === 'failed' ||
-    tag.status === 'skipped' ||
-    tag.status === 'refused'
-  ) {
-    return null
+const TAG_MARKS: Record<TagReport['status'], string> = {
+  created: '✅',
+  moved: '✅',
+  unchanged: '➖',
+  'would-create': '🔍',
+  'would-move': '🔍',
+  refused: '⛔',
+  conflict: '⛔',
+  failed: '❌',
+  skipped: '⏭️',
+  cancelled: '⏹️'
+}
+
+/** Text from outside (tags, messages) goes into HTML cells and must stay text. */
+function escape(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+}
+
+const code = (text: string): string => `<code>${escape(text)}</code>`
+
+/** `sha256:` and the first 12 hex digits: enough to tell digests apart, short enough for a table. */
+export function shortDigest(digest: string | null | undefined): string {
+  return digest ? code(digest.slice(0, 'sha256:'.length + 12)) : '—'
+}
+
+/** Where a tag points once the run is over, as far as the run knows. */
+function after(tag: TagReport, digest: string | undefined): string | null | undefined {
+  switch (tag.status) {
+    case 'created':
+    case 'moved':
+    case 'unchanged':
+    case 'would-create':
+    case 'would-move':
+      return digest
+    default:
+      return tag.previousDigest
   }
-  return digest
 }
 
-export function renderSummary(report: PromotionReport): string {
-  const failed = failedTags(report)
-  const heading = report.dryRun
-    ? 'Dry run: nothing was written'
-    : failed.length > 0
-      ? `${report.tags.length - failed.length} of ${report.tags.length} tags promoted`
-      : `${report.tags.length} tag${report.tags.length === 1 ? '' : 's'} promoted`
-  const rows = report.tags.map(
-    (tag) =>
-      `| \`${tag.tag}\` | ${tag.status} | ${code(tag.previousDigest)} | ${code(newDigest(tag, report.digest))} |`
-  )
-  const notes = report.tags
-    .filter((tag) => tag.message)
-    .map((tag) => `- \`${tag.tag}\`: ${tag.message}`)
-  return [
-    `### ECR promotion: ${heading}`,
-    '',
-    `Image \`${report.image}\` (${report.mediaType})`,
-    ...(report.source
-      ? [
-          `copied from \`${describeRepository({ ...report.source, name: report.source.repository })}\``
-        ]
-      : []),
-    '',
-    ...(report.copy ? [copySummary(report.copy, report.dryRun), ''] : []),
-    '| Tag | Status | Previous digest | New digest |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    '',
-    ...(notes.length > 0 ? [...notes, ''] : [])
-  ].join('\n')
+function headline(report: PromotionReport): string {
+  const count = report.tags.length
+  const tags = `${count} tag${count === 1 ? '' : 's'}`
+  const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
+  const name = escape(report.name)
+  switch (report.status) {
+    case 'promoted':
+      return `Promoted ${name} to ${written.length === count ? tags : `${written.length} of ${tags} (the rest already in place)`}`
+    case 'unchanged':
+      return `Nothing to change: ${name} already carries ${count === 1 ? 'its tag' : `all ${tags}`}`
+    case 'dry-run':
+      return `Dry run: ${name} would be promoted; nothing was written`
+    case 'refused':
+      return `Refused: nothing was written for ${name}`
+    case 'failed':
+      return `Failed: ${written.length} of ${tags} of ${name} promoted`
+    case 'cancelled':
+      return `Cancelled: ${written.length} of ${tags} of ${name} promoted before the run stopped`
+    case 'input-error':
+      return `Input error`
+  }
 }
 
-function copySummary(copy: CopyReport, dryRun: boolean): string {
+function copyLine(copy: CopyReport, dryRun: boolean): string {
   const referrers = copy.referrers > 0 ? `; referrers (signatures, SBOMs): ${copy.referrers}` : ''
-  if (dryRun) {
+  if (dryRun)
     return `Would copy ${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)}) and write ${copy.manifestsToWrite} manifest(s) by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
+  return `Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
+}
+
+function tagTable(summary: Summary, report: PromotionReport): void {
+  summary.addTable([
+    [
+      { data: 'Tag', header: true },
+      { data: 'Status', header: true },
+      { data: 'Before', header: true },
+      { data: 'After', header: true }
+    ],
+    ...report.tags.map((tag) => [
+      code(tag.tag),
+      `${TAG_MARKS[tag.status]} ${tag.status}`,
+      shortDigest(tag.previousDigest),
+      shortDigest(after(tag, report.digest))
+    ])
+  ])
+}
+
+/** The full values, folded away: digests as a deploy would use them, and every message. */
+function details(report: PromotionReport): string {
+  const lines = [
+    ...(report.image ? [`Image: ${code(report.image)}`] : []),
+    ...(report.digest
+      ? [`Digest: ${code(report.digest)} (${escape(report.mediaType ?? '')})`]
+      : []),
+    ...report.tags.map(
+      (tag) =>
+        `${code(tag.tag)}: ${tag.status}, before ${tag.previousDigest ? code(tag.previousDigest) : 'absent'}${tag.message ? `. ${escape(tag.message)}` : ''}`
+    )
+  ]
+  return `<ul>${lines.map((line) => `<li>${line}</li>`).join('')}</ul>`
+}
+
+function fromTo(report: PromotionReport): string {
+  const target = report.image?.slice(0, report.image.lastIndexOf('@')) ?? report.repository
+  return report.source
+    ? `from ${code(sourceName(report))} to ${code(target)}`
+    : `in ${code(target)}`
+}
+
+function sourceName(report: PromotionReport): string {
+  const { repository, ...source } = report.source!
+  return describeRepository({ ...source, name: repository })
+}
+
+function footer(summary: Summary, provenance: Provenance | undefined): void {
+  if (!provenance?.runUrl) return
+  const commit = provenance.sha ? ` · commit ${code(provenance.sha.slice(0, 7))}` : ''
+  const actor = provenance.actor ? ` · by ${escape(provenance.actor)}` : ''
+  summary
+    .addRaw('<sub>')
+    .addLink(
+      `${escape(provenance.workflow ?? 'workflow')} run ${provenance.runId}${provenance.runAttempt && provenance.runAttempt > 1 ? ` (attempt ${provenance.runAttempt})` : ''}`,
+      provenance.runUrl
+    )
+    .addRaw(`${commit}${actor}</sub>`, true)
+}
+
+function nextStepLine(
+  summary: Summary,
+  status: RunStatus,
+  reports: PromotionReport[],
+  reason?: string
+): void {
+  const step = nextStep(status, reports, reason)
+  if (step) summary.addRaw(`<p><strong>Next step:</strong> ${escape(step)}</p>`, true)
+}
+
+/** The summary of a run that promoted, or tried to promote, one image. */
+export function renderImageSummary(
+  summary: Summary,
+  report: PromotionReport,
+  cancelReason?: string
+): Summary {
+  summary.addHeading(`${MARKS[report.status]} ${headline(report)}`, 3)
+  const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
+  summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
+  if (report.problem) summary.addRaw(`<p>${escape(report.problem)}</p>`, true)
+  if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report.dryRun)}</p>`, true)
+  tagTable(summary, report)
+  nextStepLine(summary, report.status, [report], cancelReason)
+  summary.addDetails('Full digests and messages', details(report))
+  footer(summary, report.provenance)
+  return summary
+}
+
+function releaseHeadline(report: ReleaseReport): string {
+  const images = `${report.totals.images} image${report.totals.images === 1 ? '' : 's'}`
+  const promoted = report.images.filter(
+    (image) => image.status === 'promoted' || image.status === 'unchanged'
+  ).length
+  switch (report.status) {
+    case 'promoted':
+      return `Promoted a release of ${images}`
+    case 'unchanged':
+      return `Nothing to change: all ${images} of the release already carry their tags`
+    case 'dry-run':
+      return `Dry run: the release of ${images} would be promoted; nothing was written`
+    case 'refused':
+      return `Refused: nothing was written for the release of ${images}`
+    case 'failed':
+      return `Failed: ${promoted} of ${images} fully promoted`
+    case 'cancelled':
+      return `Cancelled: ${promoted} of ${images} fully promoted before the run stopped`
+    case 'input-error':
+      return 'Input error'
   }
-  return `Blobs copied: ${copy.blobsCopied} (${formatBytes(copy.bytesCopied)}), already there: ${copy.blobsSkipped}; manifests written by digest: ${copy.manifestsWritten}${referrers}.${copy.error ? ` Copy failed: ${copy.error}` : ''}`
+}
+
+/** The summary of a release: a row per image, the totals, and each image's tags folded away. */
+export function renderReleaseSummary(
+  summary: Summary,
+  report: ReleaseReport,
+  cancelReason?: string
+): Summary {
+  summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report)}`, 3)
+  const statuses = Object.entries(report.totals.statuses).map(
+    ([status, count]) => `${count} ${status}`
+  )
+  const copied =
+    report.totals.blobsCopied > 0
+      ? `; ${report.totals.blobsCopied} blob(s) copied (${formatBytes(report.totals.bytesCopied)})`
+      : ''
+  summary.addRaw(`<p>${report.totals.tags} tag(s): ${statuses.join(', ')}${copied}.</p>`, true)
+  summary.addTable([
+    ['Image', 'Digest', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),
+    ...report.images.map((image) => [
+      code(image.name),
+      shortDigest(image.digest),
+      code(image.repository),
+      image.tags.map((tag) => `${TAG_MARKS[tag.status]} ${code(tag.tag)}`).join(' '),
+      `${MARKS[image.status]} ${image.status}`
+    ])
+  ])
+  for (const image of report.images.filter((entry) => entry.problem))
+    summary.addRaw(`<p>${code(image.name)}: ${escape(image.problem!)}</p>`, true)
+  nextStepLine(summary, report.status, report.images, cancelReason)
+  for (const image of report.images)
+    summary.addDetails(
+      `${MARKS[image.status]} ${escape(image.name)}: ${fromTo(image)}`,
+      details(image)
+    )
+  footer(summary, report.provenance)
+  return summary
+}
+
+/** A run that stopped before it resolved anything: the error, and the inputs it was given. */
+export function renderEarlyFailure(
+  summary: Summary,
+  report: EarlyFailureReport,
+  inputs: Array<[string, string]>
+): Summary {
+  summary.addHeading(
+    `${MARKS[report.status]} ${report.status === 'input-error' ? 'Input error: nothing was done' : 'Failed before any write'}`,
+    3
+  )
+  summary.addRaw(`<p>${escape(report.error)}</p>`, true)
+  if (inputs.length > 0)
+    summary.addDetails(
+      'Inputs given',
+      `<ul>${inputs.map(([name, value]) => `<li>${code(name)}: ${code(value.length > 200 ? `${value.slice(0, 200)}…` : value)}</li>`).join('')}</ul>`
+    )
+  footer(summary, report.provenance)
+  return summary
 }

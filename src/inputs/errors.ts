@@ -10,9 +10,12 @@ export function quote(value: string, max = 120): string {
 export class InputError extends Error {
   /** The input's name, as action.yml spells it. */
   readonly input: string
+  /** What is wrong, without the input's name. */
+  readonly detail: string
   constructor(input: string, message: string) {
     super(`Input "${input}": ${message}`)
     this.name = 'InputError'
     this.input = input
+    this.detail = message
   }
 }

@@ -1,125 +1,203 @@
-// The inputs, as both faces take them (the action's INPUT_* variables, later the command line's
-// options): read through an InputReader, validated before any AWS call, and turned into a
-// PromotionRequest. A bad input throws one InputError naming it. It may import src/promotion's
-// types and src/oci.
+// The inputs, as both faces take them (the action's INPUT_* variables, the command line's options):
+// read through an InputReader, validated before any AWS call, and turned into a PromotionRequest.
+// A bad input throws one InputError naming it. It may import src/promotion's types and src/oci.
+import { readFile } from 'node:fs/promises'
+import { isAbsolute, resolve } from 'node:path'
+import { describeRepository, splitImageReference } from '../oci/index.js'
+import type { ImageRequest, PromotionRequest } from '../promotion/index.js'
+import { InputError, quote } from './errors.js'
+import { parseImage, SINGLE_IMAGE_INPUTS, type EntryInputs, type ImageEntry } from './images.js'
 import {
-  PUBLIC_REGION,
-  isSameRepository,
-  tagPullWarning,
-  type RepositoryRef
-} from '../oci/index.js'
-import type { PromotionRequest } from '../promotion/index.js'
-import { InputError } from './errors.js'
-import {
-  parseRepository,
-  parseTarget,
-  refuseForPublic,
-  regionInput,
-  registryIdInput,
-  type RepositoryInput
-} from './repository.js'
-import { parseTags } from './tags.js'
-import {
-  checkTag,
   parseBoolean,
-  parseDigest,
+  parseDuration,
+  parsePositiveNumber,
   parseProtectTags,
-  parseRegion,
-  regionFromEnv,
+  splitList,
   type InputReader
 } from './values.js'
 
-export { InputError } from './errors.js'
+export { InputError, quote } from './errors.js'
+export { INPUTS, type InputSpec } from './table.js'
+export type { InputReader } from './values.js'
+export { splitList } from './values.js'
 
-export interface PromoteInputs extends PromotionRequest {
+export interface PromoteInputs {
+  request: PromotionRequest
+  /** PutImage calls per second per target account and region. */
+  putImageRate: number
+  /** The overall deadline, in ms from the start; unset: none. */
+  timeoutMs?: number
   /** Things that are allowed but probably not meant (tags Docker cannot pull). */
   warnings: string[]
 }
 
-export type { InputReader } from './values.js'
-export { splitList } from './values.js'
+/** Where a release's entries come from, and how to read a file the inputs name. */
+export interface InputContext {
+  env: NodeJS.ProcessEnv
+  /** Reads a file named by an input; relative paths are from the workspace. */
+  readFile?: (path: string) => Promise<string>
+}
+
+const SINGLE_ONLY = [
+  'repository',
+  'source-tag',
+  'source-digest',
+  'expected-digest',
+  'target-repository'
+]
+
+/** `REPOSITORY:TAG`, `REPOSITORY@DIGEST` or `REPOSITORY:TAG@DIGEST` (then an expected digest). */
+function sourceLine(line: string): ImageEntry {
+  const reference = splitImageReference(line)
+  const repository =
+    reference.host !== undefined
+      ? `${reference.host}/${reference.repository}`
+      : reference.repository
+  if (reference.tag === undefined && reference.digest === undefined)
+    throw new InputError(
+      'sources',
+      `${quote(line)} names no image; expected REPOSITORY:TAG, REPOSITORY@DIGEST or REPOSITORY:TAG@DIGEST`
+    )
+  return reference.tag !== undefined
+    ? {
+        repository,
+        tag: reference.tag,
+        ...(reference.digest !== undefined && { expectedDigest: reference.digest }),
+        tags: []
+      }
+    : { repository, digest: reference.digest!, tags: [] }
+}
+
+/** An error about one entry of a release, said as that entry's. */
+function inEntry<T>(input: string, where: string, body: () => T): T {
+  try {
+    return body()
+  } catch (error) {
+    // Errors of other inputs (region, target-registry-id...) stay theirs.
+    if (!(error instanceof InputError) || error.input !== input) throw error
+    throw new InputError(input, `${where}: ${error.detail}`)
+  }
+}
+
+/** The entries of a release, from `sources` (lines, or an inline release document) or `sources-file`. */
+async function releaseEntries(
+  read: InputReader,
+  context: InputContext
+): Promise<{ input: string; entries: ImageEntry[] }> {
+  const [sources, file] = [read('sources'), read('sources-file')]
+  if (sources !== '' && file !== '')
+    throw new InputError('sources', 'give sources or sources-file, not both')
+  for (const input of SINGLE_ONLY)
+    if (read(input) !== '')
+      throw new InputError(
+        input,
+        `does not apply to a release (${sources !== '' ? 'sources' : 'sources-file'}): give each image's source${input === 'target-repository' ? ' and target-repository in a release entry' : input === 'expected-digest' ? ' as REPOSITORY:TAG@DIGEST, or expected-digest in a release entry' : ' in the list'}, or promote one image with repository, source-tag and source-digest`
+      )
+  const { parseReleaseDocument } = await import('./release-file.js')
+  if (file !== '') {
+    const workspace = context.env.GITHUB_WORKSPACE ?? process.cwd()
+    const path = isAbsolute(file) ? file : resolve(workspace, file)
+    let text: string
+    try {
+      text = await (context.readFile ?? ((p) => readFile(p, 'utf8')))(path)
+    } catch (error) {
+      throw new InputError(
+        'sources-file',
+        `cannot read ${quote(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+      )
+    }
+    return { input: 'sources-file', entries: parseReleaseDocument(text, 'sources-file') }
+  }
+  // A YAML or JSON list inline, as the matrix output hands a group of a release to one job.
+  if (/^\s*[[-]/.test(sources))
+    return { input: 'sources', entries: parseReleaseDocument(sources, 'sources') }
+  return {
+    input: 'sources',
+    entries: splitList(sources).map((line, i) =>
+      inEntry('sources', `line ${i + 1}`, () => sourceLine(line))
+    )
+  }
+}
+
+/** No tag may be claimed by two images in one repository: the second would undo the first. */
+function checkTagClaims(images: ImageRequest[], input: string): void {
+  const claims = new Map<string, ImageRequest>()
+  for (const image of images) {
+    for (const tag of image.tags) {
+      const key = `${describeRepository(image.target)}:${tag}`
+      const other = claims.get(key)
+      if (other && other.name !== image.name)
+        throw new InputError(
+          input,
+          `${other.name} and ${image.name} would both get tag "${tag}" in ${describeRepository(image.target)}`
+        )
+      claims.set(key, image)
+    }
+  }
+}
+
+const fieldsOf = (input: string): EntryInputs => ({
+  repository: input,
+  tag: input,
+  digest: input,
+  expectedDigest: input,
+  targetRepository: input,
+  tags: input
+})
 
 /** Reads and validates every input; throws an InputError naming the first bad one. */
-export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): PromoteInputs {
-  const repository = parseRepository('repository', read('repository'))
-  if (repository.publicAlias !== undefined)
-    return parseRest(read, parsePublicSource(read, env, repository))
-  const registryId = registryIdInput(read, 'registry-id', repository.registryId)
-  const region = regionInput(read, 'region', repository.region) ?? regionFromEnv(env)
-  if (region === undefined) {
-    throw new InputError(
-      'region',
-      'no region given; set the region input, use a full repository URI, or set AWS_REGION'
-    )
-  }
-  const source: RepositoryRef = { name: repository.name, region, ...(registryId && { registryId }) }
-  return parseRest(read, { source, privateRegion: region })
-}
-
-interface SourceSide {
-  source: RepositoryRef
-  /** The region for a private target that does not name its own. */
-  privateRegion?: string
-}
-
-/** A source in ECR Public: `region` then only serves a private target. */
-function parsePublicSource(
+export async function parseInputs(
   read: InputReader,
-  env: NodeJS.ProcessEnv,
-  repository: RepositoryInput
-): SourceSide {
-  refuseForPublic(
-    read,
-    ['registry-id'],
-    `public.ecr.aws/${repository.publicAlias}/${repository.name}`
-  )
-  const privateRegion = parseRegion('region', read('region')) || regionFromEnv(env)
-  return {
-    source: { name: repository.name, region: PUBLIC_REGION, publicAlias: repository.publicAlias! },
-    ...(privateRegion && { privateRegion })
-  }
-}
-
-function parseRest(
-  read: InputReader,
-  { source: sourceSide, privateRegion }: SourceSide
-): PromoteInputs {
-  const sourceTagInput = read('source-tag')
-  const sourceTag = sourceTagInput === '' ? undefined : checkTag('source-tag', sourceTagInput)
-  const sourceDigest = parseDigest('source-digest', read('source-digest'))
-  if (sourceTag === undefined && sourceDigest === undefined) {
-    throw new InputError(
-      'source-tag',
-      'no source image given; set source-tag, source-digest, or both'
+  context: InputContext
+): Promise<PromoteInputs> {
+  const release = read('sources') !== '' || read('sources-file') !== ''
+  const warnings: string[] = []
+  let images: ImageRequest[]
+  if (!release) {
+    const parsed = parseImage(
+      read,
+      context.env,
+      {
+        repository: read('repository'),
+        ...(read('source-tag') !== '' && { tag: read('source-tag') }),
+        ...(read('source-digest') !== '' && { digest: read('source-digest') }),
+        ...(read('expected-digest') !== '' && { expectedDigest: read('expected-digest') }),
+        ...(read('target-repository') !== '' && { targetRepository: read('target-repository') }),
+        tags: []
+      },
+      read('tags'),
+      SINGLE_IMAGE_INPUTS,
+      true
     )
+    images = [parsed.image]
+    warnings.push(...parsed.warnings)
+  } else {
+    const { input, entries } = await releaseEntries(read, context)
+    images = entries.map((entry, i) =>
+      inEntry(
+        input,
+        `${input === 'sources' && entry.tags.length === 0 ? 'line' : 'entry'} ${i + 1} (${entry.repository})`,
+        () => {
+          const parsed = parseImage(read, context.env, entry, read('tags'), fieldsOf(input), false)
+          warnings.push(...parsed.warnings)
+          return parsed.image
+        }
+      )
+    )
+    checkTagClaims(images, input)
   }
-
-  const named = parseTarget(read, sourceSide, privateRegion)
-  const { tags, registryIdFromTags } = parseTags(read('tags'), named)
-  // Full references in `tags` may be the only place that names the registry: the target's, and the
-  // source's too when the target is the source repository.
-  const fromTags = named.registryId === undefined ? registryIdFromTags : undefined
-  const target = fromTags !== undefined ? { ...named, registryId: fromTags } : named
-  const source =
-    fromTags !== undefined && isSameRepository(sourceSide, named)
-      ? { ...sourceSide, registryId: fromTags }
-      : sourceSide
-  const expectedDigest = parseDigest('expected-digest', read('expected-digest'))
-  const protectTags = parseProtectTags(read('protect-tags'))
-  const dryRun = parseBoolean('dry-run', read('dry-run'), false)
-  const copyReferrers = parseBoolean('copy-referrers', read('copy-referrers'), true)
-
-  const warnings = tags.map(tagPullWarning).filter((warning) => warning !== undefined)
+  const timeout = read('timeout')
+  const timeoutMs = timeout === '' ? undefined : parseDuration('timeout', timeout)
   return {
-    source,
-    target,
-    ...(sourceTag && { sourceTag }),
-    ...(sourceDigest && { sourceDigest }),
-    tags,
-    ...(expectedDigest && { expectedDigest }),
-    protectTags,
-    dryRun,
-    copyReferrers,
-    warnings
+    request: {
+      images,
+      release,
+      protectTags: parseProtectTags(read('protect-tags')),
+      dryRun: parseBoolean('dry-run', read('dry-run'), false),
+      copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true)
+    },
+    putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    warnings: [...new Set(warnings)]
   }
 }

@@ -121,16 +121,17 @@ export function refuseForPublic(read: InputReader, inputs: string[], uri: string
 export function parseTarget(
   read: InputReader,
   source: RepositoryRef,
-  privateRegion?: string
+  privateRegion: string | undefined,
+  named: { input: string; value: string }
 ): RepositoryRef {
-  const value = read('target-repository')
+  const value = named.value
   const repository: RepositoryInput =
     value === ''
       ? {
           name: source.name,
           ...(source.publicAlias !== undefined && { publicAlias: source.publicAlias })
         }
-      : parseRepository('target-repository', value)
+      : parseRepository(named.input, value)
   if (repository.publicAlias !== undefined) {
     refuseForPublic(
       read,

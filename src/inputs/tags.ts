@@ -23,10 +23,15 @@ function expectedPath(repository: RepositoryRef, isPublic: boolean): string {
 }
 
 /** A full reference must name the target's kind of registry: ECR Public, or a private one. */
-function checkRegistryKind(entry: string, host: string, repository: RepositoryRef): void {
+function checkRegistryKind(
+  input: string,
+  entry: string,
+  host: string,
+  repository: RepositoryRef
+): void {
   if (isPublicRegistryHost(host) !== (repository.publicAlias !== undefined)) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} names registry ${quote(host)}, but the target is ${repository.publicAlias !== undefined ? 'in ECR Public' : 'a private ECR repository'}`
     )
   }
@@ -34,6 +39,7 @@ function checkRegistryKind(entry: string, host: string, repository: RepositoryRe
 
 /** A private registry host must be the target's region and, where known, account; returns its account. */
 function checkPrivateHost(
+  input: string,
   entry: string,
   host: string,
   repository: RepositoryRef,
@@ -42,19 +48,19 @@ function checkPrivateHost(
   const parsed = parseRegistryHost(host)
   if (!parsed) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} names registry ${quote(host)}, which is not an Amazon ECR registry`
     )
   }
   if (parsed.region !== repository.region) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} is in region ${parsed.region}, but the target is in ${repository.region}`
     )
   }
   if (knownRegistryId !== undefined && parsed.registryId !== knownRegistryId) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} is in registry ${parsed.registryId}, but the target is registry ${knownRegistryId}`
     )
   }
@@ -63,49 +69,67 @@ function checkPrivateHost(
 
 /** One entry of `tags`: a plain tag, or `[REGISTRY/]REPOSITORY:TAG` naming the target. */
 function parseTagEntry(
+  input: string,
+  references: boolean,
   entry: string,
   repository: RepositoryRef,
   knownRegistryId: string | undefined
 ): { tag: string; registryId?: string } {
-  if (!/[:/@]/.test(entry)) return { tag: checkTag('tags', entry) }
+  if (!/[:/@]/.test(entry)) return { tag: checkTag(input, entry) }
+  if (!references) {
+    throw new InputError(
+      input,
+      `${quote(entry)} is a full reference; a release gives plain tags, which every image gets in its own repository`
+    )
+  }
   const reference = splitImageReference(entry)
   if (reference.digest !== undefined) {
-    throw new InputError('tags', `${quote(entry)} is a digest reference; tags must name a tag`)
+    throw new InputError(input, `${quote(entry)} is a digest reference; tags must name a tag`)
   }
   if (reference.tag === undefined) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} names no tag; expected TAG or REGISTRY/REPOSITORY:TAG`
     )
   }
   const { host } = reference
-  if (host !== undefined) checkRegistryKind(entry, host, repository)
+  if (host !== undefined) checkRegistryKind(input, entry, host, repository)
   const expected = expectedPath(repository, host !== undefined && isPublicRegistryHost(host))
   if (reference.repository !== expected) {
     throw new InputError(
-      'tags',
+      input,
       `${quote(entry)} names repository ${quote(reference.repository)}, not the target ${quote(expected)}`
     )
   }
   const registryId =
     host !== undefined && !isPublicRegistryHost(host)
-      ? checkPrivateHost(entry, host, repository, knownRegistryId)
+      ? checkPrivateHost(input, entry, host, repository, knownRegistryId)
       : undefined
-  return { tag: checkTag('tags', reference.tag, entry), ...(registryId && { registryId }) }
+  return { tag: checkTag(input, reference.tag, entry), ...(registryId && { registryId }) }
 }
 
 /**
  * Tags may be plain tags or full references `REGISTRY/REPO:TAG`, as docker/metadata-action lists them;
  * a reference must name the target repository (and its registry, where that is known).
  */
-export function parseTags(value: string, repository: RepositoryRef): TagList {
+export function parseTags(
+  value: string,
+  repository: RepositoryRef,
+  { input, references }: { input: string; references: boolean }
+): TagList {
   const entries = splitList(value)
   if (entries.length === 0)
-    throw new InputError('tags', 'no tags given; list one or more, separated by newlines or commas')
+    throw new InputError(input, 'no tags given; list one or more, separated by newlines or commas')
   const tags: string[] = []
   let registryIdFromTags: string | undefined
   for (const entry of entries) {
-    const parsed = parseTagEntry(entry, repository, repository.registryId ?? registryIdFromTags)
+    const parsed = parseTagEntry(
+      input,
+      references,
+      entry,
+      repository,
+      repository.registryId ?? registryIdFromTags
+    )
     if (parsed.registryId !== undefined && repository.registryId === undefined)
       registryIdFromTags = parsed.registryId
     tags.push(parsed.tag)
@@ -113,7 +137,7 @@ export function parseTags(value: string, repository: RepositoryRef): TagList {
   const unique = [...new Set(tags)]
   if (unique.length > MAX_TAGS) {
     throw new InputError(
-      'tags',
+      input,
       `${unique.length} tags given; ECR allows at most ${MAX_TAGS} tags per image`
     )
   }

@@ -82,3 +82,32 @@ export function regionFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   }
   return value
 }
+
+/** A positive number of calls per second (fractions allowed). */
+export function parsePositiveNumber(input: string, value: string, fallback: number): number {
+  if (value === '') return fallback
+  const parsed = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 100_000) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not a positive number of calls per second, such as 10 or 25`
+    )
+  }
+  return parsed
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** `90s`, `10m`, `1h30m`, or plain minutes (`15`), as a number of milliseconds. */
+export function parseDuration(input: string, value: string): number {
+  const plain = /^\d+$/.test(value) ? `${value}m` : value
+  const parts = [...plain.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)]
+  const total = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNITS[unit!]!, 0)
+  if (parts.map((part) => part[0]).join('') !== plain || !(total > 0)) {
+    throw new InputError(
+      input,
+      `${quote(value)} is not a duration; use minutes (15), or 90s, 10m, 1h30m`
+    )
+  }
+  return total
+}

@@ -1,165 +1,235 @@
-// Apply: write the tags the plan needs with PutImage, pinned to the digest, and say truthfully what
-// each tag is now. Any answer that does not plainly confirm a write is checked by reading back.
+// Apply: write the tags the plan needs with PutImage, pinned to the digest, for every image at once
+// under the run's shared pacing, and say truthfully what each tag is now. Any answer that does not
+// plainly confirm a write, and any write still in flight when the run stopped, is read back.
 import type { ProgressLog } from '../copy/index.js'
 import {
   EcrError,
   explainWriteError,
   mapLimit,
+  mayPassOnRerun,
   stopsOtherWrites,
   type Registry
 } from '../registry/index.js'
-import { written, writtenStatus, type TagOutcome } from './outcomes.js'
-import { writesOf, type Plan, type TagPlan } from './plan.js'
+import { unchanged, written, type TagOutcome } from './outcomes.js'
+import { writesOf, type ImagePlan, type TagPlan } from './plan.js'
+import { ABANDONED, withinGrace, type Stop } from './stop.js'
 
-/** ECR's default PutImage quota is 10 per second; retries absorb any throttling. */
+/** Writes in flight at once: the pacer, not this, keeps them within ECR's PutImage quota. */
 const WRITE_CONCURRENCY = 10
+/** A stopping run reads back what it could not confirm for this long at most. */
+const READ_BACK_WHEN_STOPPING_MS = 2_000
 
-/** A write whose answer contradicts the plan; only a fresh read of the tag may call it a success. */
-interface Unconfirmed {
+interface Write {
+  image: ImagePlan
   tag: TagPlan
+}
+
+/** A write whose answer contradicts the plan, or never came; only a fresh read may settle it. */
+interface Unconfirmed {
+  write: Write
   error?: EcrError
+  /** Still in flight when the run stopped, or cut off by it: it may or may not have landed. */
+  interrupted?: boolean
 }
 
-interface Writes {
-  outcomes: Map<string, TagOutcome>
-  unconfirmed: Unconfirmed[]
-}
+const cancelled = (tag: TagPlan, message: string): TagOutcome => ({
+  tag: tag.tag,
+  status: 'cancelled',
+  previousDigest: tag.previousDigest,
+  message
+})
 
-/** PutImage for each tag to write; after a failure no other tag can succeed, start no new write. */
+const notSent = (tag: TagPlan, stop: Stop | undefined): TagOutcome =>
+  cancelled(tag, `Not written: ${stop?.reason() ?? 'the run stopped'}.`)
+
+/** PutImage for each tag to write; after a failure no other tag can succeed, so none is started. */
 async function writeTags(
   registry: Registry,
-  plan: Plan,
+  writes: Write[],
   log: ProgressLog,
-  concurrency: number
-): Promise<Writes> {
-  const { source, target } = plan
-  const outcomes = new Map<string, TagOutcome>()
+  stop: Stop | undefined
+): Promise<{ outcomes: Map<Write, TagOutcome>; unconfirmed: Unconfirmed[] }> {
+  const outcomes = new Map<Write, TagOutcome>()
   const unconfirmed: Unconfirmed[] = []
-  let stop = false
-  await mapLimit(
-    writesOf(plan),
-    concurrency,
-    async (tag) => {
+  const inFlight = new Set<Write>()
+  let failed = false
+  const settle = (write: Write, outcome: TagOutcome): void => {
+    outcomes.set(write, outcome)
+    log.info(`${write.image.request.name} -> ${write.tag.tag}: ${outcome.status}`)
+  }
+  const fail = (write: Write, error: EcrError): void => {
+    failed = true
+    settle(write, {
+      tag: write.tag.tag,
+      status: 'failed',
+      previousDigest: write.tag.previousDigest,
+      message: explainWriteError(error, {
+        tag: write.tag.tag,
+        repository: write.image.target.name,
+        digest: write.image.source.digest
+      }),
+      ...(!mayPassOnRerun(error) && { permanent: true })
+    })
+  }
+  const work = mapLimit(
+    writes,
+    WRITE_CONCURRENCY,
+    async (write) => {
+      const { image, tag } = write
+      inFlight.add(write)
       try {
-        const stored = await registry.putImage(target, {
-          manifest: source.manifest,
-          mediaType: source.mediaType,
-          digest: source.digest,
+        const stored = await registry.putImage(image.target, {
+          manifest: image.source.manifest,
+          mediaType: image.source.mediaType,
+          digest: image.source.digest,
           tag: tag.tag
         })
-        if (stored !== source.digest) return void unconfirmed.push({ tag })
-        outcomes.set(tag.tag, written(tag))
-        log.info(`${tag.tag}: ${writtenStatus(tag)}`)
+        if (stored === image.source.digest) settle(write, written(tag))
+        else unconfirmed.push({ write })
       } catch (error) {
         const failure = error instanceof EcrError ? error : new EcrError('Error', String(error))
-        if (!stopsOtherWrites(failure)) return void unconfirmed.push({ tag, error: failure })
-        stop = true
-        outcomes.set(tag.tag, {
-          tag: tag.tag,
-          status: 'failed',
-          previousDigest: tag.previousDigest,
-          message: explainWriteError(failure, {
-            tag: tag.tag,
-            repository: target.name,
-            digest: source.digest
-          })
-        })
-        log.info(`${tag.tag}: failed (${failure.code})`)
+        if (failure.kind === 'not-sent') settle(write, notSent(tag, stop))
+        else if (failure.kind === 'cancelled') unconfirmed.push({ write, interrupted: true })
+        else if (!stopsOtherWrites(failure)) unconfirmed.push({ write, error: failure })
+        else fail(write, failure)
+      } finally {
+        inFlight.delete(write)
       }
     },
     {
-      stopped: () => stop,
-      skip: (tag) =>
-        void outcomes.set(tag.tag, {
-          tag: tag.tag,
-          status: 'skipped',
-          previousDigest: tag.previousDigest,
-          message: 'Not attempted after an earlier write failed; rerun to finish.'
-        })
+      stopped: () => failed || stop?.stopping.aborted === true,
+      skip: (write) =>
+        void outcomes.set(
+          write,
+          failed
+            ? {
+                tag: write.tag.tag,
+                status: 'skipped',
+                previousDigest: write.tag.previousDigest,
+                message: 'Not attempted after an earlier write failed; rerun to finish.'
+              }
+            : notSent(write.tag, stop)
+        )
     }
   )
+  if ((await withinGrace(work, stop)) === ABANDONED) {
+    // The grace is over: what is still in flight may or may not land, so it is read back; what
+    // never started is certainly not written.
+    for (const write of inFlight) unconfirmed.push({ write, interrupted: true })
+    const pending = new Set(unconfirmed.map((entry) => entry.write))
+    for (const write of writes)
+      if (!outcomes.has(write) && !pending.has(write)) outcomes.set(write, notSent(write.tag, stop))
+  }
   return { outcomes, unconfirmed }
 }
 
 /** What a tag whose write was not plainly confirmed really is, now that it has been read back. */
-function confirmedOutcome(
-  { tag, error }: Unconfirmed,
-  now: string | null | undefined,
-  plan: Plan
-): TagOutcome {
-  const { source, target } = plan
-  if (now === source.digest) {
+function confirmedOutcome(entry: Unconfirmed, now: string | null | undefined): TagOutcome {
+  const { write, error, interrupted } = entry
+  const { tag, image } = write
+  const digest = image.source.digest
+  if (now === digest) {
     // Our own earlier attempt may have landed before a retry was told the image already exists.
-    const ours = error === undefined || error.attempts > 1
-    return ours
-      ? written(tag)
-      : { tag: tag.tag, status: 'unchanged', previousDigest: tag.previousDigest }
+    const ours = interrupted || error === undefined || error.attempts > 1
+    return ours ? written(tag) : unchanged(tag)
   }
+  if (interrupted)
+    return cancelled(
+      tag,
+      `The write was in flight when the run stopped, and the tag points at ${now ?? 'nothing'}, not at ${digest}; rerun to finish.`
+    )
   if (error?.code === 'ImageTagAlreadyExistsException' && now) {
     return {
       tag: tag.tag,
       status: 'conflict',
       previousDigest: tag.previousDigest,
-      message: `Tag "${tag.tag}" is immutable in "${target.name}" and points at ${now}, not at ${source.digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`
+      message: `Tag "${tag.tag}" is immutable in "${image.target.name}" and points at ${now}, not at ${digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`,
+      permanent: true
     }
   }
   return {
     tag: tag.tag,
     status: 'failed',
     previousDigest: tag.previousDigest,
-    message: `ECR answered ${error ? error.code : 'a success'} for tag "${tag.tag}", but the tag now points at ${now ?? 'nothing'}, not at ${source.digest}. Another writer may be moving it; rerun to converge.`
+    message: `ECR answered ${error ? error.code : 'a success'} for tag "${tag.tag}", but the tag now points at ${now ?? 'nothing'}, not at ${digest}. Another writer may be moving it; rerun to converge.`
   }
 }
 
-/** Reads the unconfirmed tags back in one call and says what each really is. */
+/** The read-back could not be made: the tag's state is unknown, and the report says so. */
+function unknownOutcome(entry: Unconfirmed, why: string): TagOutcome {
+  const { tag } = entry.write
+  return {
+    tag: tag.tag,
+    status: entry.interrupted ? 'cancelled' : 'failed',
+    previousDigest: tag.previousDigest,
+    message: `The write of tag "${tag.tag}" was not confirmed and reading it back ${why}; rerun to be sure.`
+  }
+}
+
+/** Reads the unconfirmed tags back, one call per image's target, and says what each is. */
 async function confirm(
   registry: Registry,
-  plan: Plan,
   pending: Unconfirmed[],
-  log: ProgressLog
-): Promise<TagOutcome[]> {
-  if (pending.length === 0) return []
-  log.debug(`Reading back ${pending.length} tag(s) whose write answer did not confirm the plan`)
-  let current: Map<string, string | null>
-  try {
-    current = await registry.tagDigests(
-      plan.target,
-      pending.map(({ tag }) => tag.tag)
-    )
-  } catch (error) {
-    const code = error instanceof EcrError ? error.code : String(error)
-    return pending.map(({ tag }) => ({
-      tag: tag.tag,
-      status: 'failed',
-      previousDigest: tag.previousDigest,
-      message: `The write of tag "${tag.tag}" was not confirmed and reading it back failed (${code}); rerun to be sure.`
-    }))
-  }
-  return pending.map((entry) => {
-    const outcome = confirmedOutcome(entry, current.get(entry.tag.tag), plan)
-    log.info(
-      `${entry.tag.tag}: ${outcome.status} (${outcome.status === 'failed' ? 'not confirmed' : 'confirmed by reading the tag back'})`
-    )
-    return outcome
-  })
+  log: ProgressLog,
+  stop: Stop | undefined
+): Promise<Map<Write, TagOutcome>> {
+  const outcomes = new Map<Write, TagOutcome>()
+  const byImage = new Map<ImagePlan, Unconfirmed[]>()
+  for (const entry of pending)
+    byImage.set(entry.write.image, [...(byImage.get(entry.write.image) ?? []), entry])
+  await Promise.all(
+    [...byImage].map(async ([image, entries]) => {
+      log.debug(`Reading back ${entries.length} tag(s) of ${image.request.name}`)
+      const read = registry.tagDigests(
+        image.target,
+        entries.map((entry) => entry.write.tag.tag)
+      )
+      const timeLimit = new Promise<'late'>((resolve) =>
+        setTimeout(() => resolve('late'), READ_BACK_WHEN_STOPPING_MS).unref()
+      )
+      const current = await (stop?.stopping.aborted ? Promise.race([read, timeLimit]) : read).catch(
+        (error: unknown) =>
+          error instanceof EcrError ? error : new EcrError('Error', String(error))
+      )
+      for (const entry of entries) {
+        const outcome =
+          current instanceof Map
+            ? confirmedOutcome(entry, current.get(entry.write.tag.tag))
+            : unknownOutcome(
+                entry,
+                current === 'late' ? 'took too long while stopping' : `failed (${current.code})`
+              )
+        outcomes.set(entry.write, outcome)
+        log.info(`${image.request.name} -> ${entry.write.tag.tag}: ${outcome.status} (read back)`)
+      }
+    })
+  )
+  return outcomes
 }
 
-/** Writes every tag the plan needs, and tells what each tag is afterwards, in the plan's order. */
-export async function applyPlan(
+/**
+ * Writes every tag the plan needs across its images, and tells what each tag is afterwards, per
+ * image in the plan's order.
+ */
+export async function applyTags(
   registry: Registry,
-  plan: Plan,
+  images: ImagePlan[],
   log: ProgressLog,
-  concurrency = WRITE_CONCURRENCY
-): Promise<TagOutcome[]> {
-  const { outcomes, unconfirmed } = await writeTags(registry, plan, log, concurrency)
-  for (const outcome of await confirm(registry, plan, unconfirmed, log))
-    outcomes.set(outcome.tag, outcome)
-  return plan.tags.map(
-    (tag) =>
-      outcomes.get(tag.tag) ?? {
-        tag: tag.tag,
-        status: 'unchanged',
-        previousDigest: tag.previousDigest
-      }
+  stop?: Stop
+): Promise<Map<ImagePlan, TagOutcome[]>> {
+  const writes = new Map<ImagePlan, Map<TagPlan, Write>>()
+  for (const image of images)
+    writes.set(image, new Map(writesOf(image).map((tag) => [tag, { image, tag }])))
+  const all = [...writes.values()].flatMap((byTag) => [...byTag.values()])
+  const { outcomes, unconfirmed } = await writeTags(registry, all, log, stop)
+  const confirmed = await confirm(registry, unconfirmed, log, stop)
+  return new Map(
+    images.map((image) => [
+      image,
+      image.tags.map((tag) => {
+        const write = writes.get(image)!.get(tag)
+        return (write && (confirmed.get(write) ?? outcomes.get(write))) ?? unchanged(tag)
+      })
+    ])
   )
 }

@@ -1,156 +1,333 @@
-// The promotion pipeline: resolve -> plan -> apply, with results as values. The plan is pure data
-// (plan.ts), every tag outcome is decided in outcomes.ts, and report.ts turns a result into the
-// record the faces print. It may import src/copy, src/registry and src/oci, never a face.
+// The promotion pipeline: resolve -> plan -> apply, for one image or a whole release, with results
+// as values. The plan is pure data (plan.ts); every tag outcome is decided in outcomes.ts; report.ts
+// turns a result into the record the faces print. A plan with any problem writes nothing at all;
+// otherwise every copy goes first, then every tag. It may import src/copy, src/registry and
+// src/oci, never a face.
 import {
   applyCopy,
-  bytesToCopy,
-  formatBytes,
   isComplete,
-  manifestWrites,
-  missingBlobs,
   surveyCopy,
   type CopyOptions,
-  type CopyPlan
+  type CopyPlan,
+  type CopyStats
 } from '../copy/index.js'
 import { describeRepository, isSameRepository } from '../oci/index.js'
-import type { Registry } from '../registry/index.js'
-import { applyPlan } from './apply.js'
+import {
+  EcrError,
+  ExplainedError,
+  mapLimit,
+  mayPassOnRerun,
+  type Registry
+} from '../registry/index.js'
+import { applyTags } from './apply.js'
 import type { Log } from './log.js'
-import { dryRunOutcome, notWritten } from './outcomes.js'
-import { planTags, refusalsOf, writesOf, type Plan, type TagPlan } from './plan.js'
-import { resolveSource, type Resolution } from './resolve.js'
-import type { PromotionRequest, PromotionResult } from './types.js'
+import { describeImagePlan, planHeader } from './narrate.js'
+import { dryRunOutcome, notWritten, unresolvedOutcomes, type TagOutcome } from './outcomes.js'
+import {
+  isResolved,
+  planPromotion,
+  TAG_LIMIT,
+  writesOf,
+  type ImagePlan,
+  type Plan
+} from './plan.js'
+import { resolveImages } from './resolve.js'
+import { ABANDONED, withinGrace, type Stop } from './stop.js'
+import type {
+  ImageResult,
+  PromotionRequest,
+  PromotionResult,
+  ResolvedImage,
+  UnresolvedImage
+} from './types.js'
 
 export type { AnnotationProperties, Log } from './log.js'
-export { SUCCESS_STATUSES, type TagOutcome, type TagStatus } from './outcomes.js'
-export type { SourceImage } from './resolve.js'
+export { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagOutcome, type TagStatus } from './outcomes.js'
+
 export * from './report.js'
-export type { PromotionRequest, PromotionResult } from './types.js'
+export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
+export { createStop, type Stop } from './stop.js'
+export type {
+  ImageRequest,
+  ImageResult,
+  PromotionRequest,
+  PromotionResult,
+  SourceImage
+} from './types.js'
 
 export interface Dependencies {
   registry: Registry
   log: Log
   copy?: CopyOptions
+  /** How the run is stopped early (a cancelled step, a deadline); unset: it is not. */
+  stop?: Stop
 }
 
-function describeTagPlan(tag: TagPlan, digest: string): string {
-  switch (tag.action) {
-    case 'keep':
-      return `${tag.tag}: already at ${digest}, nothing to do`
-    case 'create':
-      return `${tag.tag}: new tag -> ${digest}`
-    case 'move':
-      return `${tag.tag}: move ${tag.previousDigest} -> ${digest}`
-    case 'refuse':
-      return `${tag.tag}: REFUSED, protected by "${tag.protectedBy}" and at ${tag.previousDigest}`
+/** Surveys at once: each is a handful of reads. */
+const SURVEY_CONCURRENCY = 4
+/** Copies at once: each already moves four blobs in parallel. */
+const COPY_CONCURRENCY = 2
+/** Below this many new tags an image cannot reach ECR's tag limit in ways worth a read to check. */
+const TAG_COUNT_CHECK_FROM = 100
+
+type Surveyed = (ResolvedImage & { copy?: CopyPlan; tagCount?: number }) | UnresolvedImage
+
+/** For an image going to another repository, what the target lacks; and its tag count when at stake. */
+async function survey(
+  image: ResolvedImage,
+  request: PromotionRequest,
+  { registry, log }: Dependencies
+): Promise<Surveyed> {
+  try {
+    const adding = image.request.tags.filter(
+      (tag) => image.currentTags.get(tag) !== image.source.digest
+    )
+    const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
+    const [copy, tagCount] = await Promise.all([
+      isSameRepository(image.request.source, image.request.target)
+        ? undefined
+        : surveyCopy(registry, {
+            source: image.source,
+            target: image.target,
+            rootPresent,
+            copyReferrers: request.copyReferrers
+          }),
+      adding.length >= TAG_COUNT_CHECK_FROM && adding.length < TAG_LIMIT + 1
+        ? registry.tagCount(image.target, image.source.digest).catch(() => undefined)
+        : undefined
+    ])
+    if (copy?.referrersUnlisted)
+      log.info(`${image.request.name}: referrers not copied; ECR Public has no API that lists them`)
+    return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
+  } catch (error) {
+    if (!(error instanceof ExplainedError)) throw error
+    return { request: image.request, problem: error.message }
   }
 }
 
-function describeCopy(copy: CopyPlan): string[] {
-  const missing = missingBlobs(copy)
-  const manifests = manifestWrites(copy)
-  return [
-    `Blobs: ${missing.length} to copy (${formatBytes(bytesToCopy(copy))}), ${copy.blobs.length - missing.length} already in the target`,
-    `Manifests by digest: ${manifests.length} to write${copy.referrers > 0 ? `, referrers found: ${copy.referrers}` : ''}`
-  ]
-}
-
-/** Resolve, and for another repository survey what it lacks: reads only. */
+/** Resolve every image, and survey what each copy needs: reads only. */
 async function resolveAll(
   request: PromotionRequest,
-  { registry, log }: Dependencies
-): Promise<Resolution & { copy?: CopyPlan }> {
-  const sameRepository = isSameRepository(request.source, request.target)
-  const title = sameRepository
-    ? describeRepository(request.source)
-    : `${describeRepository(request.source)} -> ${describeRepository(request.target)}`
+  dependencies: Dependencies
+): Promise<Surveyed[]> {
+  const { registry, log } = dependencies
+  const [first] = request.images
+  const title =
+    request.images.length > 1
+      ? `${request.images.length} images`
+      : isSameRepository(first!.source, first!.target)
+        ? describeRepository(first!.source)
+        : `${describeRepository(first!.source)} -> ${describeRepository(first!.target)}`
   return log.group(`Resolve ${title}`, async () => {
-    const resolution = await resolveSource(registry, request)
-    const { source } = resolution
-    log.info(
-      `Source: ${describeRepository(source.repository)} ${request.sourceTag ? `${request.sourceTag} ` : ''}-> ${source.digest}`
+    const resolved = await resolveImages(registry, request.images, (message) =>
+      log.warning(message)
     )
-    log.info(
-      `Media type: ${source.mediaType} (${source.info.kind}, ${Buffer.byteLength(source.manifest)} bytes, digest verified)`
+    for (const image of resolved) {
+      if (!('source' in image)) {
+        log.info(`${image.request.name}: ${image.problem}`)
+        continue
+      }
+      log.info(`Source: ${image.request.name} -> ${image.source.digest}`)
+      log.info(
+        `Media type: ${image.source.mediaType} (${image.source.info.kind}, ${Buffer.byteLength(image.source.manifest)} bytes, digest verified)`
+      )
+    }
+    return mapLimit(resolved, SURVEY_CONCURRENCY, (image) =>
+      'source' in image ? survey(image, request, dependencies) : Promise.resolve(image)
     )
-    if (sameRepository) return resolution
-    const copy = await surveyCopy(registry, {
-      source,
-      target: resolution.target,
-      rootPresent: [...resolution.currentTags.values()].includes(source.digest),
-      copyReferrers: request.copyReferrers
-    })
-    if (copy.referrersUnlisted)
-      log.info('Referrers: not copied; ECR Public has no API that lists them')
-    return { ...resolution, copy }
   })
 }
 
-/** Copies what the target lacks; on failure, the tags are left unwritten and the reason kept. */
-async function copyFirst(
-  plan: Plan & { copy: CopyPlan },
-  { registry, log, copy: options }: Dependencies
-): Promise<NonNullable<PromotionResult['copy']>> {
-  if (isComplete(plan.copy)) return { plan: plan.copy }
-  try {
-    const stats = await log.group(`Copy into ${describeRepository(plan.target)}`, () =>
-      applyCopy(registry, plan.copy, plan.source.repository, plan.target, log, options)
-    )
-    return { plan: plan.copy, stats }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    log.error(message, { title: 'Copy failed' })
-    return { plan: plan.copy, error: message }
+/** Every image's tags when the run writes none of them: refused, dry run, or stopped. */
+function unwrittenResult(
+  plan: Plan,
+  request: PromotionRequest,
+  tagsOf: (image: ImagePlan) => TagOutcome[],
+  flags: { cancelled?: boolean; refused?: boolean }
+): PromotionResult {
+  return {
+    images: plan.images.map((image) =>
+      imageResult(image, isResolved(image) ? tagsOf(image) : undefined)
+    ),
+    release: request.release,
+    dryRun: request.dryRun,
+    cancelled: flags.cancelled === true,
+    refused: flags.refused === true
   }
 }
 
-/** inputs -> resolve -> plan -> apply. Throws before any write when the promotion cannot start. */
+function imageResult(
+  image: ImagePlan | UnresolvedImage,
+  tags: TagOutcome[] | undefined,
+  copy?: ImageResult['copy']
+): ImageResult {
+  if (!isResolved(image))
+    return {
+      request: image.request,
+      problem: image.problem,
+      tags: unresolvedOutcomes(image.request.tags, image.problem)
+    }
+  return {
+    request: image.request,
+    source: image.source,
+    target: image.target,
+    tags: tags ?? [],
+    ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } })
+  }
+}
+
+type CopyResult = { plan: CopyPlan; stats?: CopyStats; error?: string; permanent?: boolean }
+
+/** Whether a copy's failure would happen again on a rerun as it is. */
+function permanentFailure(error: unknown): boolean {
+  if (error instanceof EcrError) return !mayPassOnRerun(error)
+  return error instanceof ExplainedError && !error.retryable
+}
+
+/** Copies what each target lacks, before any tag moves; on the first failure, no other starts. */
+async function copyAll(
+  images: ImagePlan[],
+  { registry, log, copy: options, stop }: Dependencies
+): Promise<Map<ImagePlan, CopyResult> | typeof ABANDONED> {
+  const results = new Map<ImagePlan, CopyResult>()
+  const copies = images.filter((image) => image.copy && !isComplete(image.copy))
+  for (const image of images) if (image.copy) results.set(image, { plan: image.copy })
+  let failed = false
+  const work = mapLimit(
+    copies,
+    COPY_CONCURRENCY,
+    async (image) => {
+      const plan = image.copy!
+      try {
+        const stats = await log.group(
+          `Copy ${image.request.name} into ${describeRepository(image.target)}`,
+          () => applyCopy(registry, plan, image.source.repository, image.target, log, options)
+        )
+        results.set(image, { plan, stats })
+      } catch (error) {
+        failed = true
+        const message = error instanceof Error ? error.message : String(error)
+        results.set(image, { plan, error: message, permanent: permanentFailure(error) })
+      }
+    },
+    { stopped: () => failed || stop?.stopping.aborted === true }
+  )
+  return (await withinGrace(work, stop)) === ABANDONED ? ABANDONED : results
+}
+
+/** inputs -> resolve -> plan -> apply. Every outcome, early stops included, is in the result. */
 export async function promote(
   request: PromotionRequest,
   dependencies: Dependencies
 ): Promise<PromotionResult> {
-  const { registry, log } = dependencies
-  const { source, target, currentTags, copy } = await resolveAll(request, dependencies)
-  const plan: Plan = {
-    source,
-    target,
-    tags: planTags(source.digest, currentTags, request.tags, request.protectTags),
-    ...(copy && { copy }),
-    dryRun: request.dryRun
-  }
-  await log.group(
-    `Plan: ${writesOf(plan).length} of ${plan.tags.length} tag(s) to write`,
-    async () => {
-      if (plan.copy) for (const line of describeCopy(plan.copy)) log.info(line)
-      for (const tag of plan.tags) log.info(describeTagPlan(tag, source.digest))
-    }
-  )
-  const result = { source, target, dryRun: plan.dryRun }
-  const copyPlan = plan.copy && { plan: plan.copy }
+  const { registry, log, stop } = dependencies
+  const surveyed = await withinGrace(resolveAll(request, dependencies), stop)
+  const stoppedEarly = (): PromotionResult => ({
+    images: request.images.map((image) => ({
+      request: image,
+      problem: `Not resolved: ${stop!.reason()}.`,
+      tags: image.tags.map((tag) => ({
+        tag,
+        status: 'cancelled' as const,
+        previousDigest: null,
+        message: `Not written: ${stop!.reason()}.`
+      }))
+    })),
+    release: request.release,
+    dryRun: request.dryRun,
+    cancelled: true,
+    refused: false
+  })
+  if (surveyed === ABANDONED) return stoppedEarly()
 
+  const plan = planPromotion({
+    images: surveyed,
+    protectTags: request.protectTags,
+    dryRun: request.dryRun
+  })
+  await log.group(planHeader(plan), async () => {
+    for (const image of plan.images.filter(isResolved))
+      for (const line of describeImagePlan(image, request.release)) log.info(line)
+    for (const problem of plan.problems)
+      log.info(
+        `Refused: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
+      )
+  })
+  if (plan.problems.length > 0) {
+    return unwrittenResult(
+      plan,
+      request,
+      (image) =>
+        image.tags.map((tag) =>
+          notWritten(tag, image, 'the promotion was refused before any write.')
+        ),
+      { refused: true }
+    )
+  }
   if (plan.dryRun) {
     log.info('Dry run: nothing was written.')
-    return { ...result, tags: plan.tags.map(dryRunOutcome), ...(copyPlan && { copy: copyPlan }) }
+    return unwrittenResult(
+      plan,
+      request,
+      (image) => image.tags.map((tag) => dryRunOutcome(tag, image)),
+      {}
+    )
   }
-  if (refusalsOf(plan).length > 0) {
+  const images = plan.images.filter(isResolved)
+  const cancelledTags = (image: ImagePlan): TagOutcome[] =>
+    image.tags.map((tag) => notWritten(tag, image, `${stop!.reason()}.`, 'cancelled'))
+  if (stop?.stopping.aborted)
+    return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
+
+  const copies = await copyAll(images, dependencies)
+  if (copies === ABANDONED)
+    return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
+  const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
+  if (failedCopy || stop?.stopping.aborted) {
+    const cancelled = !failedCopy
     return {
-      ...result,
-      tags: plan.tags.map((tag) => notWritten(tag, 'a protected tag refused the promotion.')),
-      ...(copyPlan && { copy: copyPlan })
-    }
-  }
-  const copied = plan.copy && (await copyFirst({ ...plan, copy: plan.copy }, dependencies))
-  if (copied?.error !== undefined) {
-    return {
-      ...result,
-      tags: plan.tags.map((tag) =>
-        notWritten(tag, 'copying the image into the target failed; rerun to resume.')
+      images: plan.images.map((image) =>
+        imageResult(
+          image,
+          isResolved(image)
+            ? cancelled
+              ? cancelledTags(image)
+              : image.tags.map((tag) =>
+                  notWritten(
+                    tag,
+                    image,
+                    failedCopy!.permanent
+                      ? 'copying the image into its target failed.'
+                      : 'copying the image into its target failed; rerun to resume.',
+                    'skipped',
+                    failedCopy!.permanent
+                  )
+                )
+            : undefined,
+          isResolved(image) ? copies.get(image) : undefined
+        )
       ),
-      copy: copied
+      release: request.release,
+      dryRun: false,
+      cancelled,
+      refused: false
     }
   }
-  const tags = await log.group(`Apply: ${writesOf(plan).length} write(s)`, () =>
-    applyPlan(registry, plan, log)
+  const writes = images.reduce((total, image) => total + writesOf(image).length, 0)
+  const outcomes = await log.group(`Apply: ${writes} write(s)`, () =>
+    applyTags(registry, images, log, stop)
   )
-  return { ...result, tags, ...(copied && { copy: copied }) }
+  return {
+    images: plan.images.map((image) =>
+      imageResult(
+        image,
+        isResolved(image) ? outcomes.get(image) : undefined,
+        isResolved(image) ? copies.get(image) : undefined
+      )
+    ),
+    release: request.release,
+    dryRun: false,
+    cancelled: stop?.stopping.aborted === true,
+    refused: false
+  }
 }

@@ -1,9 +1,9 @@
 // The record of a promotion as plain data: what the `result` output holds, and what every face
 // reports from. Built from a PromotionResult by pure functions.
 import { bytesToCopy, manifestWrites, missingBlobs } from '../copy/index.js'
-import { repositoryUri } from '../oci/index.js'
-import type { PromotionResult } from './types.js'
-import { SUCCESS_STATUSES, type TagOutcome } from './outcomes.js'
+import { repositoryUri, type RepositoryRef } from '../oci/index.js'
+import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
+import type { ImageResult, PromotionResult, TagStatus } from './types.js'
 
 export interface CopyReport {
   blobsCopied: number
@@ -18,31 +18,96 @@ export interface CopyReport {
   error?: string
 }
 
-/** The `result` output: what was promoted and what happened to each tag. */
+/**
+ * How the run ended, at a glance: something `promoted`; nothing to change (`unchanged`); a `dry-run`
+ * that would succeed; `refused` before any write; `failed` part way; `cancelled`; or an `input-error`.
+ */
+export type RunStatus =
+  'promoted' | 'unchanged' | 'dry-run' | 'refused' | 'failed' | 'cancelled' | 'input-error'
+
+export interface TagReport {
+  tag: string
+  status: TagStatus
+  previousDigest: string | null
+  message?: string
+  /** Set when a rerun alone will not get this tag promoted: something must change first. */
+  permanent?: true
+}
+
+/** One image's record: the `result` output of a single-image run, and an entry of a release's. */
 export interface PromotionReport {
-  digest: string
-  mediaType: string
+  /** The source as the inputs named it. */
+  name: string
+  status: RunStatus
+  /** Unset when the source could not be resolved. */
+  digest?: string
+  mediaType?: string
   /** Where the tags are: the target repository. */
   repository: string
-  registryId: string
+  registryId?: string
   region: string
   /** For an ECR Public repository: the registry alias, as in public.ecr.aws/ALIAS/NAME. */
   publicAlias?: string
-  image: string
+  /** REGISTRY/REPOSITORY@DIGEST in the target. */
+  image?: string
   /** Where the image came from, when it was copied from another repository. */
-  source?: { repository: string; registryId: string; region: string; publicAlias?: string }
+  source?: { repository: string; registryId?: string; region: string; publicAlias?: string }
+  /** Why the image could not be promoted at all (unresolved source, failed guard). */
+  problem?: string
   dryRun: boolean
   changed: boolean
-  tags: Array<{
-    tag: string
-    status: TagOutcome['status']
-    previousDigest: string | null
-    message?: string
-  }>
+  tags: TagReport[]
   copy?: CopyReport
+  /** Where the run happened; on a single image's record and a release's, not on its entries. */
+  provenance?: Provenance
 }
 
-function buildCopyReport(copy: NonNullable<PromotionResult['copy']>): CopyReport {
+/** Where the run happened, for the record: the workflow run, or whoever ran the command line. */
+export interface Provenance {
+  repository?: string
+  workflow?: string
+  job?: string
+  runId?: number
+  runAttempt?: number
+  runUrl?: string
+  actor?: string
+  event?: string
+  ref?: string
+  sha?: string
+  serverUrl?: string
+}
+
+/** A run that stopped before it could resolve anything (an input error, a crash): what it says. */
+export interface EarlyFailureReport {
+  status: 'input-error' | 'failed'
+  error: string
+  /** The input at fault, for an input error. */
+  input?: string
+  dryRun: boolean
+  changed: false
+  provenance?: Provenance
+}
+
+export interface ReleaseTotals {
+  images: number
+  tags: number
+  /** Tags by status: how many were created, moved, left unchanged, refused... */
+  statuses: Partial<Record<TagStatus, number>>
+  blobsCopied: number
+  bytesCopied: number
+}
+
+/** A release's `result`: one entry per source, and the totals. */
+export interface ReleaseReport {
+  status: RunStatus
+  dryRun: boolean
+  changed: boolean
+  images: PromotionReport[]
+  totals: ReleaseTotals
+  provenance?: Provenance
+}
+
+function buildCopyReport(copy: NonNullable<ImageResult['copy']>): CopyReport {
   return {
     blobsCopied: copy.stats?.blobsCopied ?? 0,
     blobsSkipped:
@@ -57,59 +122,180 @@ function buildCopyReport(copy: NonNullable<PromotionResult['copy']>): CopyReport
   }
 }
 
-export function buildReport(result: PromotionResult): PromotionReport {
-  const { digest, mediaType } = result.source
-  const { target } = result
-  const base = repositoryUri(target)
-  const copy = result.copy && buildCopyReport(result.copy)
-  const tagsChanged = result.tags.some((tag) => tag.status === 'created' || tag.status === 'moved')
+function where(repository: RepositoryRef) {
   return {
-    digest,
-    mediaType,
-    repository: target.name,
-    registryId: target.registryId,
-    region: target.region,
-    ...(target.publicAlias !== undefined && { publicAlias: target.publicAlias }),
-    image: `${base}@${digest}`,
-    ...(result.copy && {
-      source: {
-        repository: result.source.repository.name,
-        registryId: result.source.repository.registryId,
-        region: result.source.repository.region,
-        ...(result.source.repository.publicAlias !== undefined && {
-          publicAlias: result.source.repository.publicAlias
-        })
-      }
+    repository: repository.name,
+    ...(repository.registryId !== undefined && { registryId: repository.registryId }),
+    region: repository.region,
+    ...(repository.publicAlias !== undefined && { publicAlias: repository.publicAlias })
+  }
+}
+
+const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
+
+/** How a set of tags ended, given how the run as a whole did. */
+function statusOf(tags: TagReport[], result: PromotionResult, problem: boolean): RunStatus {
+  if (result.refused || problem) return 'refused'
+  if (tags.some((tag) => tag.status === 'cancelled') || (result.cancelled && tags.length === 0))
+    return 'cancelled'
+  if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
+  if (result.dryRun) return 'dry-run'
+  return tags.some((tag) => WRITTEN.has(tag.status)) ? 'promoted' : 'unchanged'
+}
+
+export function buildImageReport(image: ImageResult, result: PromotionResult): PromotionReport {
+  const target = image.target ?? image.request.target
+  const copy = image.copy && buildCopyReport(image.copy)
+  const tags = image.tags.map(({ tag, status, previousDigest, message, permanent }) => ({
+    tag,
+    status,
+    previousDigest,
+    ...(message !== undefined && { message }),
+    ...(permanent && { permanent })
+  }))
+  const copied = copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)
+  return {
+    name: image.request.name,
+    status: statusOf(tags, result, image.problem !== undefined),
+    ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
+    ...where(target),
+    ...(image.source &&
+      image.target && { image: `${repositoryUri(image.target)}@${image.source.digest}` }),
+    ...((image.copy || result.release) && {
+      source: where(image.source?.repository ?? image.request.source)
     }),
+    ...(image.problem !== undefined && { problem: image.problem }),
     dryRun: result.dryRun,
-    changed:
-      tagsChanged || (copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)),
-    tags: result.tags.map(({ tag, status, previousDigest, message }) => ({
-      tag,
-      status,
-      previousDigest,
-      ...(message !== undefined && { message })
-    })),
+    changed: tags.some((tag) => WRITTEN.has(tag.status)) || copied,
+    tags,
     ...(copy && { copy })
   }
 }
 
-export function failedTags(report: PromotionReport): PromotionReport['tags'] {
+export function buildReleaseReport(result: PromotionResult): ReleaseReport {
+  const images = result.images.map((image) => buildImageReport(image, result))
+  const tags = images.flatMap((image) => image.tags)
+  const statuses: ReleaseTotals['statuses'] = {}
+  for (const tag of tags) statuses[tag.status] = (statuses[tag.status] ?? 0) + 1
+  return {
+    status: statusOf(
+      tags,
+      result,
+      images.some((image) => image.problem !== undefined)
+    ),
+    dryRun: result.dryRun,
+    changed: images.some((image) => image.changed),
+    images,
+    totals: {
+      images: images.length,
+      tags: tags.length,
+      statuses,
+      blobsCopied: images.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0),
+      bytesCopied: images.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
+    }
+  }
+}
+
+export function failedTags(report: PromotionReport): TagReport[] {
   return report.tags.filter((tag) => !SUCCESS_STATUSES.has(tag.status))
 }
 
-export function failureMessage(report: PromotionReport): string | undefined {
-  const failed = failedTags(report)
-  if (failed.length === 0) return undefined
-  const done = report.tags.filter((tag) => SUCCESS_STATUSES.has(tag.status)).map((tag) => tag.tag)
+/** Where each tag that points at the promoted digest after the run lives: the `images` output. */
+export function inPlaceReferences(report: PromotionReport): string[] {
+  if (report.digest === undefined || report.registryId === undefined) return []
+  const uri = repositoryUri({ ...report, name: report.repository, registryId: report.registryId })
+  return report.tags
+    .filter((tag) => IN_PLACE_STATUSES.has(tag.status))
+    .map((tag) => `${uri}:${tag.tag}`)
+}
+
+/** What to do next, in one line, when a run did not do all it was asked. */
+export function nextStep(
+  status: RunStatus,
+  reports: PromotionReport[],
+  cancelReason?: string
+): string {
+  const tags = reports.flatMap((report) => report.tags)
+  switch (status) {
+    case 'refused': {
+      const kinds = new Set(tags.map((tag) => tag.status))
+      const reasons = [
+        ...(reports.some((report) => report.problem) ? ['fix the source'] : []),
+        ...(kinds.has('refused') ? ['leave protected tags out or move them by hand'] : []),
+        ...(kinds.has('conflict')
+          ? ['promote under tags that are free, or change the tag mutability']
+          : [])
+      ]
+      return `Nothing was written. To promote, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
+    }
+    case 'cancelled':
+      return `The run stopped before it finished (${cancelReason ?? 'cancelled'}); a rerun finishes what is left, and tags already done stay done.`
+    case 'failed': {
+      return tags.some((tag) => tag.permanent)
+        ? 'Tags already done stay done; what failed needs a change (permissions, tags, limits) before a rerun can finish it.'
+        : 'A rerun finishes: tags already done are left as they are.'
+    }
+    default:
+      return ''
+  }
+}
+
+/** The run's outcome in one line, or undefined when it did everything it was asked. */
+export function outcomeLine(reports: PromotionReport[], status: RunStatus): string | undefined {
+  if (status === 'promoted' || status === 'unchanged' || status === 'dry-run') return undefined
+  const tags = reports.flatMap((report) => report.tags)
+  const failed = tags.filter((tag) => !SUCCESS_STATUSES.has(tag.status))
+  const done = tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).map((tag) => tag.tag)
   const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
-  const refused = failed.some((tag) => tag.status === 'refused')
-  const advice = refused
-    ? 'Nothing was written: protect-tags refused to move a protected tag.'
-    : report.dryRun
-      ? ''
-      : 'A rerun converges: tags already done are left as they are.'
-  return `${failed.length} of ${report.tags.length} tag(s) not promoted: ${list}. ${
-    done.length > 0 ? `Done: ${done.join(', ')}. ` : ''
-  }${advice}`.trim()
+  if (status === 'refused') {
+    const unresolved = reports.filter((report) => report.problem).length
+    const blocked = failed.filter((tag) => tag.status === 'refused' || tag.status === 'conflict')
+    const parts = [
+      ...(unresolved > 0 ? [`${unresolved} source(s) not resolved`] : []),
+      ...(blocked.length > 0
+        ? [`${blocked.map((tag) => `${tag.tag} (${tag.status})`).join(', ')}`]
+        : [])
+    ]
+    return `Refused before any write: ${parts.join('; ')}.`
+  }
+  return `${failed.length} of ${tags.length} tag(s) not promoted: ${list}.${done.length > 0 ? ` Done: ${done.join(', ')}.` : ''}`
+}
+
+/**
+ * The release grouped by target account and region, for `strategy.matrix` when one job's quota is
+ * not enough: each group's `sources` is a release document pinning every image to the digest this
+ * run resolved, with its full target and tags, so each job promotes exactly what was planned.
+ */
+export function releaseMatrix(report: ReleaseReport): string {
+  const groups = new Map<string, { target: string; images: number; entries: unknown[] }>()
+  for (const image of report.images) {
+    if (image.digest === undefined || image.registryId === undefined) return ''
+    const target =
+      image.publicAlias !== undefined ? 'public' : `${image.registryId}/${image.region}`
+    const group = groups.get(target) ?? { target, images: 0, entries: [] }
+    group.images++
+    group.entries.push({
+      repository: sourceUri(image),
+      digest: image.digest,
+      'target-repository': repositoryUri({
+        ...image,
+        name: image.repository,
+        registryId: image.registryId
+      }),
+      tags: image.tags.map((tag) => tag.tag)
+    })
+    groups.set(target, group)
+  }
+  return JSON.stringify({
+    include: [...groups.values()].map((group) => ({
+      target: group.target,
+      images: group.images,
+      sources: JSON.stringify(group.entries)
+    }))
+  })
+}
+
+function sourceUri(image: PromotionReport): string {
+  const source = image.source!
+  return repositoryUri({ ...source, name: source.repository, registryId: source.registryId ?? '' })
 }

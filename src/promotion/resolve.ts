@@ -1,14 +1,15 @@
-// Resolve: read the source image and the current state of every target tag, in as few round trips
-// as the registry allows, and verify the source's bytes against its digest. Reads only.
+// Resolve: read every source image and the current state of every target tag, in as few round
+// trips as the registry allows (one BatchGetImage per source repository, its sources and target
+// tags together), with each target's tag mutability beside them; verify every source against its
+// digest. Reads only. A problem with one image is kept with that image, so all are reported at once.
 import {
   describeRepository,
-  isSameRepository,
   verifyManifest,
-  type ManifestNode,
-  type RepositoryRef,
-  type SettledRepository
+  ManifestError,
+  type RepositoryRef
 } from '../oci/index.js'
 import {
+  EcrError,
   ExplainedError,
   explainedRead,
   type FetchedImage,
@@ -16,80 +17,46 @@ import {
   type ImageFailure,
   type ImageId,
   type Registry,
-  type TagDigests
+  type TagDigests,
+  type TagMutability
 } from '../registry/index.js'
+import type { ImageRequest, ResolvedImage, UnresolvedImage } from './types.js'
 
-export interface SourceImage extends ManifestNode {
-  /** The repository, with the registry id the registry answered for. */
-  repository: SettledRepository
-}
+const keyOf = (repository: RepositoryRef): string =>
+  [
+    repository.publicAlias ?? '',
+    repository.registryId ?? '',
+    repository.region,
+    repository.name
+  ].join('|')
 
-export interface Resolution {
-  source: SourceImage
-  /** The target repository, with its registry id settled. */
-  target: SettledRepository
-  /** Each requested tag's current digest in the target, or null when the tag does not exist. */
-  currentTags: TagDigests
-}
+const idsOf = (request: ImageRequest): ImageId[] => [
+  ...(request.sourceTag !== undefined ? [{ tag: request.sourceTag }] : []),
+  ...(request.sourceDigest !== undefined ? [{ digest: request.sourceDigest }] : [])
+]
 
-export interface ResolveRequest {
-  source: RepositoryRef
-  target: RepositoryRef
-  sourceTag?: string
-  sourceDigest?: string
-  expectedDigest?: string
-  tags: string[]
+/** What one repository is asked: the sources in it and the target tags in it, in one read. */
+interface RepositoryRead {
+  repository: RepositoryRef
+  ids: ImageId[]
+  tags: Set<string>
+  answer?: Promise<ImageAnswer & { tags: TagDigests }>
 }
 
 function failureText(failure: ImageFailure): string {
   return `${failure.code}${failure.reason ? ` (${failure.reason})` : ''}`
 }
 
-function sourceFailure(failure: ImageFailure, repository: RepositoryRef): ExplainedError {
+function sourceFailure(failure: ImageFailure, repository: RepositoryRef): string {
   const what = failure.tag !== undefined ? `tag "${failure.tag}"` : `digest ${failure.digest}`
-  if (failure.code === 'ImageNotFound') {
-    return new ExplainedError(
-      `Source image not found: there is no image with ${what} in repository ${describeRepository(repository)}. Check source-tag/source-digest and the repository, registry and region.`
-    )
-  }
-  return new ExplainedError(
-    `Cannot read the source image with ${what} in repository ${describeRepository(repository)}: ${failureText(failure)}.`
-  )
+  return failure.code === 'ImageNotFound'
+    ? `Source image not found: there is no image with ${what} in repository ${describeRepository(repository)}. Check the source's tag or digest and the repository, registry and region.`
+    : `Cannot read the source image with ${what} in repository ${describeRepository(repository)}: ${failureText(failure)}.`
 }
 
-/** The source answer, the target's tags, and the registry a write would land in, read at once. */
-interface State {
-  answer: ImageAnswer
-  tags: TagDigests
-  targetRegistryId: string | undefined
-}
-
-async function readState(
-  registry: Registry,
-  request: ResolveRequest,
-  ids: ImageId[]
-): Promise<State> {
-  const { source, target, tags } = request
-  const targetRegistryId = registry.writableRegistryId(target).catch(explainedRead(target))
-  const reads = isSameRepository(source, target)
-    ? registry
-        .getImagesAndTags(source, ids, tags)
-        .catch(explainedRead(source))
-        .then((answer) => [answer, answer.tags] as const)
-    : Promise.all([
-        registry.getImages(source, ids).catch(explainedRead(source)),
-        registry.tagDigests(target, tags).catch(explainedRead(target))
-      ])
-  reads.catch(() => {})
-  // A registry that is not the caller's explains every other failure in it: report it first.
-  const registryId = await targetRegistryId
-  const [answer, current] = await reads
-  return { answer, tags: current, targetRegistryId: registryId }
-}
-
-/** The image each source id names; tag and digest, when both are given, must agree. */
-function pickSource(request: ResolveRequest, ids: ImageId[], answer: ImageAnswer): FetchedImage {
-  const found = ids.map((id) => {
+/** The image the request's ids name; tag and digest, when both are given, must agree. */
+function pickSource(request: ImageRequest, answer: ImageAnswer): FetchedImage {
+  const found = idsOf(request).map((id) => {
     const image = answer.images.find((candidate) =>
       id.tag !== undefined ? candidate.tag === id.tag : candidate.digest === id.digest
     )
@@ -99,47 +66,141 @@ function pickSource(request: ResolveRequest, ids: ImageId[], answer: ImageAnswer
         ? candidate.tag === id.tag
         : candidate.digest === id.digest && candidate.tag === undefined
     )
-    throw sourceFailure(failure ?? { ...id, code: 'ImageNotFound', reason: '' }, request.source)
+    throw new ExplainedError(
+      sourceFailure(failure ?? { ...id, code: 'ImageNotFound', reason: '' }, request.source)
+    )
   })
   const [first, second] = found
   if (first && second && first.digest !== second.digest) {
     throw new ExplainedError(
-      `source-tag "${request.sourceTag}" points at ${first.digest}, but source-digest is ${second.digest}. They must name the same image; nothing was written.`
+      `The source tag "${request.sourceTag}" points at ${first.digest}, but the source digest is ${second.digest}. They must name the same image; nothing was written.`
     )
   }
   return (second ?? first)!
 }
 
-/**
- * Reads the source image and the current digest of every target tag (one BatchGetImage when they
- * live in the same repository, two in parallel otherwise; for an ECR Public target its API's tag
- * state beside the alias check), and verifies the source's bytes against its digest.
- */
-export async function resolveSource(
-  registry: Registry,
-  request: ResolveRequest
-): Promise<Resolution> {
-  const ids: ImageId[] = [
-    ...(request.sourceTag !== undefined ? [{ tag: request.sourceTag }] : []),
-    ...(request.sourceDigest !== undefined ? [{ digest: request.sourceDigest }] : [])
-  ]
-  const state = await readState(registry, request, ids)
-  const image = pickSource(request, ids, state.answer)
-  const node = verifyManifest(image, `source image ${image.digest}`)
-  if (request.expectedDigest !== undefined && node.digest !== request.expectedDigest) {
-    throw new ExplainedError(
-      `expected-digest guard: the source resolves to ${node.digest}, not ${request.expectedDigest}. Nothing was written.`
-    )
+/** A promise whose failure is kept as a value, so one image's problem never hides another's. */
+function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error })
+  )
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
+/** Everything the run reads before it plans, started at once. */
+function startReads(registry: Registry, requests: ImageRequest[]) {
+  const reads = new Map<string, RepositoryRead>()
+  const read = (repository: RepositoryRef): RepositoryRead => {
+    const key = keyOf(repository)
+    let existing = reads.get(key)
+    if (!existing) reads.set(key, (existing = { repository, ids: [], tags: new Set() }))
+    return existing
   }
-  const sourceRegistryId = image.registryId || request.source.registryId || ''
-  // The target defaults to the source's registry, so an unnamed one is the caller's, like the source's.
-  const target = {
-    ...request.target,
-    registryId: state.targetRegistryId ?? request.target.registryId ?? sourceRegistryId
+  for (const request of requests) {
+    read(request.source).ids.push(...idsOf(request))
+    for (const tag of request.tags) read(request.target).tags.add(tag)
   }
+  for (const entry of reads.values()) {
+    const { repository } = entry
+    entry.answer = (
+      entry.ids.length > 0
+        ? registry.getImagesAndTags(repository, entry.ids, [...entry.tags])
+        : registry.tagDigests(repository, [...entry.tags]).then((tags) => ({
+            images: [],
+            failures: [],
+            tags
+          }))
+    ).catch(explainedRead(repository))
+    entry.answer.catch(() => {})
+  }
+  const targets = new Map(requests.map((request) => [keyOf(request.target), request.target]))
+  const perTarget = <T>(read: (target: RepositoryRef) => Promise<T>) =>
+    new Map([...targets].map(([key, target]) => [key, settle(read(target))]))
   return {
-    source: { ...node, repository: { ...request.source, registryId: sourceRegistryId } },
-    target,
-    currentTags: state.tags
+    reads,
+    registryIds: perTarget((target) =>
+      registry.writableRegistryId(target).catch(explainedRead(target))
+    ),
+    mutability: perTarget((target) => registry.tagMutability(target))
   }
+}
+
+/** A target's mutability, or why it is not known (said once, as a warning, by the caller). */
+function mutabilityOf(
+  settled: { value: TagMutability | undefined } | { error: unknown },
+  target: RepositoryRef,
+  warn: (message: string) => void
+): TagMutability | undefined {
+  if ('value' in settled) return settled.value
+  const error = settled.error
+  const denied = error instanceof EcrError && error.code === 'AccessDeniedException'
+  warn(
+    denied
+      ? `ecr:DescribeRepositories is denied on ${describeRepository(target)}, so its tag mutability is not known: an immutable tag at another digest will be found only when it is written. Grant ecr:DescribeRepositories (see the README's IAM policy) to have it refused before any write.`
+      : `The tag mutability of ${describeRepository(target)} could not be read (${messageOf(error)}): an immutable tag at another digest will be found only when it is written.`
+  )
+  return undefined
+}
+
+/**
+ * Resolves every image of the request. The reads of all images run at once, and a failure of one
+ * repository's read becomes the problem of the images that needed it.
+ */
+export async function resolveImages(
+  registry: Registry,
+  requests: ImageRequest[],
+  warn: (message: string) => void
+): Promise<Array<ResolvedImage | UnresolvedImage>> {
+  const { reads, registryIds, mutability } = startReads(registry, requests)
+  const warned = new Set<string>()
+  const warnOnce = (message: string): void => {
+    if (!warned.has(message)) warn(message)
+    warned.add(message)
+  }
+  const results: Array<ResolvedImage | UnresolvedImage> = []
+  for (const request of requests) {
+    const targetKey = keyOf(request.target)
+    // A registry that is not the caller's explains every other failure in it: report it first.
+    const registryId = await registryIds.get(targetKey)!
+    const [source, target] = await Promise.all([
+      settle(reads.get(keyOf(request.source))!.answer!),
+      settle(reads.get(targetKey)!.answer!)
+    ])
+    try {
+      if ('error' in registryId) throw registryId.error
+      if ('error' in source) throw source.error
+      if ('error' in target) throw target.error
+      const image = pickSource(request, source.value)
+      const node = verifyManifest(image, `source image ${image.digest}`)
+      if (request.expectedDigest !== undefined && node.digest !== request.expectedDigest) {
+        throw new ExplainedError(
+          `expected-digest guard: ${request.name} resolves to ${node.digest}, not ${request.expectedDigest}. Nothing was written.`
+        )
+      }
+      const sourceRegistryId = image.registryId || request.source.registryId || ''
+      const settledMutability = mutabilityOf(
+        await mutability.get(targetKey)!,
+        request.target,
+        warnOnce
+      )
+      results.push({
+        request,
+        source: { ...node, repository: { ...request.source, registryId: sourceRegistryId } },
+        // The target defaults to the source's registry: an unnamed one is the caller's, as the source's.
+        target: {
+          ...request.target,
+          registryId: registryId.value ?? request.target.registryId ?? sourceRegistryId
+        },
+        currentTags: new Map(request.tags.map((tag) => [tag, target.value.tags.get(tag) ?? null])),
+        ...(settledMutability && { mutability: settledMutability })
+      })
+    } catch (error) {
+      if (!(error instanceof ExplainedError || error instanceof ManifestError)) throw error
+      results.push({ request, problem: error.message })
+    }
+  }
+  return results
 }

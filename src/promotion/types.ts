@@ -1,31 +1,97 @@
 // What the pipeline takes and gives, as plain data.
 import type { CopyPlan, CopyStats } from '../copy/index.js'
-import type { RepositoryRef, SettledRepository } from '../oci/index.js'
-import type { TagOutcome } from './outcomes.js'
-import type { SourceImage } from './resolve.js'
+import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
+import type { TagDigests, TagMutability } from '../registry/index.js'
+
+export type TagStatus =
+  | 'created'
+  | 'moved'
+  | 'unchanged'
+  | 'would-create'
+  | 'would-move'
+  | 'refused'
+  | 'conflict'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+
+export interface TagOutcome {
+  tag: string
+  status: TagStatus
+  previousDigest: string | null
+  /** Why the tag is not where it was meant to be. */
+  message?: string
+  /** Not where it should be for a reason a rerun alone will not get past (a conflict, a limit). */
+  permanent?: true
+}
+
+export interface SourceImage extends ManifestNode {
+  /** The repository, with the registry id the registry answered for. */
+  repository: SettledRepository
+}
+
+/** One image to promote: where it is, which one, and where its tags go. */
+export interface ImageRequest {
+  /** The image as the inputs name it (`app:staging`, `app@sha256:…`), for messages and reports. */
+  name: string
+  source: RepositoryRef
+  sourceTag?: string
+  sourceDigest?: string
+  /** The source must resolve to exactly this digest, or nothing is written for any image. */
+  expectedDigest?: string
+  /** Where the new tags go; the source repository unless the inputs say otherwise. */
+  target: RepositoryRef
+  /** New tags, deduplicated, in the order given. */
+  tags: string[]
+}
 
 /** What to promote, where, and under which guards: the inputs, validated. */
 export interface PromotionRequest {
-  /** Where the image is. */
-  source: RepositoryRef
-  /** Where the new tags go; the source repository unless a target-* input says otherwise. */
-  target: RepositoryRef
-  sourceTag?: string
-  sourceDigest?: string
-  /** New tags, deduplicated, in the order given. */
-  tags: string[]
-  expectedDigest?: string
+  images: ImageRequest[]
+  /** Given as a list of sources: the result is a release, reported image by image. */
+  release: boolean
   protectTags: string[]
   dryRun: boolean
-  /** Also copy the image's referrers (signatures, SBOMs) when the target is another repository. */
+  /** Also copy the images' referrers (signatures, SBOMs) when the target is another repository. */
   copyReferrers: boolean
 }
 
-export interface PromotionResult {
+export interface ResolvedImage {
+  request: ImageRequest
   source: SourceImage
+  /** The target repository, with its registry id settled. */
   target: SettledRepository
-  dryRun: boolean
+  /** Each requested tag's current digest in the target, or null when the tag does not exist. */
+  currentTags: TagDigests
+  /** Unset when it could not be read: immutable tags are then found only when written. */
+  mutability?: TagMutability
+}
+
+export interface UnresolvedImage {
+  request: ImageRequest
+  problem: string
+}
+
+/** What became of one image. */
+export interface ImageResult {
+  request: ImageRequest
+  /** The source as read and verified, and the target with its registry settled; unset when the
+   * image could not be resolved. */
+  source?: SourceImage
+  target?: SettledRepository
+  /** Why the image could not be resolved or was refused as a whole, before any write. */
+  problem?: string
   tags: TagOutcome[]
   /** For a promotion into another repository: what had to be copied, and what was. */
   copy?: { plan: CopyPlan; stats?: CopyStats; error?: string }
+}
+
+export interface PromotionResult {
+  images: ImageResult[]
+  release: boolean
+  dryRun: boolean
+  /** The run stopped early on a signal or its deadline. */
+  cancelled: boolean
+  /** Nothing was written because something was refused before any write (the plan's problems). */
+  refused: boolean
 }

@@ -45,6 +45,13 @@ export interface Referrer {
   artifactType?: string
 }
 
+/** A repository's tag mutability, as ECR holds it (DescribeRepositories). */
+export interface TagMutability {
+  mode: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
+  /** Wildcard filters (`*`) for the two modes with exclusions. */
+  filters: string[]
+}
+
 export interface Registry {
   /**
    * The registry id a write to this repository lands in: for ECR Public, the caller's registry
@@ -65,6 +72,13 @@ export interface Registry {
     ids: ImageId[],
     tags: string[]
   ): Promise<ImageAnswer & { tags: TagDigests }>
+  /**
+   * The repository's tag mutability; undefined where the registry has no such setting to read
+   * (ECR Public), so that immutable tags are found only when written.
+   */
+  tagMutability(repository: RepositoryRef): Promise<TagMutability | undefined>
+  /** How many tags the image `digest` carries (DescribeImages; ECR Public: its tag list). */
+  tagCount(repository: RepositoryRef, digest: string): Promise<number>
   /** Which of `digests` the repository holds as images. */
   presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>>
   /** PutImage; resolves to the digest the registry stored. */

@@ -110,9 +110,9 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     return { images, failures }
   }
 
-  async function tagDigests(repository: RepositoryRef, tags: string[]) {
-    const wanted = new Set(tags)
-    const digests = new Map<string, string | null>(tags.map((tag) => [tag, null]))
+  /** Every tag of the repository and its digest: DescribeImageTags, every page. */
+  async function allTags(repository: RepositoryRef): Promise<Map<string, string>> {
+    const digests = new Map<string, string>()
     let nextToken: string | undefined
     do {
       const output = await service.send<DescribeImageTagsCommandOutput>(
@@ -127,12 +127,16 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
       )
       for (const detail of output.imageTagDetails ?? []) {
         const digest = detail.imageDetail?.imageDigest
-        if (detail.imageTag && digest && wanted.has(detail.imageTag))
-          digests.set(detail.imageTag, digest)
+        if (detail.imageTag && digest) digests.set(detail.imageTag, digest)
       }
       nextToken = output.nextToken
     } while (nextToken)
     return digests
+  }
+
+  async function tagDigests(repository: RepositoryRef, tags: string[]) {
+    const all = await allTags(repository)
+    return new Map(tags.map((tag) => [tag, all.get(tag) ?? null]))
   }
 
   return {
@@ -170,6 +174,13 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
         tagDigests(repository, tags)
       ])
       return { ...answer, tags: digests }
+    },
+
+    // ECR Public has no tag mutability setting to read.
+    tagMutability: async () => undefined,
+
+    async tagCount(repository, digest) {
+      return [...(await allTags(repository)).values()].filter((found) => found === digest).length
     },
 
     async presentImages(repository, digests) {

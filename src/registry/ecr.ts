@@ -4,6 +4,8 @@ import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
   CompleteLayerUploadCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
@@ -11,6 +13,8 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type BatchGetImageCommandOutput,
+  type DescribeImagesCommandOutput,
+  type DescribeRepositoriesCommandOutput,
   type ListImageReferrersCommandOutput
 } from '@aws-sdk/client-ecr'
 import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '../oci/index.js'
@@ -21,7 +25,8 @@ import type {
   ImageId,
   Referrer,
   Registry,
-  TagDigests
+  TagDigests,
+  TagMutability
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
@@ -162,6 +167,38 @@ export function createPrivateEcr(
     async getImagesAndTags(repository, ids, tags) {
       const answer = await getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))])
       return { ...answer, tags: tagsFound(answer, tags, repository) }
+    },
+
+    async tagMutability(repository) {
+      const output = await service.send<DescribeRepositoriesCommandOutput>(
+        `DescribeRepositories ${where(repository)}`,
+        repository,
+        'DescribeRepositories',
+        new DescribeRepositoriesCommand({
+          ...(repository.registryId && { registryId: repository.registryId }),
+          repositoryNames: [repository.name]
+        })
+      )
+      const found = output.repositories?.[0]
+      return {
+        mode: (found?.imageTagMutability ?? 'MUTABLE') as TagMutability['mode'],
+        filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+          .map((filter) => filter.filter)
+          .filter((filter): filter is string => filter !== undefined)
+      }
+    },
+
+    async tagCount(repository, digest) {
+      const output = await service.send<DescribeImagesCommandOutput>(
+        `DescribeImages ${where(repository)} ${digest}`,
+        repository,
+        'DescribeImages',
+        new DescribeImagesCommand({
+          ...inRepository(repository),
+          imageIds: [{ imageDigest: digest }]
+        })
+      )
+      return output.imageDetails?.[0]?.imageTags?.length ?? 0
     },
 
     async presentImages(repository, digests) {

@@ -1,21 +1,18 @@
 // The registry seam: the only code that talks to AWS or to a registry (it alone imports the AWS SDK),
-// with one transport policy for retries. It may import src/oci only. Calls on an ECR Public
-// repository go to ecr-public.ts, imported only when one is named, so the common path never loads
-// ECR Public's SDK.
+// with one transport policy for retries, timeouts and pacing. It may import src/oci only. The SDK
+// is loaded on the first call, not at start-up, so a run that fails on its inputs never pays for
+// it; ECR Public's SDK is loaded only when a public.ecr.aws repository is named.
 import type { RepositoryRef } from '../oci/index.js'
 import type { Registry } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
-import { createPrivateEcr } from './ecr.js'
-import { createTransport, type TransportOptions } from './transport.js'
+import type { TransportOptions } from './transport.js'
 
 export type * from './api.js'
 export { mapLimit } from './concurrency.js'
 export { EcrError, ExplainedError, mayPassOnRerun, type FailureKind } from './errors.js'
-export { ECR_DEFAULT_RATES } from './pacing.js'
-export { DEFAULT_TIMEOUTS, type Timeouts } from './transport.js'
 export { explainWriteError, stopsOtherWrites } from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
-export { DEFAULT_MAX_ATTEMPTS } from './transport.js'
+export type { Timeouts } from './transport.js'
 
 export interface RegistryOptions extends TransportOptions, DownloadOptions {
   /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
@@ -24,26 +21,48 @@ export interface RegistryOptions extends TransportOptions, DownloadOptions {
   stopWrites?: AbortSignal
 }
 
+/**
+ * Every operation of the seam. `satisfies` holds it to the interface both ways, so an operation
+ * added to Registry and forgotten here fails to compile.
+ */
+const OPERATIONS = {
+  writableRegistryId: true,
+  getImages: true,
+  tagDigests: true,
+  getImagesAndTags: true,
+  tagMutability: true,
+  tagCount: true,
+  presentImages: true,
+  putImage: true,
+  checkBlobs: true,
+  readBlob: true,
+  startUpload: true,
+  uploadPart: true,
+  completeUpload: true,
+  listReferrers: true
+} as const satisfies Record<keyof Registry, true>
+
 export function createRegistry(options: RegistryOptions = {}): Registry {
-  const transport = createTransport(options)
   const download: DownloadOptions = { ...(options.onResume && { onResume: options.onResume }) }
-  const privateEcr = createPrivateEcr(transport, download, options.stopWrites)
+  const transport = import('./transport.js').then((module) => module.createTransport(options))
+  let privateEcr: Promise<Registry> | undefined
   let publicEcr: Promise<Registry> | undefined
-  const serving = (repository: RepositoryRef): Registry | Promise<Registry> =>
+  const serving = (repository: RepositoryRef): Promise<Registry> =>
     repository.publicAlias === undefined
-      ? privateEcr
-      : (publicEcr ??= import('./ecr-public.js').then((module) =>
-          module.createPublicEcr(transport, {
+      ? (privateEcr ??= Promise.all([transport, import('./ecr.js')]).then(([made, module]) =>
+          module.createPrivateEcr(made, download, options.stopWrites)
+        ))
+      : (publicEcr ??= Promise.all([transport, import('./ecr-public.js')]).then(([made, module]) =>
+          module.createPublicEcr(made, {
             download,
             ...(options.stopWrites && { stopWrites: options.stopWrites }),
             ...(options.publicRegistryUrl && { registryUrl: options.publicRegistryUrl })
           })
         ))
 
-  // Every operation takes the repository first: hand it to the implementation that serves it. The
-  // names come from the private implementation, which the type checker holds to the whole interface.
+  // Every operation takes the repository first: hand it to the implementation that serves it.
   const dispatched: Record<string, unknown> = {}
-  for (const name of Object.keys(privateEcr) as Array<keyof Registry>) {
+  for (const name of Object.keys(OPERATIONS) as Array<keyof Registry>) {
     dispatched[name] = async (repository: RepositoryRef, ...rest: unknown[]) =>
       ((await serving(repository))[name] as (...args: unknown[]) => Promise<unknown>)(
         repository,

@@ -1,0 +1,65 @@
+// One annotation per problem, each naming its image and tag: what GitHub lists above the log.
+import { SUCCESS_STATUSES, type PromotionReport } from '../promotion/index.js'
+import type { Runner } from './runner.js'
+
+const TITLES: Partial<Record<string, string>> = {
+  refused: 'Protected tag',
+  conflict: 'Tag conflict',
+  failed: 'Tag not promoted'
+}
+
+/** A message ends its sentence before the next one starts. */
+const sentence = (text: string): string =>
+  /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
+
+interface Problem {
+  message: string
+  title: string
+}
+
+/** Each problem once: a source that did not resolve, a failed copy, each tag not promoted. */
+function problemsOf(reports: PromotionReport[]): Problem[] {
+  const many = reports.length > 1
+  return reports.flatMap((report) => {
+    const where = many ? `${report.name}: ` : ''
+    const tags = report.tags.flatMap((tag): Problem[] => {
+      // Tags left alone because of a problem said elsewhere, or by a stopped run, say nothing new.
+      // Skipped tags follow from another problem, which has its own annotation.
+      if (SUCCESS_STATUSES.has(tag.status) || tag.status === 'cancelled' || !tag.message) return []
+      if (tag.status === 'skipped') return []
+      return [
+        { message: `${where}${tag.message}`, title: `${TITLES[tag.status] ?? 'Tag'}: ${tag.tag}` }
+      ]
+    })
+    return [
+      ...(report.problem
+        ? [{ message: `${where}${report.problem}`, title: 'Source not resolved' }]
+        : []),
+      ...(report.copy?.error
+        ? [{ message: `${where}${report.copy.error}`, title: 'Copy failed' }]
+        : []),
+      ...tags
+    ]
+  })
+}
+
+/**
+ * Fails the step with one annotation per problem, titled and naming its tag. A lone problem is the
+ * failure itself, with what to do next; several get a line each, and the failure sums them up.
+ */
+export function failStep(
+  runner: Runner,
+  reports: PromotionReport[],
+  outcome: string,
+  next: string
+): void {
+  const problems = problemsOf(reports)
+  if (problems.length === 1) {
+    runner.setFailed(`${sentence(problems[0]!.message)} ${next}`.trim(), {
+      title: problems[0]!.title
+    })
+    return
+  }
+  for (const problem of problems) runner.error(problem.message, { title: problem.title })
+  runner.setFailed(`${outcome} ${next}`.trim())
+}

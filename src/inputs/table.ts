@@ -1,0 +1,124 @@
+// Every input, once: its name, what it means and its default. action.yml is checked against this
+// table, and the command line's options and --help are made from it, so the two faces can never
+// drift apart.
+
+export interface InputSpec {
+  name: string
+  description: string
+  /** The default as action.yml states it; unset when the input has none. */
+  default?: string
+  /** true/false: a flag on the command line. */
+  boolean?: boolean
+  /** A list (newlines or commas): repeatable on the command line. */
+  list?: boolean
+  /** For --help: the kind of value, shown after the option. */
+  value?: string
+}
+
+export const INPUTS: readonly InputSpec[] = [
+  {
+    name: 'repository',
+    value: 'REPOSITORY',
+    description:
+      'Repository name, a full URI ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME (registry id and region are then taken from it), or an ECR Public repository public.ecr.aws/ALIAS/NAME.'
+  },
+  {
+    name: 'source-tag',
+    value: 'TAG',
+    description:
+      'Tag of the image to promote. Give source-tag, source-digest, or both (they must agree).'
+  },
+  {
+    name: 'source-digest',
+    value: 'DIGEST',
+    description: 'Digest (sha256:...) of the image to promote.'
+  },
+  {
+    name: 'sources',
+    value: 'IMAGE',
+    list: true,
+    description:
+      "A release: images to promote in one step, one per line, each REPOSITORY:TAG, REPOSITORY@DIGEST or REPOSITORY:TAG@DIGEST (the digest is then that image's expected digest); or a YAML/JSON list of release entries, as in sources-file. Replaces repository, source-tag and source-digest."
+  },
+  {
+    name: 'sources-file',
+    value: 'PATH',
+    description:
+      'A release file (YAML or JSON, schema in schema/release.schema.json): a list of entries with repository, tag and/or digest, and optional expected-digest, target-repository and extra tags.'
+  },
+  {
+    name: 'tags',
+    value: 'TAG',
+    list: true,
+    description:
+      'New tags, separated by newlines and/or commas. Full references REGISTRY/REPOSITORY:TAG (as docker/metadata-action outputs them) are accepted when they name the target repository of a single image.'
+  },
+  {
+    name: 'expected-digest',
+    value: 'DIGEST',
+    description:
+      'Guard. The source must resolve to exactly this digest, or the run fails before any write.'
+  },
+  {
+    name: 'registry-id',
+    value: 'ACCOUNT',
+    description:
+      "The 12-digit AWS account id of the registry. Default the caller's account (or the one in a full repository URI)."
+  },
+  {
+    name: 'region',
+    value: 'REGION',
+    description:
+      'AWS region. Default the one in a full repository URI, then AWS_REGION or AWS_DEFAULT_REGION.'
+  },
+  {
+    name: 'protect-tags',
+    value: 'PATTERN',
+    list: true,
+    description:
+      'Glob patterns (v*, or * for all) of tags that must never move. A protected tag at another digest fails the run before any write.'
+  },
+  {
+    name: 'dry-run',
+    boolean: true,
+    default: 'false',
+    description:
+      'Resolve and plan, print the plan, write nothing. It fails exactly where the real run would.'
+  },
+  {
+    name: 'target-repository',
+    value: 'REPOSITORY',
+    description:
+      'Repository the new tags go in (name, full URI, or public.ecr.aws/ALIAS/NAME), when it is not the source repository. Blobs and manifests the target lacks are copied through the ECR API first.'
+  },
+  {
+    name: 'target-registry-id',
+    value: 'ACCOUNT',
+    description: "12-digit AWS account id of the target registry. Default the source's."
+  },
+  {
+    name: 'target-region',
+    value: 'REGION',
+    description: "AWS region of the target repository. Default the source's."
+  },
+  {
+    name: 'copy-referrers',
+    boolean: true,
+    default: 'true',
+    description:
+      "When copying into another repository, also copy the image's OCI referrers (signatures, SBOMs, attestations)."
+  },
+  {
+    name: 'put-image-rate',
+    value: 'PER_SECOND',
+    default: '10',
+    description:
+      "PutImage calls per second, per target account and region: ECR's default quota. Raise it only if the account's quota was raised."
+  },
+  {
+    name: 'timeout',
+    value: 'DURATION',
+    description:
+      'Overall deadline, e.g. 10m or 90s: past it the run starts no new write, finishes those in flight and reports what was done. Default none (the job timeout).'
+  }
+]

@@ -1,0 +1,63 @@
+// What the log says about a plan: one header that matches what the run will do, and a line per
+// tag and copy.
+import {
+  bytesToCopy,
+  formatBytes,
+  manifestWrites,
+  missingBlobs,
+  type CopyPlan
+} from '../copy/index.js'
+import { describeRepository } from '../oci/index.js'
+import { isResolved, writesOf, type ImagePlan, type Plan, type TagPlan } from './plan.js'
+
+function describeTag(tag: TagPlan, digest: string): string {
+  switch (tag.action) {
+    case 'keep':
+      return `${tag.tag}: already at ${digest}, nothing to do`
+    case 'create':
+      return `${tag.tag}: new tag -> ${digest}`
+    case 'move':
+      return `${tag.tag}: move ${tag.previousDigest} -> ${digest}`
+    case 'refuse':
+      return `${tag.tag}: REFUSED, protected by "${tag.protectedBy}" and at ${tag.previousDigest}`
+    case 'conflict':
+      return `${tag.tag}: CONFLICT, at ${tag.previousDigest} and cannot move (${tag.lockedBy})`
+  }
+}
+
+function describeCopy(copy: CopyPlan): string[] {
+  const missing = missingBlobs(copy)
+  const manifests = manifestWrites(copy)
+  return [
+    `Blobs: ${missing.length} to copy (${formatBytes(bytesToCopy(copy))}), ${copy.blobs.length - missing.length} already in the target`,
+    `Manifests by digest: ${manifests.length} to write${copy.referrers > 0 ? `, referrers found: ${copy.referrers}` : ''}`
+  ]
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
+
+/** The plan group's title: what the run will do, said before it does it. */
+export function planHeader(plan: Plan): string {
+  const resolved = plan.images.filter(isResolved)
+  const writes = resolved.reduce((total, image) => total + writesOf(image).length, 0)
+  const tags = resolved.reduce((total, image) => total + image.tags.length, 0)
+  if (plan.problems.length > 0)
+    return `Plan: refused before any write, ${plural(plan.problems.length, 'problem')}`
+  const images = plan.images.length > 1 ? ` across ${plural(plan.images.length, 'image')}` : ''
+  if (writes === 0)
+    return `Plan: nothing to write, ${plural(tags, 'tag')} already in place${images}`
+  return `Plan${plan.dryRun ? ' (dry run)' : ''}: ${plural(writes, 'tag')} to write of ${tags}${images}`
+}
+
+/** The plan's lines for one image: its copy, then each tag. */
+export function describeImagePlan(image: ImagePlan, release: boolean): string[] {
+  const lines = [
+    ...(image.copy ? describeCopy(image.copy) : []),
+    ...image.tags.map((tag) => describeTag(tag, image.source.digest))
+  ]
+  if (!release) return lines
+  return [
+    `${image.request.name} -> ${describeRepository(image.target)}`,
+    ...lines.map((l) => `  ${l}`)
+  ]
+}
