@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint'
 const LAYERS = [
   { folder: 'action', runtimes: ['@actions/*'] },
   { folder: 'cli', runtimes: [] },
+  { folder: 'session', runtimes: [] },
   { folder: 'inputs', runtimes: [] },
   { folder: 'promotion', runtimes: [] },
   { folder: 'copy', runtimes: [] },
@@ -38,7 +39,7 @@ function layerRules({ folder, runtimes }, index) {
               ? [
                   {
                     group: above.map((name) => `**/${name}/**`),
-                    message: `src/${folder}/ may not import a layer above it (faces -> inputs -> promotion -> copy -> registry -> oci).`
+                    message: `src/${folder}/ may not import a layer above it (faces -> session -> inputs -> promotion -> copy -> registry -> oci).`
                   }
                 ]
               : []),

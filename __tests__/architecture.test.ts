@@ -1,12 +1,12 @@
 // The shape of src/, checked rather than hoped for: no import cycles (dynamic imports included), and
-// dependencies that point one way, faces -> inputs -> promotion -> copy -> registry -> oci.
+// dependencies that point one way, faces -> session -> inputs -> promotion -> copy -> registry -> oci.
 import { describe, expect, test } from '@jest/globals'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const src = join(root, 'src')
-const LAYERS = ['action|cli', 'inputs', 'promotion', 'copy', 'registry', 'oci']
+const LAYERS = ['action|cli', 'session', 'inputs', 'promotion', 'copy', 'registry', 'oci']
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -4140,7 +4140,7 @@ const dependencies_1 = __webpack_require__(5826);
 const propertyNames_1 = __webpack_require__(1372);
 const additionalProperties_1 = __webpack_require__(2431);
 const properties_1 = __webpack_require__(8778);
-const patternProperties_1 = __webpack_require__(664);
+const patternProperties_1 = __webpack_require__(8283);
 const not_1 = __webpack_require__(8350);
 const anyOf_1 = __webpack_require__(9380);
 const oneOf_1 = __webpack_require__(2490);
@@ -4368,7 +4368,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 664:
+/***/ 8283:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 

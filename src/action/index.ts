@@ -7,25 +7,13 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CopyOptions } from '../copy/index.js'
-import { INPUTS, InputError, parseInputs, type PromoteInputs } from '../inputs/index.js'
-import {
-  buildImageReport,
-  buildRecord,
-  buildReleaseReport,
-  createStop,
-  nextStep,
-  outcomeLine,
-  promote,
-  releaseMatrix,
-  type EarlyFailureReport,
-  type PromotionResult,
-  type Provenance,
-  type Stop
-} from '../promotion/index.js'
-import { createRegistry, type RegistryOptions } from '../registry/index.js'
+import { INPUTS, InputError, parseInputs } from '../inputs/index.js'
+import type { EarlyFailureReport, Provenance } from '../promotion/index.js'
+import type { RegistryOptions } from '../registry/index.js'
+import { reportsOf, runSession, type Reports } from '../session/index.js'
 import { failStep } from './annotations.js'
 import { setFailureOutputs, setImageOutputs, setReleaseOutputs } from './outputs.js'
-import { loadProvenance, userAgent, VERSION } from './provenance.js'
+import { loadProvenance, userAgent } from './provenance.js'
 import { createRunner, type Runner } from './runner.js'
 import { renderEarlyFailure, renderImageSummary, renderReleaseSummary } from './summary.js'
 
@@ -33,34 +21,14 @@ import { renderEarlyFailure, renderImageSummary, renderReleaseSummary } from './
 export interface Tuning {
   registry?: RegistryOptions
   copy?: CopyOptions
-  /** How long writes in flight get once the step is cancelled; GitHub sends SIGTERM 7.5 s on. */
   graceMs?: number
 }
-
-const GRACE_MS = 4_000
 
 /** The step's inputs as given, for the summary of a run that failed on them. */
 function givenInputs(): Array<[string, string]> {
   return INPUTS.map((input): [string, string] => [input.name, core.getInput(input.name)]).filter(
     ([, value]) => value !== ''
   )
-}
-
-/**
- * The first SIGINT or SIGTERM stops the run (no new writes, a grace for those in flight, then the
- * report); a second one exits at once, as the runner will shortly anyway.
- */
-function onSignals(stop: Stop & { stop(reason: string): void }): () => void {
-  const handler = (signal: NodeJS.Signals): void => {
-    if (stop.stopping.aborted) process.exit(signal === 'SIGINT' ? 130 : 143)
-    stop.stop(`the step was cancelled (${signal})`)
-  }
-  process.on('SIGINT', handler)
-  process.on('SIGTERM', handler)
-  return () => {
-    process.off('SIGINT', handler)
-    process.off('SIGTERM', handler)
-  }
 }
 
 function writeRecord(record: unknown): string {
@@ -73,43 +41,18 @@ function writeRecord(record: unknown): string {
 /** Outputs, job summary, annotations and record for a run that got as far as a plan. */
 async function report(
   runner: Runner,
-  result: PromotionResult,
-  inputs: PromoteInputs,
-  provenance: Provenance,
-  stop: Stop
+  reports: Reports,
+  stopReason: string | undefined
 ): Promise<void> {
-  const expectedDigests = Object.fromEntries(
-    inputs.request.images
-      .filter((image) => image.expectedDigest !== undefined)
-      .map((image) => [image.name, image.expectedDigest!])
-  )
-  const reason = result.cancelled ? stop.reason() : undefined
-  const context = {
-    version: VERSION,
-    now: new Date(),
-    protectTags: inputs.request.protectTags,
-    expectedDigests,
-    provenance
-  }
-  if (result.release) {
-    const release = { ...buildReleaseReport(result), provenance }
-    setReleaseOutputs(
-      runner,
-      release,
-      releaseMatrix(release),
-      writeRecord(buildRecord(release, context))
-    )
-    renderReleaseSummary(runner.summary, release, reason)
-    const outcome = outcomeLine(release.images, release.status)
-    if (outcome)
-      failStep(runner, release.images, outcome, nextStep(release.status, release.images, reason))
+  const record = writeRecord(reports.record)
+  if ('images' in reports.report) {
+    setReleaseOutputs(runner, reports.report, reports.matrix ?? '', record)
+    renderReleaseSummary(runner.summary, reports.report, stopReason)
   } else {
-    const image = { ...buildImageReport(result.images[0]!, result), provenance }
-    setImageOutputs(runner, image, writeRecord(buildRecord(image, context)))
-    renderImageSummary(runner.summary, image, reason)
-    const outcome = outcomeLine([image], image.status)
-    if (outcome) failStep(runner, [image], outcome, nextStep(image.status, [image], reason))
+    setImageOutputs(runner, reports.report, record)
+    renderImageSummary(runner.summary, reports.report, stopReason)
   }
+  if (reports.outcome) failStep(runner, reports.images, reports.outcome, reports.next)
   await runner.writeSummary()
 }
 
@@ -144,47 +87,24 @@ export async function runAction(
   tuning: Tuning = {}
 ): Promise<boolean> {
   const provenance = await loadProvenance()
-  const stop = createStop(tuning.graceMs ?? GRACE_MS)
-  const unwatch = onSignals(stop)
   let dryRun = false
   try {
     const inputs = await parseInputs((name) => core.getInput(name), { env: process.env })
     dryRun = inputs.request.dryRun
     for (const warning of inputs.warnings) runner.warning(warning)
-    const deadline =
-      inputs.timeoutMs !== undefined
-        ? setTimeout(
-            () => stop.stop(`the run passed its ${core.getInput('timeout')} timeout`),
-            inputs.timeoutMs
-          )
-        : undefined
-    deadline?.unref()
-    const registry = createRegistry({
-      debug: (line) => runner.debug(line),
-      onResume: (blob, offset, why) =>
-        runner.info(`Download of ${blob} interrupted at byte ${offset} (${why}); resuming`),
-      userAgent: userAgent(provenance),
-      rates: { PutImage: inputs.putImageRate },
-      stopWrites: stop.stopping,
-      // A stand-in for public.ecr.aws's registry endpoint, as AWS_ENDPOINT_URL_ECR_PUBLIC is for its API.
-      ...(process.env.ECR_PUBLIC_REGISTRY_URL && {
-        publicRegistryUrl: process.env.ECR_PUBLIC_REGISTRY_URL
-      }),
-      ...tuning.registry
-    })
-    const result = await promote(inputs.request, {
-      registry,
+    const outcome = await runSession(inputs, {
       log: runner,
-      stop,
+      userAgent: userAgent(provenance),
+      signals: process,
+      timeoutText: core.getInput('timeout'),
+      ...(tuning.graceMs !== undefined && { graceMs: tuning.graceMs }),
+      ...(tuning.registry && { registry: tuning.registry }),
       ...(tuning.copy && { copy: tuning.copy })
     })
-    clearTimeout(deadline)
-    await report(runner, result, inputs, provenance, stop)
-    return result.cancelled
+    await report(runner, reportsOf(outcome, inputs, provenance), outcome.stopReason)
+    return outcome.result.cancelled
   } catch (error) {
     await reportEarly(runner, error, dryRun, provenance)
     return false
-  } finally {
-    unwatch()
   }
 }

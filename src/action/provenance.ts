@@ -1,9 +1,7 @@
 // Where the run happens, from the workflow's context (@actions/github): for the result, the
 // summary's footer, the promotion record and the user agent ECR's CloudTrail logs show.
 import type { Provenance } from '../promotion/index.js'
-import packageJson from '../../package.json' with { type: 'json' }
-
-export const VERSION: string = packageJson.version
+import { VERSION } from '../session/index.js'
 
 export async function loadProvenance(): Promise<Provenance> {
   // @actions/github brings Octokit along; only its context is needed, and only on a runner.

@@ -1,0 +1,151 @@
+// What every face does with validated inputs: builds the registry to them, runs the promotion with
+// a stop that the first SIGINT or SIGTERM (or the inputs' timeout) triggers, and turns the result
+// into the records the faces print. The faces (src/action, src/cli) differ only in how they read
+// inputs and show the outcome. It may import every layer below the faces.
+import type { CopyOptions } from '../copy/index.js'
+import type { PromoteInputs } from '../inputs/index.js'
+import {
+  buildImageReport,
+  buildRecord,
+  buildReleaseReport,
+  createStop,
+  nextStep,
+  outcomeLine,
+  promote,
+  releaseMatrix,
+  type Log,
+  type PromotionRecord,
+  type PromotionReport,
+  type PromotionResult,
+  type Provenance,
+  type ReleaseReport,
+  type RunStatus
+} from '../promotion/index.js'
+import { createRegistry, type RegistryOptions } from '../registry/index.js'
+import packageJson from '../../package.json' with { type: 'json' }
+
+export const VERSION: string = packageJson.version
+
+export interface SessionOptions {
+  log: Log
+  userAgent: string
+  /** Where signals come from: the process, on a runner or a terminal. */
+  signals?: Pick<NodeJS.Process, 'on' | 'off' | 'exit'>
+  /** How long writes in flight get once the run is stopping; GitHub sends SIGTERM 7.5 s on. */
+  graceMs?: number
+  /** The timeout input as given, for the report's words. */
+  timeoutText?: string
+  /** What tests tune (a zero retry delay), over what the inputs say. */
+  registry?: RegistryOptions
+  copy?: CopyOptions
+}
+
+const GRACE_MS = 4_000
+
+export interface SessionOutcome {
+  result: PromotionResult
+  /** Why the run stopped early, when it did. */
+  stopReason?: string
+}
+
+/**
+ * Runs the promotion the inputs describe. The first SIGINT or SIGTERM stops it (no new writes, a
+ * grace for those in flight, then the report); a second one exits at once.
+ */
+export async function runSession(
+  inputs: PromoteInputs,
+  options: SessionOptions
+): Promise<SessionOutcome> {
+  const stop = createStop(options.graceMs ?? GRACE_MS)
+  const signals = options.signals
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.stopping.aborted) signals?.exit(signal === 'SIGINT' ? 130 : 143)
+    stop.stop(`the run was cancelled (${signal})`)
+  }
+  signals?.on('SIGINT', onSignal)
+  signals?.on('SIGTERM', onSignal)
+  const deadline =
+    inputs.timeoutMs !== undefined
+      ? setTimeout(
+          () =>
+            stop.stop(`the run passed its ${options.timeoutText ?? ''} timeout`.replace('  ', ' ')),
+          inputs.timeoutMs
+        )
+      : undefined
+  deadline?.unref()
+  try {
+    const registry = createRegistry({
+      debug: (line) => options.log.debug(line),
+      onResume: (blob, offset, why) =>
+        options.log.info(`Download of ${blob} interrupted at byte ${offset} (${why}); resuming`),
+      userAgent: options.userAgent,
+      rates: { PutImage: inputs.putImageRate },
+      stopWrites: stop.stopping,
+      // A stand-in for public.ecr.aws's registry endpoint, as AWS_ENDPOINT_URL_ECR_PUBLIC is for its API.
+      ...(process.env.ECR_PUBLIC_REGISTRY_URL && {
+        publicRegistryUrl: process.env.ECR_PUBLIC_REGISTRY_URL
+      }),
+      ...options.registry
+    })
+    const result = await promote(inputs.request, {
+      registry,
+      log: options.log,
+      stop,
+      ...(options.copy && { copy: options.copy })
+    })
+    return { result, ...(result.cancelled && { stopReason: stop.reason() }) }
+  } finally {
+    clearTimeout(deadline)
+    signals?.off('SIGINT', onSignal)
+    signals?.off('SIGTERM', onSignal)
+  }
+}
+
+/** Everything a face reports of a run: the record, the release's matrix, and what to say. */
+export interface Reports {
+  status: RunStatus
+  /** One image's record, or the release's. */
+  report: PromotionReport | ReleaseReport
+  /** The images' records, one for a single-image run. */
+  images: PromotionReport[]
+  record: PromotionRecord
+  /** For a release: the groups to fan out by, as strategy.matrix JSON. */
+  matrix?: string
+  /** What happened, when not everything asked; and what to do about it. */
+  outcome?: string
+  next: string
+}
+
+export function reportsOf(
+  { result, stopReason }: SessionOutcome,
+  inputs: PromoteInputs,
+  provenance: Provenance,
+  now = new Date()
+): Reports {
+  const expectedDigests = Object.fromEntries(
+    inputs.request.images
+      .filter((image) => image.expectedDigest !== undefined)
+      .map((image) => [image.name, image.expectedDigest!])
+  )
+  const context = {
+    version: VERSION,
+    now,
+    protectTags: inputs.request.protectTags,
+    expectedDigests,
+    provenance
+  }
+  const report = result.release
+    ? { ...buildReleaseReport(result), provenance }
+    : { ...buildImageReport(result.images[0]!, result), provenance }
+  const images = 'images' in report ? report.images : [report]
+  const outcome = outcomeLine(images, report.status)
+  return {
+    status: report.status,
+    report,
+    images,
+    record: buildRecord(report, context),
+    ...('images' in report && { matrix: releaseMatrix(report) }),
+    ...(outcome && { outcome }),
+    next: nextStep(report.status, images, stopReason)
+  }
+}
