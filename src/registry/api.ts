@@ -52,6 +52,38 @@ export interface TagMutability {
   filters: string[]
 }
 
+/** One finding of an image scan, reduced to what a gate decides by. */
+export interface ScanFinding {
+  /** The CVE or finding id (basic: its name; enhanced: the vulnerability id, else its title). */
+  id: string
+  severity: string
+  /** Enhanced scanning only: YES, NO or PARTIAL. */
+  fixAvailable?: string
+}
+
+/** An image's scan as DescribeImageScanFindings reports it. */
+export interface ImageScan {
+  /** ECR's scan status: COMPLETE, ACTIVE, IN_PROGRESS, PENDING, FAILED, UNSUPPORTED_IMAGE, ... */
+  status: string
+  description?: string
+  enhanced: boolean
+  /** Findings by severity, as ECR counts them. */
+  severityCounts: Record<string, number>
+  /** Every finding (every page), when asked for; otherwise only the first page's. */
+  findings: ScanFinding[]
+  completedAt?: Date
+  /** When the vulnerability data the scan used was last updated. */
+  sourceUpdatedAt?: Date
+}
+
+/** DescribeImageSigningStatus: one entry per signing profile. */
+export interface SigningStatus {
+  profileArn?: string
+  status: string
+  failureCode?: string
+  failureReason?: string
+}
+
 export interface Registry {
   /**
    * The registry id a write to this repository lands in: for ECR Public, the caller's registry
@@ -107,4 +139,19 @@ export interface Registry {
    * registry cannot list referrers (ECR Public has no such API).
    */
   listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[] | undefined>
+  /**
+   * The image's scan; `never-scanned` when ECR has none (it is never started from here: ECR allows
+   * one scan a day), `unsupported` where the registry does not scan (ECR Public). With
+   * `allFindings`, every page of findings is read.
+   */
+  scan(
+    repository: RepositoryRef,
+    digest: string,
+    allFindings: boolean
+  ): Promise<ImageScan | 'never-scanned' | 'unsupported'>
+  /** ECR managed signing's statuses for the image; `unsupported` where there is none (ECR Public). */
+  signingStatuses(
+    repository: RepositoryRef,
+    digest: string
+  ): Promise<SigningStatus[] | 'unsupported'>
 }

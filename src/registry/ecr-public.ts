@@ -213,6 +213,9 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
         options.download
       ),
 
-    listReferrers: async () => undefined
+    listReferrers: async () => undefined,
+    // ECR Public neither scans images nor signs them.
+    scan: async () => 'unsupported',
+    signingStatuses: async () => 'unsupported'
   }
 }

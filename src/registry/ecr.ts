@@ -4,6 +4,8 @@ import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
   CompleteLayerUploadCommand,
+  DescribeImageScanFindingsCommand,
+  DescribeImageSigningStatusCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -13,6 +15,8 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type BatchGetImageCommandOutput,
+  type DescribeImageScanFindingsCommandOutput,
+  type DescribeImageSigningStatusCommandOutput,
   type DescribeImagesCommandOutput,
   type DescribeRepositoriesCommandOutput,
   type ListImageReferrersCommandOutput
@@ -21,6 +25,8 @@ import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '..
 import type {
   FetchedImage,
   ImageAnswer,
+  ImageScan,
+  ScanFinding,
   ImageFailure,
   ImageId,
   Referrer,
@@ -85,6 +91,22 @@ function tagsFound(answer: ImageAnswer, tags: string[], repository: RepositoryRe
       return [tag, found.get(tag) ?? null]
     })
   )
+}
+
+/** The findings of one page, basic or enhanced, reduced to id, severity and fixability. */
+function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[] {
+  const findings = page.imageScanFindings
+  return [
+    ...(findings?.findings ?? []).map((finding) => ({
+      id: finding.name ?? '',
+      severity: finding.severity ?? 'UNDEFINED'
+    })),
+    ...(findings?.enhancedFindings ?? []).map((finding) => ({
+      id: finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.title ?? '',
+      severity: finding.severity ?? 'UNTRIAGED',
+      ...(finding.fixAvailable && { fixAvailable: finding.fixAvailable })
+    }))
+  ]
 }
 
 const idKey = (id: ImageId): string =>
@@ -227,6 +249,68 @@ export function createPrivateEcr(
         },
         download
       )
+    },
+
+    async scan(repository, digest, allFindings) {
+      const pages: DescribeImageScanFindingsCommandOutput[] = []
+      let nextToken: string | undefined
+      try {
+        do {
+          const page = await service.send<DescribeImageScanFindingsCommandOutput>(
+            `DescribeImageScanFindings ${where(repository)} ${digest}`,
+            repository,
+            'DescribeImageScanFindings',
+            new DescribeImageScanFindingsCommand({
+              ...inRepository(repository),
+              imageId: { imageDigest: digest },
+              maxResults: 1000,
+              ...(nextToken && { nextToken })
+            })
+          )
+          pages.push(page)
+          nextToken = allFindings ? page.nextToken : undefined
+        } while (nextToken)
+      } catch (error) {
+        if (error instanceof EcrError && error.code === 'ScanNotFoundException')
+          return 'never-scanned'
+        throw error
+      }
+      const first = pages[0]!
+      const findings = first.imageScanFindings
+      const scan: ImageScan = {
+        status: first.imageScanStatus?.status ?? 'UNKNOWN',
+        ...(first.imageScanStatus?.description && {
+          description: first.imageScanStatus.description
+        }),
+        enhanced: pages.some((page) => (page.imageScanFindings?.enhancedFindings?.length ?? 0) > 0),
+        severityCounts: {
+          ...(findings?.findingSeverityCounts as Record<string, number> | undefined)
+        },
+        findings: pages.flatMap(findingsOf),
+        ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
+        ...(findings?.vulnerabilitySourceUpdatedAt && {
+          sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
+        })
+      }
+      return scan
+    },
+
+    async signingStatuses(repository, digest) {
+      const output = await service.send<DescribeImageSigningStatusCommandOutput>(
+        `DescribeImageSigningStatus ${where(repository)} ${digest}`,
+        repository,
+        'DescribeImageSigningStatus',
+        new DescribeImageSigningStatusCommand({
+          ...inRepository(repository),
+          imageId: { imageDigest: digest }
+        })
+      )
+      return (output.signingStatuses ?? []).map((entry) => ({
+        ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
+        status: entry.status ?? 'UNKNOWN',
+        ...(entry.failureCode && { failureCode: entry.failureCode }),
+        ...(entry.failureReason && { failureReason: entry.failureReason })
+      }))
     },
 
     async listReferrers(repository, digest) {
