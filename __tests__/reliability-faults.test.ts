@@ -158,7 +158,7 @@ describe('faults that outlast the retries', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(
-      /::error title=Source not resolved::Cannot read repository faults\/read \(your account's registry, us-east-1\): ThrottlingException \(HTTP 400\) after \d+ attempts\./
+      /::error title=Not resolved::Cannot read repository faults\/read \(your account's registry, us-east-1\): ThrottlingException \(HTTP 400\) after \d+ attempts\./
     )
     expect(emulator.counts().PutImage).toBeUndefined()
   })

@@ -79,14 +79,18 @@ describe('HTTPS', () => {
   test('counts full and resumed handshakes: new connections resume the session', async () => {
     const agent = new Agent({ ca, keepAlive: false })
     const ecr = secure(agent)
-    for (let i = 0; i < 3; i++) {
+    // A TLS 1.3 session ticket comes after the handshake, and a busy machine can close a
+    // connection before its ticket is kept: new connections until one resumes, a few at most.
+    let made = 0
+    while (made < 8) {
       await ecr.send(new DescribeRepositoriesCommand({}))
-      // A TLS 1.3 session ticket comes after the handshake: give the agent time to keep it.
+      made++
       await new Promise((resolve) => setTimeout(resolve, 100))
+      if (made >= 3 && emulator.connections().tlsResumed > 0) break
     }
     const counted = emulator.connections()
-    expect(counted.tcp).toBe(3)
-    expect(counted.tlsFull + counted.tlsResumed).toBe(3)
+    expect(counted.tcp).toBe(made)
+    expect(counted.tlsFull + counted.tlsResumed).toBe(made)
     expect(counted.tlsFull).toBeGreaterThanOrEqual(1)
     expect(counted.tlsResumed).toBeGreaterThanOrEqual(1)
     emulator.resetLog()

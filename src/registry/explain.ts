@@ -74,7 +74,7 @@ export function explainReadError(error: EcrError, where: string): string {
     case 'RegistryAliasNotFound':
       return `Cannot write to repository ${where}: ${error.message}`
     case 'CredentialsProviderError':
-      return `Cannot read repository ${where}: no AWS credentials were found. Configure them first, for example with aws-actions/configure-aws-credentials.`
+      return `Cannot read repository ${where}: no AWS credentials were found. Configure them first: in a workflow with aws-actions/configure-aws-credentials, elsewhere as for the AWS CLI (environment variables, a profile, or a role).`
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'ExpiredTokenException':

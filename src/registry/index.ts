@@ -5,6 +5,7 @@
 import type { RepositoryRef } from '../oci/index.js'
 import type { Registry } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
+import { createWarmer, letIoThrough } from './preconnect.js'
 import type { TransportOptions } from './transport.js'
 
 export type * from './api.js'
@@ -12,6 +13,7 @@ export { mapLimit } from './concurrency.js'
 export { EcrError, ExplainedError, mayPassOnRerun, type FailureKind } from './errors.js'
 export { explainWriteError, stopsOtherWrites } from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
+export { configuredRegion } from './region.js'
 export type { Timeouts } from './transport.js'
 
 export interface RegistryOptions extends TransportOptions, DownloadOptions {
@@ -39,19 +41,26 @@ const OPERATIONS = {
   startUpload: true,
   uploadPart: true,
   completeUpload: true,
-  listReferrers: true
+  listReferrers: true,
+  scan: true,
+  signingStatuses: true
 } as const satisfies Record<keyof Registry, true>
 
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const download: DownloadOptions = { ...(options.onResume && { onResume: options.onResume }) }
-  const transport = import('./transport.js').then((module) => module.createTransport(options))
+  const warmer = createWarmer()
+  const transport = import('./transport.js').then((module) =>
+    module.createTransport(options, warmer)
+  )
   let privateEcr: Promise<Registry> | undefined
   let publicEcr: Promise<Registry> | undefined
   const serving = (repository: RepositoryRef): Promise<Registry> =>
     repository.publicAlias === undefined
-      ? (privateEcr ??= Promise.all([transport, import('./ecr.js')]).then(([made, module]) =>
-          module.createPrivateEcr(made, download, options.stopWrites)
-        ))
+      ? (privateEcr ??= Promise.all([
+          transport,
+          // The SDK's chunks compile after a turn of the event loop: see letIoThrough.
+          transport.then(letIoThrough).then(() => import('./ecr.js'))
+        ]).then(([made, module]) => module.createPrivateEcr(made, download, options.stopWrites)))
       : (publicEcr ??= Promise.all([transport, import('./ecr-public.js')]).then(([made, module]) =>
           module.createPublicEcr(made, {
             download,
@@ -63,11 +72,14 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
   // Every operation takes the repository first: hand it to the implementation that serves it.
   const dispatched: Record<string, unknown> = {}
   for (const name of Object.keys(OPERATIONS) as Array<keyof Registry>) {
-    dispatched[name] = async (repository: RepositoryRef, ...rest: unknown[]) =>
-      ((await serving(repository))[name] as (...args: unknown[]) => Promise<unknown>)(
+    dispatched[name] = async (repository: RepositoryRef, ...rest: unknown[]) => {
+      // Connections open while the SDK loads: see preconnect.ts.
+      warmer.ahead(name, repository, rest)
+      return ((await serving(repository))[name] as (...args: unknown[]) => Promise<unknown>)(
         repository,
         ...rest
       )
+    }
   }
   return dispatched as unknown as Registry
 }

@@ -43,9 +43,11 @@ const MIN_SHARE = 1 / 16
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
 /**
- * A token bucket holding one second's worth of requests and starting full, so a handful of calls
- * go at once and a long run settles at the rate; multiplicative decrease on throttling, additive
- * increase on success.
+ * A token bucket holding one second's worth of requests (at least one) and starting full, so a
+ * handful of calls go at once and a long run settles at the rate; multiplicative decrease on
+ * throttling, additive increase on success. Its refill counts from the first answer: ECR's bucket
+ * starts when ECR sees the first call, later than this one started, and a bucket ahead of ECR's
+ * sends the call after the burst a few milliseconds before ECR has its token for it.
  */
 export class RateLimiter {
   readonly configured: number
@@ -54,13 +56,15 @@ export class RateLimiter {
   private at: number
   /** Callers waiting for a token, in order: a FIFO so no call starves behind later ones. */
   private queue: Promise<void> = Promise.resolve()
+  /** Whether a call was answered yet: refill counts from then (see the class comment). */
+  private anchored = false
   private readonly now: () => number
   private readonly sleep: Sleep
 
   constructor(rate: number, sleep: Sleep, now: () => number = () => performance.now()) {
     this.configured = rate
     this.rate = rate
-    this.tokens = rate
+    this.tokens = Math.max(1, rate)
     this.now = now
     this.at = now()
     this.sleep = sleep
@@ -70,9 +74,14 @@ export class RateLimiter {
     return this.rate
   }
 
+  /** A second's worth of calls, and never less than one: below 1/s a bucket of `rate` never fills. */
+  private get capacity(): number {
+    return Math.max(1, this.rate)
+  }
+
   private refill(): void {
     const now = this.now()
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) / 1000) * this.rate)
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1000) * this.rate)
     this.at = now
   }
 
@@ -103,6 +112,11 @@ export class RateLimiter {
 
   /** An answered call: win back a twentieth of the configured rate. */
   succeeded(): void {
+    if (!this.anchored) {
+      // What accrued before ECR could have seen a call is not ECR's to give: drop it.
+      this.anchored = true
+      this.at = this.now()
+    }
     if (this.rate < this.configured)
       this.rate = Math.min(this.configured, this.rate + this.configured / 20)
   }

@@ -7,14 +7,17 @@ import {
   type RepositoryRef
 } from '../oci/index.js'
 import type { ImageAnswer, ImageId, Registry } from './api.js'
-import { EcrError, ExplainedError } from './errors.js'
+import { EcrError, ExplainedError, mayPassOnRerun } from './errors.js'
 import { explainReadError } from './explain.js'
 
 /** An ECR error on a read, turned into a message that says what to do. */
 export function explainedRead(repository: RepositoryRef) {
   return (error: unknown): never => {
     throw error instanceof EcrError
-      ? new ExplainedError(explainReadError(error, describeRepository(repository)))
+      ? new ExplainedError(
+          explainReadError(error, describeRepository(repository)),
+          mayPassOnRerun(error)
+        )
       : error
   }
 }

@@ -3,9 +3,13 @@
 import type { RepositoryRef } from '../oci/index.js'
 import type { CallTarget, Transport } from './transport.js'
 
+export { endpointOf } from './endpoints.js'
+
 export interface SendOptions {
   /** This call's attempt timeout, when its size calls for more than the default (a layer part). */
   timeoutMs?: number
+  /** Attempts for transient faults, when the caller heals them itself. */
+  maxAttempts?: number
   /** A write: not sent once the run is stopping. */
   write?: boolean
 }
@@ -24,21 +28,6 @@ export interface Service {
 
 type SdkClient = {
   send(command: never, options: { abortSignal: AbortSignal }): Promise<{ $metadata: object }>
-}
-
-/**
- * The endpoint a service's calls go to, as the SDK picks it (AWS_ENDPOINT_URL_<SERVICE>, then
- * AWS_ENDPOINT_URL, then the regional default), so that a timeout names where it waited.
- */
-export function endpointOf(serviceId: 'ECR' | 'ECR_PUBLIC', region: string): string {
-  const configured =
-    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-      ? undefined
-      : (process.env[`AWS_ENDPOINT_URL_${serviceId}`] ?? process.env.AWS_ENDPOINT_URL)
-  if (configured) return configured
-  return serviceId === 'ECR'
-    ? `https://api.ecr.${region}.amazonaws.com`
-    : `https://api.ecr-public.${region}.amazonaws.com`
 }
 
 export function createService(
@@ -64,6 +53,7 @@ export function createService(
         isPublic: repository.publicAlias !== undefined,
         endpoint: endpoint(repository.region),
         ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+        ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
         ...(options.write && stopWrites && { notAfter: stopWrites })
       }
       return transport.call(label, target, (abortSignal) =>

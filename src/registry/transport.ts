@@ -11,6 +11,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { EcrError, type FailureKind } from './errors.js'
 import { Pacer, type PacingOptions, type Sleep } from './pacing.js'
+import { createWarmer, warmAgents, type Warmer } from './preconnect.js'
 
 export interface Timeouts {
   /** Opening a connection (TCP and TLS). */
@@ -75,6 +76,8 @@ export interface CallTarget {
   endpoint: string
   /** This call's attempt timeout, when its size calls for more than requestMs (a layer part). */
   timeoutMs?: number
+  /** Attempts for transient faults, when the caller heals them itself (a lost completion). */
+  maxAttempts?: number
   /** Once aborted, the call is not sent: a stopping run starts no new write. */
   notAfter?: AbortSignal
 }
@@ -131,7 +134,13 @@ function classifySdkError(error: unknown): Classified {
   // throttles with ThrottlingException or HTTP 429.
   if (sdkError.name === 'LimitExceededException') return 'permanent'
   if (isThrottlingError(sdkError)) return 'throttled'
-  if (sdkError.name === 'TimeoutError') return 'timeout'
+  // The SDK names a dropped connection TimeoutError too (code ECONNRESET): only ETIMEDOUT is silence.
+  if (sdkError.name === 'TimeoutError')
+    return (sdkError as { code?: string }).code === 'ETIMEDOUT' ? 'timeout' : 'transient'
+  // A thrown value the SDK could not see as an Error (one from another realm) comes wrapped, its
+  // name in the message: a network error all the same.
+  if (/^AWS SDK error wrapper for (TimeoutError|Error): /.test(sdkError.message ?? ''))
+    return 'transient'
   if (
     isRetryableByTrait(sdkError) ||
     isClockSkewCorrectedError(sdkError) ||
@@ -166,7 +175,17 @@ function toEcrError(error: unknown, attempts: number, kind: FailureKind): EcrErr
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
 
-export function createTransport(options: TransportOptions = {}): Transport {
+/** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 }
+
+/**
+ * The one policy. `warmer` holds the connections opened ahead of the first calls (preconnect.ts);
+ * the SDK's handler takes those sockets before it opens its own.
+ */
+export function createTransport(
+  options: TransportOptions = {},
+  warmer: Warmer = createWarmer({ enabled: false })
+): Transport {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
   const debug = options.debug ?? (() => {})
@@ -182,6 +201,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let lastAnswer = performance.now()
   const elapsed = (since: number): number => Math.round(performance.now() - since)
   const handler = new NodeHttpHandler({
+    ...warmAgents(warmer, AGENT_OPTIONS),
     connectionTimeout: timeouts.connectMs,
     // A backstop behind each attempt's own abort signal.
     requestTimeout: timeouts.requestMs * 4,
@@ -253,7 +273,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
             transientAttempts++
             retry =
               kind !== 'permanent' &&
-              transientAttempts < maxAttempts &&
+              transientAttempts < (target.maxAttempts ?? maxAttempts) &&
               (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs)
           }
           if (!retry) {

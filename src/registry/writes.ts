@@ -47,6 +47,8 @@ export const BATCH_LIMIT = 100
 const SLOW_LINK_BYTES_PER_MS = 256
 /** ECR checks the whole layer's digest on completion: more time for a bigger layer. */
 const COMPLETE_TIMEOUT_MS = 120_000
+/** Completions tried before the upload is given up as lost. */
+const COMPLETE_ATTEMPTS = 6
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
@@ -164,26 +166,38 @@ export function sharedWrites(
     },
 
     async completeUpload(repository, uploadId, digest) {
-      try {
-        await service.send(
-          `CompleteLayerUpload ${where(repository)} ${digest}`,
-          repository,
-          'CompleteLayerUpload',
-          new commands.CompleteLayerUpload({
-            ...inRepository(repository),
-            uploadId,
-            layerDigests: [digest]
-          }),
-          { write: true, timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS) }
-        )
-        return 'completed'
-      } catch (error) {
-        if (!(error instanceof EcrError)) throw error
-        if (error.code === 'LayerAlreadyExistsException') return 'exists'
-        if (error.code !== 'UploadNotFoundException') throw error
-        // The upload is gone: completed by an attempt whose answer was lost, or really lost.
-        if ((await checkBlobs(repository, [digest])).has(digest)) return 'completed'
-        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`)
+      // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
+      // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await service.send(
+            `CompleteLayerUpload ${where(repository)} ${digest}`,
+            repository,
+            'CompleteLayerUpload',
+            new commands.CompleteLayerUpload({
+              ...inRepository(repository),
+              uploadId,
+              layerDigests: [digest]
+            }),
+            {
+              write: true,
+              maxAttempts: 1,
+              timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
+            }
+          )
+          return 'completed'
+        } catch (error) {
+          if (!(error instanceof EcrError)) throw error
+          if (error.code === 'LayerAlreadyExistsException') return 'exists'
+          const lost = error.kind === 'transient' || error.kind === 'timeout'
+          if (!lost && error.code !== 'UploadNotFoundException') throw error
+          if ((await checkBlobs(repository, [digest])).has(digest)) return 'completed'
+          if (!lost)
+            throw new UploadLost(
+              `Upload ${uploadId} of ${digest} is gone and the blob is not there`
+            )
+          if (attempt >= COMPLETE_ATTEMPTS) throw error
+        }
       }
     }
   }
