@@ -34,7 +34,7 @@ export interface ActionEnvironment {
   summary(): string
 }
 
-/** A fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, and INPUT_* variables named as the runner names them. */
+/** A fresh GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and RUNNER_TEMP, and INPUT_* variables named as the runner names them. */
 export function actionEnvironment(
   inputs: Record<string, string>,
   extra: NodeJS.ProcessEnv = {}
@@ -47,6 +47,8 @@ export function actionEnvironment(
   const env: NodeJS.ProcessEnv = {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    // Where the runner lets a step write its files (the promotion record).
+    RUNNER_TEMP: dir,
     ...extra
   }
   for (const [name, value] of Object.entries(inputs))

@@ -362,7 +362,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error title=Source not resolved::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written.`
+      `::error title=Not resolved::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written.`
     )
   })
 
@@ -374,7 +374,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error title=Source not resolved::The source tag "staging" points at ${helloWorld.digest}, but the source digest is ${otherImage.digest}.`
+      `::error title=Not resolved::The source tag "staging" points at ${helloWorld.digest}, but the source digest is ${otherImage.digest}.`
     )
   })
 
@@ -383,7 +383,7 @@ describe('guards that stop the run before any write', () => {
     const byTag = await runAction({ ...base, tags: 'prod' })
     expect(byTag.exitCode).toBe(1)
     expect(byTag.stdout).toContain(
-      '::error title=Source not resolved::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
+      '::error title=Not resolved::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
     )
     const byDigest = await runAction({
       ...base,
@@ -406,7 +406,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toMatch(
-      /::error title=Source not resolved::The manifest ECR returned for source image sha256:8ece\w+ hashes to sha256:\w+, not to the digest ECR reported/
+      /::error title=Not resolved::The manifest ECR returned for source image sha256:8ece\w+ hashes to sha256:\w+, not to the digest ECR reported/
     )
   })
 
@@ -435,7 +435,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      '::error title=Source not resolved::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
+      '::error title=Not resolved::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
     )
   })
 
@@ -451,7 +451,7 @@ describe('guards that stop the run before any write', () => {
     const run = await runAction({ ...base, tags: 'prod' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error title=Source not resolved::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
+      `::error title=Not resolved::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
     )
   })
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
 import { runDist } from '../__fixtures__/actions.js'
+import { readRecord } from '../__fixtures__/record.js'
 import {
   buildImage,
   buildIndex,
@@ -127,4 +128,103 @@ describe('killed part way', () => {
       ).toHaveLength(missing)
     }
   )
+})
+
+describe('cancelled as GitHub cancels a step', () => {
+  test('SIGINT mid-run: no new write, outputs and a summary naming the cancelled tags, and a rerun converges', async () => {
+    const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/app')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(repository, image, emulator.state.settings, ['staging'])
+    // Forty tags at ECR's 10 PutImage a second: four seconds of writes, cancelled after the first.
+    const tags = Array.from({ length: 40 }, (_, i) => `c${i}`)
+    const inputs = { repository: repository.name, 'source-tag': 'staging', tags: tags.join(',') }
+    let signalled = 0
+    const started = performance.now()
+    const run = await runDist(inputs, env, (child) => {
+      emulator.onResponse((entry) => {
+        if (entry.operation === 'PutImage' && signalled++ === 0) child.kill('SIGINT')
+      })
+    })
+    emulator.onResponse(undefined)
+    const elapsed = performance.now() - started
+    expect(run.signal).toBeNull()
+    expect(run.exitCode).toBe(1)
+    expect(elapsed).toBeLessThan(6_000)
+    const statuses = run.result!.tags.map((tag) => tag.status)
+    expect(statuses).toContain('cancelled')
+    expect(statuses.every((status) => status === 'created' || status === 'cancelled')).toBe(true)
+    // What the report says was written is exactly what is in ECR.
+    for (const tag of run.result!.tags)
+      expect(repository.tags.get(tag.tag)).toBe(tag.status === 'created' ? image.digest : undefined)
+    expect(run.outputs.images!.split('\n').filter(Boolean)).toHaveLength(
+      statuses.filter((status) => status === 'created').length
+    )
+    expect(run.summary).toContain('⏹️ Cancelled:')
+    expect(run.summary).toContain('⏹️ cancelled')
+    expect(run.stdout).toContain('the run was cancelled (SIGINT)')
+    // The record says the same, tag by tag.
+    const record = readRecord(run.outputs.record)
+    expect(record.status).toBe('cancelled')
+    expect(record.images[0]!.tags.map((tag) => tag.status)).toEqual(statuses)
+
+    const rerun = await runDist(inputs, env)
+    expect(rerun.exitCode).toBe(0)
+    for (const tag of tags) expect(repository.tags.get(tag)).toBe(image.digest)
+  }, 30_000)
+
+  test("the runner's SIGTERM after its SIGINT cuts the grace short: the report is still written", async () => {
+    const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/held')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(repository, image, emulator.state.settings, ['staging'])
+    const inputs = { repository: repository.name, 'source-tag': 'staging', tags: 'h1,h2,h3' }
+    // Every PutImage is held unanswered, so only the grace, or its end, lets the run report.
+    const held: Array<() => void> = []
+    let signalledAt = 0
+    const run = await runDist(inputs, env, (child) => {
+      emulator.onRequest((request) => {
+        if (request.operation !== 'PutImage') return undefined
+        if (signalledAt === 0) {
+          signalledAt = performance.now()
+          child.kill('SIGINT')
+          setTimeout(() => child.kill('SIGTERM'), 300)
+        }
+        return new Promise((resolve) => held.push(() => resolve({ drop: true })))
+      })
+    })
+    emulator.onRequest(undefined)
+    for (const release of held) release()
+    const elapsed = performance.now() - signalledAt
+    expect(run.signal).toBeNull()
+    expect(run.exitCode).toBe(1)
+    // Sooner than the 4 s grace: SIGTERM ended it, and the tags held were read back.
+    expect(elapsed).toBeLessThan(3_500)
+    expect(run.result!.status).toBe('cancelled')
+    for (const tag of run.result!.tags) expect(tag.status).toBe('cancelled')
+    expect(run.summary).toContain('⏹️ Cancelled:')
+    expect(readRecord(run.outputs.record).status).toBe('cancelled')
+  }, 30_000)
+
+  test('SIGINT mid-copy: the copy stops, every tag is reported cancelled, and a rerun finishes', async () => {
+    const { target, index, before, inputs } = setup(true)
+    let signalled = false
+    const run = await runDist(inputs, env, (child) => {
+      emulator.onResponse((entry) => {
+        if (!signalled && entry.operation === 'UploadLayerPart') {
+          signalled = true
+          child.kill('SIGINT')
+        }
+      })
+    })
+    emulator.onResponse(undefined)
+    expect(signalled).toBe(true)
+    expect(run.exitCode).toBe(1)
+    expect(run.result!.status).toBe('cancelled')
+    expect(run.result!.tags.map((tag) => tag.status)).toEqual(TAGS.map(() => 'cancelled'))
+    for (const tag of TAGS) expect(target.tags.get(tag)).toBe(before.get(tag))
+    expect(run.summary).toContain('⏹️ Cancelled:')
+
+    const rerun = await runDist(inputs, env)
+    expect(rerun.exitCode).toBe(0)
+    for (const tag of TAGS) expect(target.tags.get(tag)).toBe(index.digest)
+  }, 30_000)
 })

@@ -12,13 +12,13 @@ const TITLES: Partial<Record<string, string>> = {
 const sentence = (text: string): string =>
   /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 
-interface Problem {
+export interface Problem {
   message: string
   title: string
 }
 
 /** Each problem once: a source that did not resolve, a failed copy, each tag not promoted. */
-function problemsOf(reports: PromotionReport[]): Problem[] {
+export function problemsOf(reports: PromotionReport[]): Problem[] {
   const many = reports.length > 1
   return reports.flatMap((report) => {
     const where = many ? `${report.name}: ` : ''
@@ -31,10 +31,15 @@ function problemsOf(reports: PromotionReport[]): Problem[] {
         { message: `${where}${tag.message}`, title: `${TITLES[tag.status] ?? 'Tag'}: ${tag.tag}` }
       ]
     })
+    const gates = (report.gates ?? [])
+      .filter((verdict) => !verdict.passed)
+      .map((verdict) => ({
+        message: `${where}${verdict.reason ?? verdict.summary}`,
+        title: verdict.gate === 'vulnerability' ? 'Vulnerability gate' : 'Signature gate'
+      }))
     return [
-      ...(report.problem
-        ? [{ message: `${where}${report.problem}`, title: 'Source not resolved' }]
-        : []),
+      ...gates,
+      ...(report.problem ? [{ message: `${where}${report.problem}`, title: 'Not resolved' }] : []),
       ...(report.copy?.error
         ? [{ message: `${where}${report.copy.error}`, title: 'Copy failed' }]
         : []),

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CopyOptions } from '../copy/index.js'
 import { INPUTS, InputError, parseInputs } from '../inputs/index.js'
-import type { EarlyFailureReport, Provenance } from '../promotion/index.js'
+import {
+  PREDICATE_TYPE,
+  type EarlyFailureReport,
+  type PollOptions,
+  type Provenance
+} from '../promotion/index.js'
 import type { RegistryOptions } from '../registry/index.js'
 import { reportsOf, runSession, type Reports } from '../session/index.js'
 import { failStep } from './annotations.js'
@@ -22,6 +27,7 @@ export interface Tuning {
   registry?: RegistryOptions
   copy?: CopyOptions
   graceMs?: number
+  poll?: PollOptions
 }
 
 /** The step's inputs as given, for the summary of a run that failed on them. */
@@ -45,6 +51,7 @@ async function report(
   stopReason: string | undefined
 ): Promise<void> {
   const record = writeRecord(reports.record)
+  runner.info(`Promotion record (predicate type ${PREDICATE_TYPE}): ${record}`)
   if ('images' in reports.report) {
     setReleaseOutputs(runner, reports.report, reports.matrix ?? '', record)
     renderReleaseSummary(runner.summary, reports.report, stopReason)
@@ -99,7 +106,8 @@ export async function runAction(
       timeoutText: core.getInput('timeout'),
       ...(tuning.graceMs !== undefined && { graceMs: tuning.graceMs }),
       ...(tuning.registry && { registry: tuning.registry }),
-      ...(tuning.copy && { copy: tuning.copy })
+      ...(tuning.copy && { copy: tuning.copy }),
+      ...(tuning.poll && { poll: tuning.poll })
     })
     await report(runner, reportsOf(outcome, inputs, provenance), outcome.stopReason)
     return outcome.result.cancelled

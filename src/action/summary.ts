@@ -14,6 +14,7 @@ import type {
   TagReport
 } from '../promotion/index.js'
 import { nextStep } from '../promotion/index.js'
+import { problemsOf } from './annotations.js'
 import type { Summary } from './runner.js'
 
 const MARKS: Record<RunStatus, string> = {
@@ -84,7 +85,9 @@ function headline(report: PromotionReport): string {
     case 'refused':
       return `Refused: nothing was written for ${name}`
     case 'failed':
-      return `Failed: ${written.length} of ${tags} of ${name} promoted`
+      return report.problem
+        ? `Failed: nothing was written for ${name}`
+        : `Failed: ${written.length} of ${tags} of ${name} promoted`
     case 'cancelled':
       return `Cancelled: ${written.length} of ${tags} of ${name} promoted before the run stopped`
     case 'input-error':
@@ -97,6 +100,28 @@ function copyLine(copy: CopyReport, dryRun: boolean): string {
   if (dryRun)
     return `Would copy ${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)}) and write ${copy.manifestsToWrite} manifest(s) by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
   return `Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
+}
+
+const GATE_NAMES: Record<string, string> = {
+  vulnerability: 'Vulnerability scan',
+  'ecr-signature': 'ECR signature',
+  'sigstore-signature': 'Sigstore signature'
+}
+
+/** Each gate's verdict, one line each: the counts, or who signed, or why it refused. */
+function gateLines(report: PromotionReport): string {
+  const line = (verdict: NonNullable<PromotionReport['gates']>[number]): string => {
+    if (verdict.passed) return escape(verdict.summary)
+    // A refused vulnerability gate shows what it counted, and how, beside why it refused.
+    const counted = verdict.gate === 'vulnerability' ? ` Counted: ${verdict.summary}.` : ''
+    return escape(`${verdict.reason ?? verdict.summary}${counted}`)
+  }
+  return `<ul>${(report.gates ?? [])
+    .map(
+      (verdict) =>
+        `<li>${verdict.passed ? '✅' : '⛔'} ${GATE_NAMES[verdict.gate]}: ${line(verdict)}</li>`
+    )
+    .join('')}</ul>`
 }
 
 function tagTable(summary: Summary, report: PromotionReport): void {
@@ -156,6 +181,16 @@ function footer(summary: Summary, provenance: Provenance | undefined): void {
     .addRaw(`${commit}${actor}</sub>`, true)
 }
 
+/** Every problem in plain sight, before the next step: what the annotations say, once each. */
+function problemList(summary: Summary, reports: PromotionReport[]): void {
+  const problems = problemsOf(reports)
+  if (problems.length === 0) return
+  summary.addRaw(
+    `<ul>${problems.map((problem) => `<li>⛔ <strong>${escape(problem.title)}</strong>: ${escape(problem.message)}</li>`).join('')}</ul>`,
+    true
+  )
+}
+
 function nextStepLine(
   summary: Summary,
   status: RunStatus,
@@ -175,9 +210,10 @@ export function renderImageSummary(
   summary.addHeading(`${MARKS[report.status]} ${headline(report)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
-  if (report.problem) summary.addRaw(`<p>${escape(report.problem)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report.dryRun)}</p>`, true)
+  if (report.gates?.length) summary.addRaw(gateLines(report), true)
   tagTable(summary, report)
+  problemList(summary, [report])
   nextStepLine(summary, report.status, [report], cancelReason)
   summary.addDetails('Full digests and messages', details(report))
   footer(summary, report.provenance)
@@ -207,6 +243,14 @@ function releaseHeadline(report: ReleaseReport): string {
   }
 }
 
+/**
+ * An image as the release's table names it: without a private registry's host, which the details
+ * below give in full, so that the row fits GitHub's summary pane.
+ */
+function shortName(name: string): string {
+  return name.replace(/^[0-9]{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.[a-z.]+\//, '')
+}
+
 /** The summary of a release: a row per image, the totals, and each image's tags folded away. */
 export function renderReleaseSummary(
   summary: Summary,
@@ -225,20 +269,19 @@ export function renderReleaseSummary(
   summary.addTable([
     ['Image', 'Digest', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),
     ...report.images.map((image) => [
-      code(image.name),
+      code(shortName(image.name)),
       shortDigest(image.digest),
       code(image.repository),
       image.tags.map((tag) => `${TAG_MARKS[tag.status]} ${code(tag.tag)}`).join(' '),
       `${MARKS[image.status]} ${image.status}`
     ])
   ])
-  for (const image of report.images.filter((entry) => entry.problem))
-    summary.addRaw(`<p>${code(image.name)}: ${escape(image.problem!)}</p>`, true)
+  problemList(summary, report.images)
   nextStepLine(summary, report.status, report.images, cancelReason)
   for (const image of report.images)
     summary.addDetails(
-      `${MARKS[image.status]} ${escape(image.name)}: ${fromTo(image)}`,
-      details(image)
+      `${MARKS[image.status]} ${escape(shortName(image.name))}: ${fromTo(image)}`,
+      `${image.gates?.length ? gateLines(image) : ''}${details(image)}`
     )
   footer(summary, report.provenance)
   return summary

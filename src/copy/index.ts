@@ -12,10 +12,15 @@ import {
 } from '../registry/index.js'
 import { copyBlob } from './blobs.js'
 import { bytesToCopy, missingBlobs, writeWaves, type CopyPlan, type ManifestCopy } from './plan.js'
-import { CopyProgress, type ProgressLog } from './progress.js'
+import { CopyProgress, type ProgressListener, type ProgressLog } from './progress.js'
 
 export * from './plan.js'
-export { formatBytes, type ProgressLog } from './progress.js'
+export {
+  formatBytes,
+  type CopyProgressState,
+  type ProgressListener,
+  type ProgressLog
+} from './progress.js'
 export { surveyCopy, type SurveyRequest } from './survey.js'
 
 /** Blobs copied at once: enough to fill the link, few enough to keep memory small. */
@@ -33,6 +38,8 @@ export interface CopyStats {
 export interface CopyOptions {
   /** How often to log progress while blobs copy; 0 for never. */
   progressIntervalMs?: number
+  /** Takes the progress instead of the log: whoever shows it decides how. */
+  onProgress?: ProgressListener
   concurrency?: number
 }
 
@@ -49,7 +56,8 @@ async function copyBlobs(
     log,
     bytesToCopy(plan),
     missing.length,
-    options.progressIntervalMs ?? 10_000
+    options.progressIntervalMs ?? 10_000,
+    options.onProgress
   )
   let copied = 0
   try {

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { describeRepository, splitImageReference } from '../oci/index.js'
 import type { ImageRequest, PromotionRequest } from '../promotion/index.js'
 import { InputError, quote } from './errors.js'
+import { parseGates } from './gates.js'
 import { parseImage, SINGLE_IMAGE_INPUTS, type EntryInputs, type ImageEntry } from './images.js'
 import {
   parseBoolean,
@@ -186,6 +187,13 @@ export async function parseInputs(
     )
     checkTagClaims(images, input)
   }
+  const gates = parseGates(read)
+  const publicSource = images.find((image) => image.source.publicAlias !== undefined)
+  if (gates && publicSource)
+    throw new InputError(
+      gates.vulnerability ? 'vulnerability-threshold' : 'require-signature',
+      `${publicSource.name} is in ECR Public, which neither scans nor signs images: gates need private sources`
+    )
   const timeout = read('timeout')
   const timeoutMs = timeout === '' ? undefined : parseDuration('timeout', timeout)
   return {
@@ -194,7 +202,8 @@ export async function parseInputs(
       release,
       protectTags: parseProtectTags(read('protect-tags')),
       dryRun: parseBoolean('dry-run', read('dry-run'), false),
-      copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true)
+      copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true),
+      ...(gates && { gates })
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
     ...(timeoutMs !== undefined && { timeoutMs }),

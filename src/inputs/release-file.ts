@@ -1,6 +1,6 @@
 // A release document (YAML or JSON): read, and validated against schema/release.schema.json, with
 // every error naming the entry and its field. Loaded only when a release is given this way.
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
 import schema from '../../schema/release.schema.json' with { type: 'json' }
 import { InputError, quote } from './errors.js'
@@ -15,7 +15,9 @@ interface RawEntry {
   tags?: string[]
 }
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile<RawEntry[]>(schema)
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile<
+  RawEntry[]
+>(schema)
 
 /** `entry 3 (app:staging), field "tag": must match pattern ...`, one line per problem. */
 function describeError(error: ErrorObject, document: unknown): string {

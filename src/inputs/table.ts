@@ -109,6 +109,63 @@ export const INPUTS: readonly InputSpec[] = [
       "When copying into another repository, also copy the image's OCI referrers (signatures, SBOMs, attestations)."
   },
   {
+    name: 'vulnerability-threshold',
+    value: 'SEVERITY',
+    description:
+      "Vulnerability gate: refuse the promotion, before any write, if ECR's scan of the source finds vulnerabilities at or above critical, high, medium or low (UNDEFINED and UNTRIAGED count as low). Every platform of an index is gated."
+  },
+  {
+    name: 'ignore-vulnerabilities',
+    value: 'ID',
+    list: true,
+    description: 'CVE or finding ids the vulnerability gate does not count.'
+  },
+  {
+    name: 'fixable-only',
+    boolean: true,
+    default: 'false',
+    description:
+      'The vulnerability gate counts only findings a fix is available for (enhanced scanning says so; basic scanning findings always count).'
+  },
+  {
+    name: 'scan-wait',
+    value: 'DURATION',
+    default: '0',
+    description:
+      'How long the vulnerability gate waits for a scan that is PENDING or IN_PROGRESS, e.g. 5m; 0 does not wait. A scan is never started.'
+  },
+  {
+    name: 'scan-max-age',
+    value: 'DURATION',
+    description:
+      'The vulnerability gate refuses findings whose vulnerability data is older than this, e.g. 7d.'
+  },
+  {
+    name: 'require-signature',
+    value: 'KIND',
+    list: true,
+    description:
+      'Signature gate: ecr (ECR managed signing reports a completed signature) and/or sigstore (a Sigstore bundle referrer verified for signer-identity and signer-issuer).'
+  },
+  {
+    name: 'signer-identity',
+    value: 'IDENTITY',
+    description:
+      "For require-signature: sigstore, the signing certificate's identity: exact, or a regular expression between slashes (/.../) that must match all of it."
+  },
+  {
+    name: 'signer-issuer',
+    value: 'URL',
+    description:
+      "For require-signature: sigstore, the signer's OIDC issuer, e.g. https://token.actions.githubusercontent.com."
+  },
+  {
+    name: 'sigstore-trusted-root',
+    value: 'PATH',
+    description:
+      "A Sigstore trusted root file for a private Sigstore instance; default Sigstore's public-good instance."
+  },
+  {
     name: 'put-image-rate',
     value: 'PER_SECOND',
     default: '10',

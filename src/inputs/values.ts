@@ -96,17 +96,18 @@ export function parsePositiveNumber(input: string, value: string, fallback: numb
   return parsed
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** `90s`, `10m`, `1h30m`, or plain minutes (`15`), as a number of milliseconds. */
-export function parseDuration(input: string, value: string): number {
+/** `90s`, `10m`, `1h30m`, `7d`, or plain minutes (`15`), as a number of milliseconds. */
+export function parseDuration(input: string, value: string, allowZero = false): number {
+  if (allowZero && /^0+$/.test(value)) return 0
   const plain = /^\d+$/.test(value) ? `${value}m` : value
-  const parts = [...plain.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)]
+  const parts = [...plain.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
   const total = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNITS[unit!]!, 0)
   if (parts.map((part) => part[0]).join('') !== plain || !(total > 0)) {
     throw new InputError(
       input,
-      `${quote(value)} is not a duration; use minutes (15), or 90s, 10m, 1h30m`
+      `${quote(value)} is not a duration; use minutes (15), or 90s, 10m, 1h30m, 7d`
     )
   }
   return total

@@ -20,6 +20,13 @@ import {
   type Registry
 } from '../registry/index.js'
 import { applyTags } from './apply.js'
+import {
+  evaluateGates,
+  isGateRequested,
+  trustLoader,
+  type GateVerdict,
+  type PollOptions
+} from './gates/index.js'
 import type { Log } from './log.js'
 import { describeImagePlan, planHeader } from './narrate.js'
 import { dryRunOutcome, notWritten, unresolvedOutcomes, type TagOutcome } from './outcomes.js'
@@ -47,6 +54,13 @@ export { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagOutcome, type TagStatus } 
 export * from './report.js'
 export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
 export { createStop, type Stop } from './stop.js'
+export {
+  THRESHOLDS,
+  type GateRequest,
+  type GateVerdict,
+  type PollOptions,
+  type Threshold
+} from './gates/index.js'
 export type {
   ImageRequest,
   ImageResult,
@@ -61,6 +75,8 @@ export interface Dependencies {
   copy?: CopyOptions
   /** How the run is stopped early (a cancelled step, a deadline); unset: it is not. */
   stop?: Stop
+  /** The clock the gates poll a scan with; tests make it fast. */
+  poll?: PollOptions
 }
 
 /** Surveys at once: each is a handful of reads. */
@@ -70,20 +86,22 @@ const COPY_CONCURRENCY = 2
 /** Below this many new tags an image cannot reach ECR's tag limit in ways worth a read to check. */
 const TAG_COUNT_CHECK_FROM = 100
 
-type Surveyed = (ResolvedImage & { copy?: CopyPlan; tagCount?: number }) | UnresolvedImage
+type Surveyed =
+  (ResolvedImage & { copy?: CopyPlan; tagCount?: number; gates?: GateVerdict[] }) | UnresolvedImage
 
 /** For an image going to another repository, what the target lacks; and its tag count when at stake. */
 async function survey(
   image: ResolvedImage,
   request: PromotionRequest,
-  { registry, log }: Dependencies
+  { registry, log, poll }: Dependencies,
+  trust: ReturnType<typeof trustLoader>
 ): Promise<Surveyed> {
   try {
     const adding = image.request.tags.filter(
       (tag) => image.currentTags.get(tag) !== image.source.digest
     )
     const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
-    const [copy, tagCount] = await Promise.all([
+    const [copy, tagCount, gates] = await Promise.all([
       isSameRepository(image.request.source, image.request.target)
         ? undefined
         : surveyCopy(registry, {
@@ -94,14 +112,31 @@ async function survey(
           }),
       adding.length >= TAG_COUNT_CHECK_FROM && adding.length < TAG_LIMIT + 1
         ? registry.tagCount(image.target, image.source.digest).catch(() => undefined)
+        : undefined,
+      // The gates ask the source, beside the survey of the target: no extra round trip.
+      isGateRequested(request.gates)
+        ? evaluateGates(request.gates, image.source, { registry, ...(poll && { poll }) }, trust)
         : undefined
     ])
     if (copy?.referrersUnlisted)
       log.info(`${image.request.name}: referrers not copied; ECR Public has no API that lists them`)
-    return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
+    for (const verdict of gates ?? [])
+      log.info(
+        `${image.request.name}: ${verdict.gate} gate ${verdict.passed ? 'passed' : 'REFUSED'}: ${verdict.summary}`
+      )
+    return {
+      ...image,
+      ...(copy && { copy }),
+      ...(tagCount !== undefined && { tagCount }),
+      ...(gates && { gates })
+    }
   } catch (error) {
     if (!(error instanceof ExplainedError)) throw error
-    return { request: image.request, problem: error.message }
+    return {
+      request: image.request,
+      problem: error.message,
+      ...(error.retryable && { retryable: true })
+    }
   }
 }
 
@@ -119,6 +154,10 @@ async function resolveAll(
         ? describeRepository(first!.source)
         : `${describeRepository(first!.source)} -> ${describeRepository(first!.target)}`
   return log.group(`Resolve ${title}`, async () => {
+    // The Sigstore verifier and its trusted root load while the first reads are on the wire.
+    const trust = trustLoader()
+    const sigstore = request.gates?.signature?.sigstore
+    if (sigstore) trust(sigstore).catch(() => {})
     const resolved = await resolveImages(registry, request.images, (message) =>
       log.warning(message)
     )
@@ -133,7 +172,7 @@ async function resolveAll(
       )
     }
     return mapLimit(resolved, SURVEY_CONCURRENCY, (image) =>
-      'source' in image ? survey(image, request, dependencies) : Promise.resolve(image)
+      'source' in image ? survey(image, request, dependencies, trust) : Promise.resolve(image)
     )
   })
 }
@@ -165,6 +204,7 @@ function imageResult(
     return {
       request: image.request,
       problem: image.problem,
+      ...(image.retryable && { problemRetryable: true }),
       tags: unresolvedOutcomes(image.request.tags, image.problem)
     }
   return {
@@ -172,7 +212,8 @@ function imageResult(
     source: image.source,
     target: image.target,
     tags: tags ?? [],
-    ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } })
+    ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } }),
+    ...(image.gates && { gates: image.gates })
   }
 }
 
@@ -284,7 +325,8 @@ export async function promote(
     return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
   if (failedCopy || stop?.stopping.aborted) {
-    const cancelled = !failedCopy
+    // A copy stopped by the run's stop fails as it ends; that is a cancellation, not a failure.
+    const cancelled = stop?.stopping.aborted === true
     return {
       images: plan.images.map((image) =>
         imageResult(

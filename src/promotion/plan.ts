@@ -4,6 +4,7 @@
 import type { CopyPlan } from '../copy/index.js'
 import type { SettledRepository } from '../oci/index.js'
 import type { TagMutability } from '../registry/index.js'
+import type { GateVerdict } from './gates/index.js'
 import { lockedBy } from './mutability.js'
 import type { ImageRequest, ResolvedImage, SourceImage, UnresolvedImage } from './types.js'
 
@@ -32,6 +33,8 @@ export interface ImagePlan {
   tags: TagPlan[]
   /** What to copy first, when the target is another repository. */
   copy?: CopyPlan
+  /** What the gates said; one that did not pass is a problem. */
+  gates?: GateVerdict[]
 }
 
 /** Something that stops the whole run before any write, said in words. */
@@ -99,11 +102,23 @@ export function conflictMessage(tag: TagPlan, image: ImagePlan): string {
   return `Tag "${tag.tag}" points at ${tag.previousDigest}, not at ${image.source.digest}, and cannot move: ${tag.lockedBy}. Promote under a new tag, or change the repository's tag mutability.`
 }
 
+const GATE_TITLES: Record<GateVerdict['gate'], string> = {
+  vulnerability: 'Vulnerability gate',
+  'ecr-signature': 'Signature gate',
+  'sigstore-signature': 'Signature gate'
+}
+
 function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
   const name = image.request.name
-  if (!isResolved(image))
-    return [{ image: name, title: 'Source not resolved', message: image.problem }]
-  return image.tags.flatMap((tag): Problem[] => {
+  if (!isResolved(image)) return [{ image: name, title: 'Not resolved', message: image.problem }]
+  const gates = (image.gates ?? [])
+    .filter((verdict) => !verdict.passed)
+    .map((verdict) => ({
+      image: name,
+      title: GATE_TITLES[verdict.gate],
+      message: verdict.reason ?? verdict.summary
+    }))
+  const tags = image.tags.flatMap((tag): Problem[] => {
     if (tag.action === 'refuse')
       return [{ image: name, tag: tag.tag, title: 'Protected tag', message: refusalMessage(tag) }]
     if (tag.action === 'conflict')
@@ -112,6 +127,7 @@ function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
       ]
     return []
   })
+  return [...gates, ...tags]
 }
 
 /** The tag limit, when the image's current tag count is known: more tags would fail at PutImage. */
@@ -128,7 +144,10 @@ function tagLimitProblem(image: ImagePlan, currentCount: number | undefined): Pr
 }
 
 export interface PlanInput {
-  images: Array<(ResolvedImage & { copy?: CopyPlan; tagCount?: number }) | UnresolvedImage>
+  images: Array<
+    | (ResolvedImage & { copy?: CopyPlan; tagCount?: number; gates?: GateVerdict[] })
+    | UnresolvedImage
+  >
   protectTags: readonly string[]
   dryRun: boolean
 }
@@ -148,7 +167,8 @@ export function planPromotion(input: PlanInput): Plan {
         input.protectTags,
         image.mutability
       ),
-      ...(image.copy && { copy: image.copy })
+      ...(image.copy && { copy: image.copy }),
+      ...(image.gates && { gates: image.gates })
     }
   })
   const problems = images.flatMap((image, i) => {

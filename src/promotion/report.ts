@@ -3,6 +3,7 @@
 import { bytesToCopy, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
+import type { GateVerdict } from './gates/index.js'
 import type { ImageResult, PromotionResult, TagStatus } from './types.js'
 
 export interface CopyReport {
@@ -58,6 +59,8 @@ export interface PromotionReport {
   changed: boolean
   tags: TagReport[]
   copy?: CopyReport
+  /** What each gate said of the image, when the run asked any. */
+  gates?: GateVerdict[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
   provenance?: Provenance
 }
@@ -134,8 +137,15 @@ function where(repository: RepositoryRef) {
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
 /** How a set of tags ended, given how the run as a whole did. */
-function statusOf(tags: TagReport[], result: PromotionResult, problem: boolean): RunStatus {
-  if (result.refused || problem) return 'refused'
+function statusOf(
+  tags: TagReport[],
+  result: PromotionResult,
+  problem: 'refused' | 'failed' | undefined
+): RunStatus {
+  // problem: the image could not be resolved (ECR did not answer: failed; the image: refused), or
+  // a gate refused it.
+  if (problem === 'failed') return 'failed'
+  if (result.refused || problem === 'refused') return 'refused'
   if (tags.some((tag) => tag.status === 'cancelled') || (result.cancelled && tags.length === 0))
     return 'cancelled'
   if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
@@ -156,7 +166,17 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   const copied = copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)
   return {
     name: image.request.name,
-    status: statusOf(tags, result, image.problem !== undefined),
+    status: statusOf(
+      tags,
+      result,
+      image.problem !== undefined
+        ? image.problemRetryable
+          ? 'failed'
+          : 'refused'
+        : (image.gates ?? []).some((verdict) => !verdict.passed)
+          ? 'refused'
+          : undefined
+    ),
     ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
     ...where(target),
     ...(image.source &&
@@ -168,7 +188,8 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     dryRun: result.dryRun,
     changed: tags.some((tag) => WRITTEN.has(tag.status)) || copied,
     tags,
-    ...(copy && { copy })
+    ...(copy && { copy }),
+    ...(image.gates && { gates: image.gates })
   }
 }
 
@@ -181,7 +202,11 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     status: statusOf(
       tags,
       result,
-      images.some((image) => image.problem !== undefined)
+      images.some((image) => image.status === 'failed' && image.problem !== undefined)
+        ? 'failed'
+        : images.some((image) => image.status === 'refused')
+          ? 'refused'
+          : undefined
     ),
     dryRun: result.dryRun,
     changed: images.some((image) => image.changed),
@@ -220,7 +245,12 @@ export function nextStep(
     case 'refused': {
       const kinds = new Set(tags.map((tag) => tag.status))
       const reasons = [
-        ...(reports.some((report) => report.problem) ? ['fix the source'] : []),
+        ...(reports.some((report) => report.problem)
+          ? ['fix what the error names (the source, the target, or access to them)']
+          : []),
+        ...(reports.some((report) => report.gates?.some((verdict) => !verdict.passed))
+          ? ['make the image pass its gates (a fixed build, its scan, its signature)']
+          : []),
         ...(kinds.has('refused') ? ['leave protected tags out or move them by hand'] : []),
         ...(kinds.has('conflict')
           ? ['promote under tags that are free, or change the tag mutability']
@@ -229,8 +259,10 @@ export function nextStep(
       return `Nothing was written. To promote, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
     }
     case 'cancelled':
-      return `The run stopped before it finished (${cancelReason ?? 'cancelled'}); a rerun finishes what is left, and tags already done stay done.`
+      return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
     case 'failed': {
+      if (reports.every((report) => report.problem !== undefined))
+        return 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
       return tags.some((tag) => tag.permanent)
         ? 'Tags already done stay done; what failed needs a change (permissions, tags, limits) before a rerun can finish it.'
         : 'A rerun finishes: tags already done are left as they are.'
@@ -249,9 +281,13 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
   const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
   if (status === 'refused') {
     const unresolved = reports.filter((report) => report.problem).length
+    const gated = reports.filter((report) => report.gates?.some((verdict) => !verdict.passed))
     const blocked = failed.filter((tag) => tag.status === 'refused' || tag.status === 'conflict')
     const parts = [
       ...(unresolved > 0 ? [`${unresolved} source(s) not resolved`] : []),
+      ...(gated.length > 0
+        ? [`${gated.map((report) => report.name).join(', ')} refused by a gate`]
+        : []),
       ...(blocked.length > 0
         ? [`${blocked.map((tag) => `${tag.tag} (${tag.status})`).join(', ')}`]
         : [])
@@ -269,7 +305,9 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
 export function releaseMatrix(report: ReleaseReport): string {
   const groups = new Map<string, { target: string; images: number; entries: unknown[] }>()
   for (const image of report.images) {
-    if (image.digest === undefined || image.registryId === undefined) return ''
+    // Only a release whose every image resolved can be fanned out: each entry pins its digest.
+    if (image.digest === undefined) return ''
+    if (image.publicAlias === undefined && image.registryId === undefined) return ''
     const target =
       image.publicAlias !== undefined ? 'public' : `${image.registryId}/${image.region}`
     const group = groups.get(target) ?? { target, images: 0, entries: [] }
@@ -280,7 +318,8 @@ export function releaseMatrix(report: ReleaseReport): string {
       'target-repository': repositoryUri({
         ...image,
         name: image.repository,
-        registryId: image.registryId
+        // A public target is named by its alias alone.
+        registryId: image.registryId ?? ''
       }),
       tags: image.tags.map((tag) => tag.tag)
     })

@@ -199,7 +199,8 @@ export async function resolveImages(
       })
     } catch (error) {
       if (!(error instanceof ExplainedError || error instanceof ManifestError)) throw error
-      results.push({ request, problem: error.message })
+      const retryable = error instanceof ExplainedError && error.retryable
+      results.push({ request, problem: error.message, ...(retryable && { retryable }) })
     }
   }
   return results

@@ -33,9 +33,9 @@ export function stopsNever(): Stop {
 
 /**
  * A stop driven by whoever owns the process: `stop(reason)` starts it, and the grace runs out
- * `graceMs` later.
+ * `graceMs` later, or at once on `hurry()`.
  */
-export function createStop(graceMs: number): Stop & { stop(reason: string): void } {
+export function createStop(graceMs: number): Stop & { stop(reason: string): void; hurry(): void } {
   const controller = new AbortController()
   let why = ''
   let release: () => void = () => {}
@@ -49,6 +49,10 @@ export function createStop(graceMs: number): Stop & { stop(reason: string): void
       why = reason
       controller.abort(new Error(reason))
       setTimeout(release, graceMs).unref()
+    },
+    /** Ends the grace now: the runner is about to kill the process, and the report comes first. */
+    hurry() {
+      release()
     }
   }
 }

@@ -2,6 +2,7 @@
 import type { CopyPlan, CopyStats } from '../copy/index.js'
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
 import type { TagDigests, TagMutability } from '../registry/index.js'
+import type { GateRequest, GateVerdict } from './gates/index.js'
 
 export type TagStatus =
   | 'created'
@@ -54,6 +55,8 @@ export interface PromotionRequest {
   dryRun: boolean
   /** Also copy the images' referrers (signatures, SBOMs) when the target is another repository. */
   copyReferrers: boolean
+  /** Gates every image must pass before anything is written. */
+  gates?: GateRequest
 }
 
 export interface ResolvedImage {
@@ -70,6 +73,8 @@ export interface ResolvedImage {
 export interface UnresolvedImage {
   request: ImageRequest
   problem: string
+  /** The problem was ECR not answering (throttling, 5xx, timeouts): a rerun may get past it. */
+  retryable?: boolean
 }
 
 /** What became of one image. */
@@ -81,9 +86,13 @@ export interface ImageResult {
   target?: SettledRepository
   /** Why the image could not be resolved or was refused as a whole, before any write. */
   problem?: string
+  /** The problem was ECR not answering, not the image: the run failed rather than refused. */
+  problemRetryable?: boolean
   tags: TagOutcome[]
   /** For a promotion into another repository: what had to be copied, and what was. */
   copy?: { plan: CopyPlan; stats?: CopyStats; error?: string }
+  /** What each gate the run asked said of the image. */
+  gates?: GateVerdict[]
 }
 
 export interface PromotionResult {

@@ -14,6 +14,7 @@ import {
   promote,
   releaseMatrix,
   type Log,
+  type PollOptions,
   type PromotionRecord,
   type PromotionReport,
   type PromotionResult,
@@ -38,9 +39,13 @@ export interface SessionOptions {
   /** What tests tune (a zero retry delay), over what the inputs say. */
   registry?: RegistryOptions
   copy?: CopyOptions
+  /** The clock the gates poll a scan with. */
+  poll?: PollOptions
 }
 
 const GRACE_MS = 4_000
+/** After a second signal, how long the report may take before the process exits anyway. */
+const LAST_CALL_MS = 2_000
 
 export interface SessionOutcome {
   result: PromotionResult
@@ -50,7 +55,8 @@ export interface SessionOutcome {
 
 /**
  * Runs the promotion the inputs describe. The first SIGINT or SIGTERM stops it (no new writes, a
- * grace for those in flight, then the report); a second one exits at once.
+ * grace for those in flight, then the report); a second one (the runner's SIGTERM, 7.5 s after
+ * its SIGINT) cuts the grace short so the report is still written, and exits if even that stalls.
  */
 export async function runSession(
   inputs: PromoteInputs,
@@ -59,7 +65,11 @@ export async function runSession(
   const stop = createStop(options.graceMs ?? GRACE_MS)
   const signals = options.signals
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stop.stopping.aborted) signals?.exit(signal === 'SIGINT' ? 130 : 143)
+    if (stop.stopping.aborted) {
+      stop.hurry()
+      setTimeout(() => signals?.exit(signal === 'SIGINT' ? 130 : 143), LAST_CALL_MS).unref()
+      return
+    }
     stop.stop(`the run was cancelled (${signal})`)
   }
   signals?.on('SIGINT', onSignal)
@@ -91,7 +101,8 @@ export async function runSession(
       registry,
       log: options.log,
       stop,
-      ...(options.copy && { copy: options.copy })
+      ...(options.copy && { copy: options.copy }),
+      ...(options.poll && { poll: options.poll })
     })
     return { result, ...(result.cancelled && { stopReason: stop.reason() }) }
   } finally {

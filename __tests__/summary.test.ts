@@ -1,0 +1,73 @@
+// The job summary of every outcome, as markdown snapshots: a change to what a release engineer
+// reads shows in review. Rendered as GitHub renders it with scripts/render-summaries.ts.
+import { beforeEach, describe, expect, test } from '@jest/globals'
+import * as core from '@actions/core'
+import { INPUT_ERROR, OUTCOMES, releaseReport } from '../__fixtures__/summaries.js'
+import {
+  renderEarlyFailure,
+  renderImageSummary,
+  renderReleaseSummary,
+  shortDigest
+} from '../src/action/summary.js'
+
+beforeEach(() => void core.summary.emptyBuffer())
+
+describe('the job summary', () => {
+  test.each(Object.keys(OUTCOMES))('of a run that is %s', (outcome) => {
+    const { report, cancelReason } = OUTCOMES[outcome]!
+    const markdown = renderImageSummary(core.summary, report, cancelReason).stringify()
+    expect(markdown).toMatchSnapshot()
+    // The headline marks each outcome differently.
+    expect(markdown.split('\n')[0]).toMatch(/^<h3>(✅|➖|🔍|⛔|❌|⏹️) /)
+    // Digests are short in the table and full in the folded details.
+    expect(markdown).toContain(shortDigest(report.digest))
+    expect(markdown).toMatch(
+      /<details><summary>Full digests and messages<\/summary>.*<code>sha256:[0-9a-f]{64}<\/code>/s
+    )
+    // The footer links the run.
+    expect(markdown).toContain(
+      '<a href="https://github.com/acme/app/actions/runs/4242">Release run 4242</a>'
+    )
+  })
+
+  test('each outcome has its own headline mark', () => {
+    const marks = Object.values(OUTCOMES).map(
+      ({ report, cancelReason }) =>
+        core.summary.emptyBuffer() &&
+        renderImageSummary(core.summary, report, cancelReason).stringify().slice(4, 6)
+    )
+    expect(new Set(marks).size).toBe(6) // refused and conflict share ⛔: nothing was written either way
+  })
+
+  test('of an input error', () => {
+    const markdown = renderEarlyFailure(
+      core.summary,
+      INPUT_ERROR.report,
+      INPUT_ERROR.inputs
+    ).stringify()
+    expect(markdown).toMatchSnapshot()
+    expect(markdown).toContain('⚠️ Input error: nothing was done')
+  })
+
+  test('of a release, with a gate that refused one image', () => {
+    const markdown = renderReleaseSummary(core.summary, releaseReport()).stringify()
+    expect(markdown).toMatchSnapshot()
+    expect(markdown).toContain(
+      '⛔ Vulnerability scan: The vulnerability gate refused the promotion'
+    )
+  })
+
+  test('outside text cannot become markup', () => {
+    const { report } = OUTCOMES.refused!
+    const hostile = {
+      ...report,
+      tags: [
+        { ...report.tags[0]!, tag: '<img src=x onerror=alert(1)>', message: '<script>x</script>' }
+      ]
+    }
+    const markdown = renderImageSummary(core.summary, hostile).stringify()
+    expect(markdown).not.toContain('<script>')
+    expect(markdown).not.toContain('<img')
+    expect(markdown).toContain('&lt;script&gt;')
+  })
+})
