@@ -1,0 +1,94 @@
+// The end of a run for a person: a table of the tags (where each was, where it is now), what did
+// not work and why, and what to do next.
+import { formatBytes } from '../copy/index.js'
+import { SUCCESS_STATUSES, type PromotionReport, type TagReport } from '../promotion/index.js'
+import type { Reports } from '../session/index.js'
+
+/** sha256: and the first 12 hex digits: enough to tell digests apart at a glance. */
+export function shortDigest(digest: string | null | undefined): string {
+  if (!digest) return '-'
+  const [algorithm, hex = ''] = digest.split(':')
+  return `${algorithm}:${hex.slice(0, 12)}`
+}
+
+/** Where a tag points once the run is over; in a dry run, where it would. */
+function after(tag: TagReport, report: PromotionReport): string | null | undefined {
+  return SUCCESS_STATUSES.has(tag.status) ? report.digest : tag.previousDigest
+}
+
+/** Columns padded to their widest cell; the last is left as it is. */
+export function columns(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  )
+}
+
+function tagTable(images: readonly PromotionReport[], release: boolean): string[] {
+  const header = [...(release ? ['IMAGE'] : []), 'TAG', 'STATUS', 'BEFORE', 'AFTER']
+  const rows = images.flatMap((image) =>
+    image.tags.map((tag) => [
+      ...(release ? [image.name] : []),
+      tag.tag,
+      tag.status,
+      shortDigest(tag.previousDigest),
+      shortDigest(after(tag, image))
+    ])
+  )
+  return rows.length > 0 ? columns([header, ...rows]) : []
+}
+
+/** Why each image or tag that did not make it did not. */
+function problems(images: readonly PromotionReport[], release: boolean): string[] {
+  return images.flatMap((image) => {
+    const prefix = release ? `${image.name}: ` : ''
+    const tags = image.problem === undefined ? image.tags : []
+    return [
+      ...(image.problem !== undefined ? [`${prefix}${image.problem}`] : []),
+      ...(image.copy?.error !== undefined ? [`${prefix}copy failed: ${image.copy.error}`] : []),
+      ...tags
+        .filter((tag) => tag.message !== undefined)
+        .map((tag) => `${prefix}${tag.tag}: ${tag.message}`)
+    ]
+  })
+}
+
+function copied(images: readonly PromotionReport[]): string[] {
+  const blobs = images.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0)
+  const bytes = images.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
+  const manifests = images.reduce((total, image) => total + (image.copy?.manifestsWritten ?? 0), 0)
+  if (blobs + manifests === 0) return []
+  return [`Copied ${blobs} blob(s), ${formatBytes(bytes)}, and ${manifests} manifest(s) by digest.`]
+}
+
+/** How a run that did what it was asked ended, in one line. */
+function success(reports: Reports): string {
+  const single = reports.images.length === 1 ? reports.images[0] : undefined
+  const image = single?.image !== undefined ? ` ${single.image}` : ''
+  switch (reports.status) {
+    case 'dry-run':
+      return 'Dry run: nothing was written. Run again without --dry-run to promote.'
+    case 'unchanged':
+      return `Nothing to do: every tag is already in place.${image ? ` Image:${image}` : ''}`
+    default:
+      return `Promoted${image || ` ${reports.images.length} images`}.`
+  }
+}
+
+/** What follows the log: the table, the problems, and the outcome with its next step. */
+export function summaryLines(reports: Reports): string[] {
+  const release = 'images' in reports.report
+  const table = tagTable(reports.images, release)
+  const trouble = problems(reports.images, release)
+  return [
+    ...table,
+    ...(trouble.length > 0 ? ['', ...trouble] : []),
+    '',
+    ...copied(reports.images),
+    ...(reports.outcome !== undefined ? [reports.outcome] : [success(reports)]),
+    ...(reports.next !== '' ? [reports.next] : [])
+  ]
+}
