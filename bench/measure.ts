@@ -37,7 +37,11 @@ export function timed(
     : [command, args]
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] })
+    // BENCH_STDERR=1 shows the children's stderr, for debugging the harness.
+    const child = spawn(file, argv, {
+      env,
+      stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'ignore']
+    })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.on('error', reject)
@@ -66,4 +70,44 @@ export function actionEnv(
   const env: NodeJS.ProcessEnv = { ...base, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   return env
+}
+
+/**
+ * Interleaved rounds: every contender once per round, so noise hits all alike; medians. Round -1 is
+ * a warm-up (file caches), skipped when only one round is asked for (the smoke test).
+ */
+export const rounds = async (count: number, round: (index: number) => Promise<void>) => {
+  for (let index = count > 1 ? -1 : 0; index < count; index++) await round(index)
+}
+
+/** The bench's RTT proxy (rtt-proxy.ts) in its own process, in front of 127.0.0.1:`target`. */
+export async function startProxy(
+  target: number,
+  rttMs: number
+): Promise<{ port: number; close(): Promise<void> }> {
+  const root = new URL('..', import.meta.url).pathname
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      `${root}scripts/ts-hooks.js`,
+      `${root}bench/rtt-proxy.ts`,
+      JSON.stringify({ target, rttMs })
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] }
+  )
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject)
+    child.stdout.once('data', (data: Buffer) =>
+      resolve((JSON.parse(String(data)) as { port: number }).port)
+    )
+  })
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.stdin.end()
+      })
+  }
 }

@@ -1,8 +1,17 @@
-// The floor: the same ECR requests the action makes, sent by a minimal client (node:http with
-// keep-alive, no SDK, no process start-up), so that what remains is the round trips themselves.
-import { Agent, request } from 'node:http'
+// The floor: the same ECR requests the action makes, sent by a minimal client (node:http or
+// node:https with keep-alive, one connection pool, no SDK, no process start-up), so that what
+// remains is the round trips themselves, connection set-up included.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+let pools: { http: HttpAgent; https: HttpsAgent } | undefined
+/** One keep-alive pool per process, of `maxSockets` connections (the writes' concurrency). */
+export function usePool(maxSockets: number): void {
+  pools = {
+    http: new HttpAgent({ keepAlive: true, maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets })
+  }
+}
 const TARGET = 'AmazonEC2ContainerRegistry_V20150921.'
 
 /** One ECR JSON call; the emulator needs a SigV4-shaped Authorization header, not a valid one. */
@@ -13,11 +22,14 @@ export function call(
   region = 'us-east-1'
 ): Promise<Record<string, unknown>> {
   const payload = Buffer.from(JSON.stringify(body))
-  const { hostname, port } = new URL(url)
+  const { hostname, port, protocol } = new URL(url)
+  if (!pools) usePool(64)
+  const tls = protocol === 'https:'
+  const request = tls ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        agent,
+        agent: tls ? pools!.https : pools!.http,
         hostname,
         port,
         method: 'POST',
@@ -48,7 +60,10 @@ export function call(
   })
 }
 
-/** One read, then the writes `concurrency` at a time: the round trips no promotion can avoid. */
+/**
+ * The reads (the images and tags, and the tag mutability, together), then the writes `concurrency`
+ * at a time, through one pool of `concurrency` connections: the round trips no promotion can avoid.
+ */
 export async function unavoidableRoundTrips(
   url: string,
   repositoryName: string,
@@ -56,11 +71,15 @@ export async function unavoidableRoundTrips(
   tags: string[],
   concurrency: number
 ): Promise<number> {
+  usePool(concurrency)
   const started = performance.now()
-  const read = await call(url, 'BatchGetImage', {
-    repositoryName,
-    imageIds: [{ imageTag: sourceTag }, ...tags.map((imageTag) => ({ imageTag }))]
-  })
+  const [read] = await Promise.all([
+    call(url, 'BatchGetImage', {
+      repositoryName,
+      imageIds: [{ imageTag: sourceTag }, ...tags.map((imageTag) => ({ imageTag }))]
+    }),
+    call(url, 'DescribeRepositories', { repositoryNames: [repositoryName] })
+  ])
   const image = (
     read.images as Array<{
       imageManifest: string
@@ -68,19 +87,21 @@ export async function unavoidableRoundTrips(
       imageId: { imageDigest: string }
     }>
   )[0]!
-  for (let i = 0; i < tags.length; i += concurrency) {
-    await Promise.all(
-      tags.slice(i, i + concurrency).map((imageTag) =>
-        call(url, 'PutImage', {
+  // `concurrency` writers, each taking the next tag as it is done, as the action's writes go.
+  const queue = [...tags]
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, tags.length) }, async () => {
+      for (let imageTag = queue.shift(); imageTag !== undefined; imageTag = queue.shift()) {
+        await call(url, 'PutImage', {
           repositoryName,
           imageManifest: image.imageManifest,
           imageManifestMediaType: image.imageManifestMediaType,
           imageDigest: image.imageId.imageDigest,
           imageTag
         })
-      )
-    )
-  }
+      }
+    })
+  )
   return performance.now() - started
 }
 

@@ -1,13 +1,24 @@
-// npm run bench: this action side by side with the AWS CLI recipe and the round-trip floor, against
-// the local ECR with added latency; prints a markdown table and writes bench/results.json.
+// npm run bench: this action side by side with the AWS CLI recipe, the existing retag action and the
+// round-trip floor, against the local ECR; prints markdown tables and writes bench/results.json.
+// Parts, each runnable alone with `npm run bench -- --only PART[,PART]` (results.json keeps the
+// other parts' last figures):
+//   startup  cold starts: bare node, the action and the CLI failing on a bad input, the AWS CLI
+//   http     promotions over plain HTTP with 20 ms per request, the CLI recipe, a rerun
+//   tls      promotions over HTTPS with a 30 and an 80 ms RTT (tls.ts), the retag action, the floor
+//   quota    ECR's quotas: 200 tags, a release of 30 images × 2 tags, and it as 30 runs (quota.ts)
+//   gates    what the vulnerability, signing-status and Sigstore gates add to a promotion (gates.ts)
+//   copy     1 GiB copied between repositories, against a minimal raw client
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import { buildImage, pushImage, startEmulator, type Emulator } from '../emulator/index.js'
+import { gatesBench, gatesTargets, renderGates, type GatesResult } from './gates.js'
 import { actionEnv, median, timed } from './measure.js'
+import { quotaBench, quotaTargets, renderQuota, type QuotaResult } from './quota.js'
+import { renderTls, tlsBench, tlsTargets, type TlsResult } from './tls.js'
 
 const root = new URL('..', import.meta.url).pathname
 // The bundle to measure: dist/ as committed, unless the caller names a fresh build.
@@ -16,8 +27,15 @@ const NODE = process.execPath
 const HOOKS = `${root}scripts/ts-hooks.js`
 const CONCURRENCY = 10
 const MiB = 1024 * 1024
+/** A raised PutImage quota for the promotions: pacing to ECR's default is the quota part's subject. */
+const RAISED_RATE = '1000'
+
+export const PARTS = ['startup', 'http', 'tls', 'quota', 'gates', 'copy'] as const
+export type Part = (typeof PARTS)[number]
 
 export interface BenchOptions {
+  /** Which parts to run; default all. */
+  parts?: Part[]
   tagCounts: number[]
   runs: number
   /** Runs of the CLI recipe per tag count (it takes about half a second per call). */
@@ -28,6 +46,11 @@ export interface BenchOptions {
   log?: (line: string) => void
   /** The bundled action's entry point; default dist/index.js. */
   entry?: string
+  /** The CLI's entry point; default dist/cli/index.js, skipped when absent. */
+  cliEntry?: string
+  tls?: { rtts: number[]; tagCounts: number[]; runs: number }
+  quota?: { tags: number; images: number; tagsPerImage: number; runs: number }
+  gates?: { runs: number }
 }
 
 export interface Promotion {
@@ -44,15 +67,27 @@ export interface BenchResult {
   cpus: number
   latencyMs: number
   runs: number
-  startup: {
+  /** The parts this run measured; the others' figures, if any, are from an earlier run. */
+  parts: Part[]
+  /** The machine's 1-minute load average when the run started and ended: other work skews it. */
+  loadAverage?: { start: number; end: number }
+  startup?: {
     nodeMs: number
     actionFailingMs: number
     coldStartOverNodeMs: number
+    /** The CLI failing on a bad input, when dist/cli/index.js exists. */
+    cliFailingMs?: number
+    /** The AWS CLI failing on a missing argument (after loading its ECR model), when installed. */
+    awsCliFailingMs?: number
     bundleBytes: number
     bundleGzipBytes: number
   }
-  promotions: Promotion[]
-  rerun: { tags: number; ms: number; calls: Record<string, number> }
+  promotions?: Promotion[]
+  /** `connections`: TCP connections the rerun opened (those opened ahead for writes included). */
+  rerun?: { tags: number; ms: number; calls: Record<string, number>; connections: number }
+  tls?: TlsResult
+  quota?: QuotaResult
+  gates?: GatesResult
   copy?: {
     bytes: number
     layers: number
@@ -73,32 +108,175 @@ const hasAwsCli = (): boolean => spawnSync('aws', ['--version'], { stdio: 'ignor
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (options.entry) DIST = options.entry
+  const parts = options.parts ?? [...PARTS]
   const log = options.log ?? (() => {})
-  const emulator = await startEmulator({ latencyMs: options.latencyMs })
-  try {
-    return await measure(emulator, options, log)
-  } finally {
-    await emulator.close()
+  const skipped: string[] = []
+  const result: Omit<BenchResult, 'targets'> = {
+    node: process.version,
+    cpus: availableParallelism(),
+    latencyMs: options.latencyMs,
+    runs: options.runs,
+    parts,
+    skipped
+  }
+  const loadStart = loadavg()[0]!
+  if (parts.includes('startup')) result.startup = await startupBench(options, skipped, log)
+  if (parts.includes('http')) {
+    const emulator = await startEmulator({ latencyMs: options.latencyMs })
+    try {
+      Object.assign(result, await httpBench(emulator, options, skipped, log))
+    } finally {
+      await emulator.close()
+    }
+  }
+  if (parts.includes('tls')) {
+    const emulator = await startEmulator({ latencyMs: options.latencyMs, tls: true })
+    try {
+      const repository = emulator.state.createRepository('123456789012', 'us-east-1', 'bench/app')
+      pushImage(repository, benchImage(), emulator.state.settings, ['staging'])
+      const tls = options.tls ?? {
+        rtts: [30, 80],
+        tagCounts: options.tagCounts,
+        runs: options.runs
+      }
+      result.tls = await tlsBench(emulator, repository, {
+        ...tls,
+        serviceMs: options.latencyMs,
+        dist: DIST,
+        log
+      })
+      skipped.push(...result.tls.skipped)
+    } finally {
+      await emulator.close()
+    }
+  }
+  if (parts.includes('quota')) {
+    const emulator = await startEmulator({ latencyMs: options.latencyMs })
+    try {
+      const quota = options.quota ?? { tags: 200, images: 30, tagsPerImage: 2, runs: 1 }
+      result.quota = await quotaBench(emulator, {
+        ...quota,
+        dist: DIST,
+        latencyMs: options.latencyMs,
+        log
+      })
+    } finally {
+      await emulator.close()
+    }
+  }
+  if (parts.includes('gates')) {
+    const emulator = await startEmulator({ latencyMs: options.latencyMs })
+    try {
+      result.gates = await gatesBench(emulator, {
+        runs: options.gates?.runs ?? options.runs,
+        dist: DIST,
+        latencyMs: options.latencyMs,
+        log
+      })
+    } finally {
+      await emulator.close()
+    }
+  }
+  // Last: its gigabyte stays in this process's heap a while, and a big parent spawns children slowly
+  // (every later process start would pay for it).
+  if (parts.includes('copy') && options.copyBytes > 0) {
+    const emulator = await startEmulator({ latencyMs: options.latencyMs })
+    try {
+      result.copy = await copyBench(emulator, options.copyBytes, baseEnv(emulator.url), log)
+    } finally {
+      await emulator.close()
+    }
+  }
+  result.loadAverage = { start: loadStart, end: loadavg()[0]! }
+  return { ...result, targets: targets(result) }
+}
+
+const REGION = 'us-east-1'
+const benchImage = () => buildImage({ files: { 'bin/app': randomBytes(2048) }, format: 'docker' })
+const baseEnv = (url: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  ...emulatorEnvironment(url, 'AKIDBENCH'),
+  AWS_REGION: REGION
+})
+
+/** Cold starts: each failing on a bad input before any network, against a bare `node -e 0`. */
+async function startupBench(
+  options: BenchOptions,
+  skipped: string[],
+  log: (line: string) => void
+): Promise<NonNullable<BenchResult['startup']>> {
+  log('start-up')
+  const env = baseEnv('http://127.0.0.1:9')
+  const cli = options.cliEntry ?? `${root}dist/cli/index.js`
+  const hasCli = existsSync(cli)
+  if (!hasCli) skipped.push(`the CLI's cold start: ${cli.replace(root, '')} does not exist (yet)`)
+  const aws = hasAwsCli()
+  if (!aws) skipped.push("the AWS CLI's cold start: `aws` is not installed")
+  const bad = { repository: 'Not/A/Valid/Name', 'source-tag': 'x', tags: 'y', region: REGION }
+  const times = {
+    node: [] as number[],
+    action: [] as number[],
+    cli: [] as number[],
+    aws: [] as number[]
+  }
+  const warmups = options.runs > 1 ? 2 : 0
+  for (let run = 0; run < options.runs + warmups; run++) {
+    const warm = run < warmups
+    const node = await timed(NODE, ['-e', '0'], env)
+    const action = await timed(NODE, [DIST], actionEnv(bad, env))
+    if (action.code !== 1) throw new Error('the failing-input run did not fail')
+    if (!warm) times.node.push(node.ms)
+    if (!warm) times.action.push(action.ms)
+    if (hasCli) {
+      const failing = await timed(
+        NODE,
+        [
+          cli,
+          '--repository',
+          bad.repository,
+          '--source-tag',
+          'x',
+          '--tags',
+          'y',
+          '--region',
+          REGION
+        ],
+        env
+      )
+      if (failing.code === 0) throw new Error('the CLI did not fail on a bad repository name')
+      if (!warm) times.cli.push(failing.ms)
+    }
+    // Its model for ECR loaded, a missing required argument: the AWS CLI's own cold start.
+    if (aws && run < Math.min(options.runs, 5) + warmups) {
+      const failing = await timed('aws', ['ecr', 'batch-get-image', '--region', REGION], env)
+      if (!warm) times.aws.push(failing.ms)
+    }
+  }
+  const bundle = readFileSync(DIST)
+  const nodeMs = median(times.node)
+  const actionFailingMs = median(times.action)
+  return {
+    nodeMs,
+    actionFailingMs,
+    coldStartOverNodeMs: actionFailingMs - nodeMs,
+    ...(times.cli.length > 0 && { cliFailingMs: median(times.cli) }),
+    ...(times.aws.length > 0 && { awsCliFailingMs: median(times.aws) }),
+    bundleBytes: bundle.length,
+    bundleGzipBytes: gzipSync(bundle).length
   }
 }
 
-async function measure(
+async function httpBench(
   emulator: Emulator,
   options: BenchOptions,
+  skipped: string[],
   log: (line: string) => void
-): Promise<BenchResult> {
-  const account = '123456789012'
-  const region = 'us-east-1'
-  const repository = emulator.state.createRepository(account, region, 'bench/app')
-  const image = buildImage({ files: { 'bin/app': randomBytes(2048) }, format: 'docker' })
-  pushImage(repository, image, emulator.state.settings, ['staging'])
-  const base = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ...emulatorEnvironment(emulator.url, 'AKIDBENCH'),
-    AWS_REGION: region
-  }
-  const skipped: string[] = []
+): Promise<Pick<BenchResult, 'promotions' | 'rerun'>> {
+  const repository = emulator.state.createRepository('123456789012', REGION, 'bench/app')
+  pushImage(repository, benchImage(), emulator.state.settings, ['staging'])
+  const base = baseEnv(emulator.url)
+  const region = REGION
   const cli = hasAwsCli()
   if (!cli) skipped.push('the AWS CLI recipe: `aws` is not installed (Debian package awscli)')
 
@@ -114,16 +292,14 @@ async function measure(
     const value = await body()
     return { value, calls: emulator.counts() }
   }
-  const runAction = (inputs: Record<string, string>, rss = false) =>
-    timed(NODE, [DIST], actionEnv(inputs, base), { rss })
+  const runAction = (inputs: Record<string, string>) =>
+    timed(NODE, [DIST], actionEnv({ 'put-image-rate': RAISED_RATE, ...inputs }, base))
   const nodeStart = () => timed(NODE, ['-e', '0'], base)
 
-  // Start-up: a bare Node against the action failing on a bad input before any network.
-  log('start-up')
-  const nodeTimes: number[] = []
+  // The cold start the promotions are measured after: the same environment as theirs.
   const failingTimes: number[] = []
-  for (let run = 0; run < options.runs + 2; run++) {
-    nodeTimes.push((await nodeStart()).ms)
+  const warmup = options.runs > 1 ? 1 : 0
+  for (let run = 0; run < options.runs + warmup; run++) {
     const failing = await runAction({
       repository: 'Not/A/Valid/Name',
       'source-tag': 'x',
@@ -131,15 +307,13 @@ async function measure(
       region
     })
     if (failing.code !== 1) throw new Error('the failing-input run did not fail')
-    failingTimes.push(failing.ms)
+    if (run >= warmup) failingTimes.push(failing.ms)
   }
-  const nodeMs = median(nodeTimes.slice(2))
-  const actionFailingMs = median(failingTimes.slice(2))
-  const bundle = readFileSync(DIST)
+  const actionFailingMs = median(failingTimes)
 
   const promotions: Promotion[] = []
   for (const count of options.tagCounts) {
-    log(`promotion to ${count} tag(s)`)
+    log(`HTTP: promotion to ${count} tag(s)`)
     const action: number[] = []
     const recipe: number[] = []
     const roundTrips: number[] = []
@@ -147,7 +321,7 @@ async function measure(
     let actionCalls: Record<string, number> = {}
     let recipeCalls: Record<string, number> = {}
     // One warm-up round, then the measured ones; contenders interleaved so noise hits all alike.
-    for (let run = -1; run < options.runs; run++) {
+    for (let run = options.runs > 1 ? -1 : 0; run < options.runs; run++) {
       const a = await counted(() =>
         runAction({
           repository: repository.name,
@@ -212,39 +386,24 @@ async function measure(
     })
   }
 
-  log('rerun')
+  log('HTTP: rerun')
   const rerunTags = freshTags(10).join(',')
   await runAction({ repository: repository.name, 'source-tag': 'staging', tags: rerunTags, region })
   const reruns: number[] = []
   let rerunCalls: Record<string, number> = {}
+  let rerunConnections = emulator.connections()
   for (let run = 0; run < options.runs; run++) {
     const again = await counted(() =>
       runAction({ repository: repository.name, 'source-tag': 'staging', tags: rerunTags, region })
     )
     reruns.push(again.value.ms)
     rerunCalls = again.calls
+    rerunConnections = emulator.connections()
   }
-
-  const copy =
-    options.copyBytes > 0 ? await copyBench(emulator, options.copyBytes, base, log) : undefined
-  const result: Omit<BenchResult, 'targets'> = {
-    node: process.version,
-    cpus: availableParallelism(),
-    latencyMs: options.latencyMs,
-    runs: options.runs,
-    startup: {
-      nodeMs,
-      actionFailingMs,
-      coldStartOverNodeMs: actionFailingMs - nodeMs,
-      bundleBytes: bundle.length,
-      bundleGzipBytes: gzipSync(bundle).length
-    },
+  return {
     promotions,
-    rerun: { tags: 10, ms: median(reruns), calls: rerunCalls },
-    ...(copy && { copy }),
-    skipped
+    rerun: { tags: 10, ms: median(reruns), calls: rerunCalls, connections: rerunConnections.tcp }
   }
-  return { ...result, targets: targets(result) }
 }
 
 /** The recipe AWS documents: batch-get-image for the manifest, then put-image once per tag. */
@@ -383,7 +542,7 @@ function targets(result: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
   const list: BenchResult['targets'] = []
   const add = (target: string, value: string, met: boolean): void =>
     void list.push({ target, value, met })
-  for (const promotion of result.promotions) {
+  for (const promotion of result.promotions ?? []) {
     // The tag mutability is read beside the images, in the same round trip.
     const expected = { BatchGetImage: 1, DescribeRepositories: 1, PutImage: promotion.tags }
     add(
@@ -400,22 +559,26 @@ function targets(result: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
     }
     if (promotion.tags >= 10) {
       add(
-        `after start-up / round trips, ${promotion.tags} tags: ≤ 1.3`,
+        `HTTP: after start-up / round trips, ${promotion.tags} tags: ≤ 1.3`,
         promotion.ratios.afterStartupOverRoundTrips.toFixed(2),
         promotion.ratios.afterStartupOverRoundTrips <= 1.3
       )
       add(
-        `action / floor, ${promotion.tags} tags: ≤ 2`,
+        `HTTP: action / floor, ${promotion.tags} tags: ≤ 2`,
         promotion.ratios.actionOverFloor.toFixed(2),
         promotion.ratios.actionOverFloor <= 2
       )
     }
   }
-  add(
-    'calls on a rerun: 2 reads in one round trip',
-    sortedJson(result.rerun.calls),
-    sortedJson(result.rerun.calls) === sortedJson({ BatchGetImage: 1, DescribeRepositories: 1 })
-  )
+  if (result.rerun)
+    add(
+      'calls on a rerun: 2 reads in one round trip',
+      sortedJson(result.rerun.calls),
+      sortedJson(result.rerun.calls) === sortedJson({ BatchGetImage: 1, DescribeRepositories: 1 })
+    )
+  if (result.tls) tlsTargets(result.tls, add)
+  if (result.quota) quotaTargets(result.quota, add)
+  if (result.gates) gatesTargets(result.gates, add)
   if (result.copy) {
     const growth = result.copy.peakRssMiB / result.copy.smallCopyPeakRssMiB
     add(
@@ -424,11 +587,12 @@ function targets(result: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
       growth <= 1.25
     )
   }
-  add(
-    'cold start over bare node: ≤ 130 ms',
-    `${result.startup.coldStartOverNodeMs.toFixed(0)} ms`,
-    result.startup.coldStartOverNodeMs <= 130
-  )
+  if (result.startup)
+    add(
+      'cold start over bare node: ≤ 130 ms',
+      `${result.startup.coldStartOverNodeMs.toFixed(0)} ms`,
+      result.startup.coldStartOverNodeMs <= 130
+    )
   return list
 }
 
@@ -438,27 +602,54 @@ const ratio = (value: number | undefined): string =>
 const calls = (counts: Record<string, number> | undefined): string =>
   counts
     ? Object.entries(counts)
+        .sort(([a], [b]) => a.localeCompare(b))
         .map(([operation, n]) => `${n} ${operation}`)
         .join(', ')
     : '—'
 
 export function renderTable(result: BenchResult): string {
   const lines = [
-    `Node ${result.node}, ${result.cpus} CPUs, ${result.latencyMs} ms added per request, medians of ${result.runs} runs.`,
-    '',
-    '| Tags | Action | CLI recipe | Floor (node + round trips) | Recipe / action | Action / floor | After start-up / round trips | Action calls | Recipe calls |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
-    ...result.promotions.map(
-      (p) =>
-        `| ${p.tags} | ${ms(p.action.ms)} | ${p.recipe ? ms(p.recipe.ms) : '—'} | ${ms(p.floor.ms)} (${ms(p.floor.ms - p.floor.roundTripsMs)} + ${ms(p.floor.roundTripsMs)}) | ${ratio(p.ratios.recipeOverAction)} | ${ratio(p.ratios.actionOverFloor)} | ${ratio(p.ratios.afterStartupOverRoundTrips)} | ${calls(p.action.calls)} | ${calls(p.recipe?.calls)} |`
-    ),
-    '',
-    `Rerun with nothing to change (10 tags): ${ms(result.rerun.ms)}, ${calls(result.rerun.calls)}.`,
-    `Cold start (failing input, no network): ${ms(result.startup.actionFailingMs)} against ${ms(result.startup.nodeMs)} for a bare \`node -e 0\`: ${ms(result.startup.coldStartOverNodeMs)} more. Bundle: ${(result.startup.bundleBytes / 1024).toFixed(0)} KiB (${(result.startup.bundleGzipBytes / 1024).toFixed(0)} KiB gzipped).`
+    `Node ${result.node}, ${result.cpus} CPUs, medians of ${result.runs} runs; parts: ${result.parts.join(', ')}${result.loadAverage ? `; load average ${result.loadAverage.start.toFixed(1)} at the start, ${result.loadAverage.end.toFixed(1)} at the end` : ''}.`
   ]
+  if (result.startup) {
+    const s = result.startup
+    lines.push(
+      '',
+      '| Cold start (failing on a bad input, no network) | Time | Over bare node |',
+      '| --- | ---: | ---: |',
+      `| bare \`node -e 0\` | ${ms(s.nodeMs)} | — |`,
+      `| the action (\`node dist/index.js\`) | ${ms(s.actionFailingMs)} | ${ms(s.coldStartOverNodeMs)} |`,
+      `| the CLI (\`node dist/cli/index.js\`) | ${s.cliFailingMs === undefined ? '—' : ms(s.cliFailingMs)} | ${s.cliFailingMs === undefined ? '—' : ms(s.cliFailingMs - s.nodeMs)} |`,
+      `| the AWS CLI (\`aws ecr batch-get-image\`, a required argument missing) | ${s.awsCliFailingMs === undefined ? '—' : ms(s.awsCliFailingMs)} | ${s.awsCliFailingMs === undefined ? '—' : ms(s.awsCliFailingMs - s.nodeMs)} |`,
+      '',
+      `Bundle: ${(s.bundleBytes / 1024).toFixed(0)} KiB (${(s.bundleGzipBytes / 1024).toFixed(0)} KiB gzipped) for the entry file.`
+    )
+  }
+  if (result.promotions) {
+    lines.push(
+      '',
+      `Plain HTTP, ${result.latencyMs} ms added per request.`,
+      '',
+      '| Tags | Action | CLI recipe | Floor (node + round trips) | Recipe / action | Action / floor | After start-up / round trips | Action calls | Recipe calls |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+      ...result.promotions.map(
+        (p) =>
+          `| ${p.tags} | ${ms(p.action.ms)} | ${p.recipe ? ms(p.recipe.ms) : '—'} | ${ms(p.floor.ms)} (${ms(p.floor.ms - p.floor.roundTripsMs)} + ${ms(p.floor.roundTripsMs)}) | ${ratio(p.ratios.recipeOverAction)} | ${ratio(p.ratios.actionOverFloor)} | ${ratio(p.ratios.afterStartupOverRoundTrips)} | ${calls(p.action.calls)} | ${calls(p.recipe?.calls)} |`
+      )
+    )
+  }
+  if (result.rerun)
+    lines.push(
+      '',
+      `Rerun with nothing to change (10 tags): ${ms(result.rerun.ms)}, ${calls(result.rerun.calls)}, ${result.rerun.connections} connections.`
+    )
+  if (result.tls) lines.push('', ...renderTls(result.tls))
+  if (result.quota) lines.push('', ...renderQuota(result.quota))
+  if (result.gates) lines.push('', ...renderGates(result.gates))
   if (result.copy) {
     const c = result.copy
     lines.push(
+      '',
       `Copy of ${(c.bytes / MiB / 1024).toFixed(2)} GiB in ${c.layers} layers between repositories: ${(c.actionMs / 1000).toFixed(1)} s (${c.actionMiBps.toFixed(0)} MiB/s) against ${(c.rawMs / 1000).toFixed(1)} s (${c.rawMiBps.toFixed(0)} MiB/s) for a minimal raw client: ${ratio(c.actionOverRaw)}. Peak RSS of the action: ${c.peakRssMiB.toFixed(0)} MiB (${c.smallCopyPeakRssMiB.toFixed(0)} MiB for an image a quarter of the size).`
     )
   }
@@ -472,30 +663,68 @@ export function renderTable(result: BenchResult): string {
   return lines.join('\n')
 }
 
+/** `--only tls,quota`: the parts named; default all. */
+export function partsFrom(argv: string[]): Part[] {
+  const at = argv.indexOf('--only')
+  if (at < 0) return [...PARTS]
+  const named = (argv[at + 1] ?? '').split(',').filter((part) => part !== '')
+  const unknown = named.filter((part) => !(PARTS as readonly string[]).includes(part))
+  if (named.length === 0 || unknown.length > 0)
+    throw new Error(
+      `--only takes parts among ${PARTS.join(', ')}; got ${argv[at + 1] ?? 'nothing'}`
+    )
+  return named as Part[]
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const smoke = process.argv.includes('--smoke')
+  const log = (line: string) => console.error(`… ${line}`)
+  // BENCH_ENTRY: another build of the action to measure (default dist/index.js).
+  const entry = process.env.BENCH_ENTRY ? { entry: process.env.BENCH_ENTRY } : {}
   const result = await runBench(
     smoke
       ? {
+          ...entry,
+          parts: partsFrom(process.argv),
           tagCounts: [1],
           runs: 1,
           recipeRuns: 1,
           latencyMs: 20,
           copyBytes: 0,
-          log: (line) => console.error(`… ${line}`)
+          tls: { rtts: [30], tagCounts: [1], runs: 1 },
+          quota: { tags: 20, images: 3, tagsPerImage: 2, runs: 1 },
+          gates: { runs: 1 },
+          log
         }
       : {
+          ...entry,
+          parts: partsFrom(process.argv),
           tagCounts: [1, 10, 50],
           runs: 7,
           recipeRuns: 3,
           latencyMs: 20,
           copyBytes: 1024 * MiB,
-          log: (line) => console.error(`… ${line}`)
+          tls: { rtts: [30, 80], tagCounts: [1, 10, 50], runs: 7 },
+          quota: { tags: 200, images: 30, tagsPerImage: 2, runs: 1 },
+          gates: { runs: 7 },
+          log
         }
   )
   console.log(renderTable(result))
   if (!smoke) {
-    writeFileSync(`${root}bench/results.json`, JSON.stringify(result, null, 2) + '\n')
-    console.error(`wrote bench/results.json (${statSync(`${root}bench/results.json`).size} bytes)`)
+    const file = `${root}bench/results.json`
+    // A partial run keeps the other parts' last figures.
+    const earlier = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<BenchResult>)
+      : {}
+    const kept = Object.fromEntries(
+      PARTS.filter((part) => !result.parts.includes(part)).flatMap((part) => {
+        const keys = part === 'http' ? (['promotions', 'rerun'] as const) : ([part] as const)
+        return keys.filter((key) => earlier[key] !== undefined).map((key) => [key, earlier[key]])
+      })
+    )
+    const merged = { ...kept, ...result }
+    writeFileSync(file, JSON.stringify({ ...merged, targets: targets(merged) }, null, 2) + '\n')
+    console.error(`wrote bench/results.json (${statSync(file).size} bytes)`)
   }
 }
