@@ -1,5 +1,5 @@
 // Supply chain and least privilege: pinned third-party actions, the runtime dependencies the README
-// names, and an IAM policy in the README that matches exactly the ECR calls the action makes.
+// names, and an IAM policy (docs/iam.md) that matches exactly the ECR calls the action makes.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
@@ -16,6 +16,10 @@ import {
 const root = new URL('..', import.meta.url)
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
 const readme = read('README.md')
+const iam = read('docs/iam.md')
+const docs = readdirSync(new URL('docs/', root))
+  .filter((file) => file.endsWith('.md'))
+  .map((file) => read(`docs/${file}`))
 
 /** The text of a README section, from its heading to the next heading of the same or higher level. */
 function section(heading: string): string {
@@ -43,8 +47,10 @@ describe('third-party actions', () => {
     }
   })
 
-  test('the README examples pin every action but this one by commit SHA', () => {
-    const uses = [...readme.matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map((match) => match[1]!.trim())
+  test('the README and docs examples pin every action but this one by commit SHA', () => {
+    const uses = [readme, ...docs].flatMap((text) =>
+      [...text.matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map((match) => match[1]!.trim())
+    )
     const others = uses.filter((use) => !use.startsWith('your-org/ecr-promote@'))
     expect(others.length).toBeGreaterThan(3)
     for (const use of others) expect(use).toMatch(pinned)
@@ -68,12 +74,16 @@ describe('runtime dependencies', () => {
   })
 })
 
-describe('the IAM policy in the README', () => {
+describe('the IAM policy in docs/iam.md', () => {
   // ListImageReferrers has no IAM action of its own: ecr:BatchGetImage authorizes it.
   const iamAction = (operation: string): string =>
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
   const emulator = useEmulator()
-  const logs: Record<'inPlace' | 'across' | 'toPublic' | 'fromPublic', RequestLogEntry[]> = {
+  const logs: Record<
+    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated',
+    RequestLogEntry[]
+  > = {
+    gated: [],
     inPlace: [],
     across: [],
     toPublic: [],
@@ -121,6 +131,34 @@ describe('the IAM policy in the README', () => {
     logs.across = [...emulator.log]
     expect(target.tags.get('p0')).toBe(index.digest)
 
+    // The gates: a scanned, signed image promoted with both asked.
+    const gatedImage = buildImage({ files: { bin: randomBytes(100) } })
+    pushImage(source, gatedImage, emulator.state.settings, ['gated'])
+    emulator.state.setScan('111111111111', 'us-east-1', 'iam/app', gatedImage.digest, {
+      status: 'COMPLETE',
+      findings: []
+    })
+    emulator.state.setSigningStatus('111111111111', 'us-east-1', 'iam/app', gatedImage.digest, [
+      {
+        signingProfileArn:
+          'arn:aws:signer:us-east-1:111111111111:/signing-profiles/release_signing',
+        status: 'COMPLETE'
+      }
+    ])
+    emulator.resetLog()
+    const gated = await runDist(
+      {
+        repository: sourceUri,
+        'source-tag': 'gated',
+        tags: 'gated-prod',
+        'vulnerability-threshold': 'high',
+        'require-signature': 'ecr'
+      },
+      env
+    )
+    expect(gated.exitCode).toBe(0)
+    logs.gated = [...emulator.log]
+
     // ECR Public: publish from the private source (in the default account), then retag there.
     emulator.state.createPublicRegistry('123456789012', 'acme')
     const published = emulator.state.createPublicRepository('123456789012', 'iam/app')
@@ -161,7 +199,7 @@ describe('the IAM policy in the README', () => {
     ].sort()
 
   test('grants exactly what the action calls on the source and on the target', () => {
-    const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(section('## IAM policy'))![1]!) as {
+    const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(iam)![1]!) as {
       Statement: Array<{ Sid: string; Action: string[] }>
     }
     const granted = Object.fromEntries(
@@ -188,7 +226,7 @@ describe('the IAM policy in the README', () => {
   })
 
   test('grants exactly what the action calls in ECR Public', () => {
-    const block = [...section('## IAM policy').matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
       match[1]!.includes('ecr-public:')
     )
     const policy = JSON.parse(block![1]!) as {
@@ -211,18 +249,31 @@ describe('the IAM policy in the README', () => {
     })
   })
 
-  test('within one repository, the actions the README names suffice', () => {
+  test('the gates need exactly what the Gates statement grants, beside a promotion in place', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"Gates"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const gates = policy.Statement.find((statement) => statement.Sid === 'Gates')!.Action
+    const inPlace = ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:PutImage']
+    expect(
+      actionsOn(logs.gated, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
+    ).toEqual([...gates].sort())
+    expect(
+      policy.Statement.find((statement) => statement.Sid === 'EnhancedScanningFindings')!.Action
+    ).toEqual(['inspector2:ListFindings', 'inspector2:ListCoverage'])
+  })
+
+  test('within one repository, the actions docs/iam.md names suffice', () => {
     expect(actionsOn(logs.inPlace, '111111111111', 'us-east-1')).toEqual([
       'ecr:BatchGetImage',
       'ecr:DescribeImages',
       'ecr:DescribeRepositories',
       'ecr:PutImage'
     ])
-    expect(section('## IAM policy')).toContain(
+    expect(iam).toContain(
       'Within one repository, `ecr:BatchGetImage`, `ecr:PutImage` and\n`ecr:DescribeRepositories` on it are all it needs.'
     )
-    expect(section('## IAM policy')).toContain(
-      '`ecr:DescribeImages` is called only when one image gets 100'
-    )
+    expect(iam).toContain('`ecr:DescribeImages` is called only when one image gets 100')
   })
 })
