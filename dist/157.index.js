@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   parseReleaseDocument: () => (/* binding */ parseReleaseDocument)
 });
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __webpack_require__(2463);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __webpack_require__(2210);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./schema/release.schema.json
@@ -26,7 +26,7 @@ var errors = __webpack_require__(1318);
 
 
 
-const validate = new ajv.Ajv({ allErrors: true, strict: true }).compile(release_schema_namespaceObject);
+const validate = new _2020.Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(release_schema_namespaceObject);
 /** `entry 3 (app:staging), field "tag": must match pattern ...`, one line per problem. */
 function describeError(error, document) {
     const [index, field, item] = error.instancePath.split('/').slice(1);

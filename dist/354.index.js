@@ -62,9 +62,11 @@ const UNLISTED_RATE = 100;
 /** After throttling, never slower than this share of the configured rate. */
 const MIN_SHARE = 1 / 16;
 /**
- * A token bucket holding one second's worth of requests and starting full, so a handful of calls
- * go at once and a long run settles at the rate; multiplicative decrease on throttling, additive
- * increase on success.
+ * A token bucket holding one second's worth of requests (at least one) and starting full, so a
+ * handful of calls go at once and a long run settles at the rate; multiplicative decrease on
+ * throttling, additive increase on success. Its refill counts from the first answer: ECR's bucket
+ * starts when ECR sees the first call, later than this one started, and a bucket ahead of ECR's
+ * sends the call after the burst a few milliseconds before ECR has its token for it.
  */
 class RateLimiter {
     configured;
@@ -73,12 +75,14 @@ class RateLimiter {
     at;
     /** Callers waiting for a token, in order: a FIFO so no call starves behind later ones. */
     queue = Promise.resolve();
+    /** Whether a call was answered yet: refill counts from then (see the class comment). */
+    anchored = false;
     now;
     sleep;
     constructor(rate, sleep, now = () => performance.now()) {
         this.configured = rate;
         this.rate = rate;
-        this.tokens = rate;
+        this.tokens = Math.max(1, rate);
         this.now = now;
         this.at = now();
         this.sleep = sleep;
@@ -86,9 +90,13 @@ class RateLimiter {
     get currentRate() {
         return this.rate;
     }
+    /** A second's worth of calls, and never less than one: below 1/s a bucket of `rate` never fills. */
+    get capacity() {
+        return Math.max(1, this.rate);
+    }
     refill() {
         const now = this.now();
-        this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) / 1000) * this.rate);
+        this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1000) * this.rate);
         this.at = now;
     }
     /** Waits for a token; `signal` gives up the wait (a cancelled run starts nothing new). */
@@ -116,6 +124,11 @@ class RateLimiter {
     }
     /** An answered call: win back a twentieth of the configured rate. */
     succeeded() {
+        if (!this.anchored) {
+            // What accrued before ECR could have seen a call is not ECR's to give: drop it.
+            this.anchored = true;
+            this.at = this.now();
+        }
         if (this.rate < this.configured)
             this.rate = Math.min(this.configured, this.rate + this.configured / 20);
     }
@@ -145,10 +158,13 @@ class Pacer {
     }
 }
 
+// EXTERNAL MODULE: ./src/registry/preconnect.ts
+var preconnect = __webpack_require__(1670);
 ;// CONCATENATED MODULE: ./src/registry/transport.ts
 // The one transport policy: how every call to ECR, ECR Public and their registry endpoints is made,
 // paced, timed out and retried. The SDK clients make one attempt each; everything else is decided
 // here, the same way for SDK calls, registry reads and blob downloads.
+
 
 
 
@@ -194,8 +210,13 @@ function classifySdkError(error) {
         return 'permanent';
     if ((0,retry.isThrottlingError)(sdkError))
         return 'throttled';
+    // The SDK names a dropped connection TimeoutError too (code ECONNRESET): only ETIMEDOUT is silence.
     if (sdkError.name === 'TimeoutError')
-        return 'timeout';
+        return sdkError.code === 'ETIMEDOUT' ? 'timeout' : 'transient';
+    // A thrown value the SDK could not see as an Error (one from another realm) comes wrapped, its
+    // name in the message: a network error all the same.
+    if (/^AWS SDK error wrapper for (TimeoutError|Error): /.test(sdkError.message ?? ''))
+        return 'transient';
     if ((0,retry.isRetryableByTrait)(sdkError) ||
         (0,retry.isClockSkewCorrectedError)(sdkError) ||
         (0,retry.isTransientError)(sdkError) ||
@@ -220,7 +241,13 @@ function toEcrError(error, attempts, kind) {
     });
 }
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
-function createTransport(options = {}) {
+/** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
+/**
+ * The one policy. `warmer` holds the connections opened ahead of the first calls (preconnect.ts);
+ * the SDK's handler takes those sockets before it opens its own.
+ */
+function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.j6)({ enabled: false })) {
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     const debug = options.debug ?? (() => { });
@@ -235,6 +262,7 @@ function createTransport(options = {}) {
     let lastAnswer = performance.now();
     const elapsed = (since) => Math.round(performance.now() - since);
     const handler = new dist_cjs.NodeHttpHandler({
+        ...(0,preconnect/* warmAgents */.gg)(warmer, AGENT_OPTIONS),
         connectionTimeout: timeouts.connectMs,
         // A backstop behind each attempt's own abort signal.
         requestTimeout: timeouts.requestMs * 4,
@@ -300,7 +328,7 @@ function createTransport(options = {}) {
                         transientAttempts++;
                         retry =
                             kind !== 'permanent' &&
-                                transientAttempts < maxAttempts &&
+                                transientAttempts < (target.maxAttempts ?? maxAttempts) &&
                                 (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs);
                     }
                     if (!retry) {

@@ -224,6 +224,8 @@ basicAuth, url = PUBLIC_REGISTRY_URL) {
 
 // EXTERNAL MODULE: ./src/registry/service.ts
 var registry_service = __webpack_require__(1280);
+// EXTERNAL MODULE: ./src/registry/endpoints.ts
+var endpoints = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/registry/writes.ts
 var writes = __webpack_require__(6867);
 ;// CONCATENATED MODULE: ./src/registry/ecr-public.ts
@@ -243,7 +245,7 @@ const READ_CONCURRENCY = 8;
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
 function createPublicEcr(transport, options) {
     const client = new dist_cjs/* ECRPUBLICClient */.Rr(transport.clientConfig(oci/* PUBLIC_REGION */.Ne));
-    const service = (0,registry_service/* createService */.s)('ECR Public', transport, () => client, (region) => (0,registry_service/* endpointOf */.X)('ECR_PUBLIC', region), options.stopWrites);
+    const service = (0,registry_service/* createService */.s)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region), options.stopWrites);
     const where = oci/* describeRepository */.MD;
     // Registry ids of the caller's public registries, by alias; asked once.
     let registries;
@@ -364,7 +366,10 @@ function createPublicEcr(transport, options) {
             return present;
         },
         readBlob: async (repository, digest) => (0,blob_download/* downloadBlob */.W)(transport, `blob ${digest} from ${where(repository)}`, (renew) => reader.blobLocation(repository, digest, renew), options.download),
-        listReferrers: async () => undefined
+        listReferrers: async () => undefined,
+        // ECR Public neither scans images nor signs them.
+        scan: async () => 'unsupported',
+        signingStatuses: async () => 'unsupported'
     };
 }
 
@@ -375,23 +380,9 @@ function createPublicEcr(transport, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ endpointOf),
 /* harmony export */   s: () => (/* binding */ createService)
 /* harmony export */ });
-/**
- * The endpoint a service's calls go to, as the SDK picks it (AWS_ENDPOINT_URL_<SERVICE>, then
- * AWS_ENDPOINT_URL, then the regional default), so that a timeout names where it waited.
- */
-function endpointOf(serviceId, region) {
-    const configured = process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-        ? undefined
-        : (process.env[`AWS_ENDPOINT_URL_${serviceId}`] ?? process.env.AWS_ENDPOINT_URL);
-    if (configured)
-        return configured;
-    return serviceId === 'ECR'
-        ? `https://api.ecr.${region}.amazonaws.com`
-        : `https://api.ecr-public.${region}.amazonaws.com`;
-}
+
 function createService(name, transport, client, endpoint, stopWrites) {
     return {
         name,
@@ -403,6 +394,7 @@ function createService(name, transport, client, endpoint, stopWrites) {
                 isPublic: repository.publicAlias !== undefined,
                 endpoint: endpoint(repository.region),
                 ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+                ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
                 ...(options.write && stopWrites && { notAfter: stopWrites })
             };
             return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
@@ -436,6 +428,8 @@ const BATCH_LIMIT = 100;
 const SLOW_LINK_BYTES_PER_MS = 256;
 /** ECR checks the whole layer's digest on completion: more time for a bigger layer. */
 const COMPLETE_TIMEOUT_MS = 120_000;
+/** Completions tried before the upload is given up as lost. */
+const COMPLETE_ATTEMPTS = 6;
 function chunk(items, size) {
     const chunks = [];
     for (let i = 0; i < items.length; i += size)
@@ -514,25 +508,36 @@ function sharedWrites(service, commands, timeouts) {
             }
         },
         async completeUpload(repository, uploadId, digest) {
-            try {
-                await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
-                    ...inRepository(repository),
-                    uploadId,
-                    layerDigests: [digest]
-                }), { write: true, timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS) });
-                return 'completed';
-            }
-            catch (error) {
-                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
-                    throw error;
-                if (error.code === 'LayerAlreadyExistsException')
-                    return 'exists';
-                if (error.code !== 'UploadNotFoundException')
-                    throw error;
-                // The upload is gone: completed by an attempt whose answer was lost, or really lost.
-                if ((await checkBlobs(repository, [digest])).has(digest))
+            // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
+            // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
+                        ...inRepository(repository),
+                        uploadId,
+                        layerDigests: [digest]
+                    }), {
+                        write: true,
+                        maxAttempts: 1,
+                        timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
+                    });
                     return 'completed';
-                throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                }
+                catch (error) {
+                    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
+                        throw error;
+                    if (error.code === 'LayerAlreadyExistsException')
+                        return 'exists';
+                    const lost = error.kind === 'transient' || error.kind === 'timeout';
+                    if (!lost && error.code !== 'UploadNotFoundException')
+                        throw error;
+                    if ((await checkBlobs(repository, [digest])).has(digest))
+                        return 'completed';
+                    if (!lost)
+                        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                    if (attempt >= COMPLETE_ATTEMPTS)
+                        throw error;
+                }
             }
         }
     };

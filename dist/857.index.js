@@ -122,6 +122,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
 /* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1280);
+/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2109);
 /* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6867);
 // Private Amazon ECR through its API: the Registry operations for a repository in an account's
 // registry, one SDK client per region.
@@ -175,6 +176,21 @@ function tagsFound(answer, tags, repository) {
         return [tag, found.get(tag) ?? null];
     }));
 }
+/** The findings of one page, basic or enhanced, reduced to id, severity and fixability. */
+function findingsOf(page) {
+    const findings = page.imageScanFindings;
+    return [
+        ...(findings?.findings ?? []).map((finding) => ({
+            id: finding.name ?? '',
+            severity: finding.severity ?? 'UNDEFINED'
+        })),
+        ...(findings?.enhancedFindings ?? []).map((finding) => ({
+            id: finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.title ?? '',
+            severity: finding.severity ?? 'UNTRIAGED',
+            ...(finding.fixAvailable && { fixAvailable: finding.fixAvailable })
+        }))
+    ];
+}
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 function createPrivateEcr(transport, download, stopWrites) {
     const clients = new Map();
@@ -187,7 +203,7 @@ function createPrivateEcr(transport, download, stopWrites) {
         }
         return existing;
     }
-    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .endpointOf */ .X)('ECR', region), stopWrites);
+    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region), stopWrites);
     async function getImages(repository, ids) {
         const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
         const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_3__/* .BATCH_LIMIT */ .BR).map((batch) => service.send(`BatchGetImage ${where(repository)} (${batch.length} ids)`, repository, 'BatchGetImage', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchGetImageCommand */ .P8n({
@@ -251,6 +267,57 @@ function createPrivateEcr(transport, download, stopWrites) {
                 return { url: output.downloadUrl };
             }, download);
         },
+        async scan(repository, digest, allFindings) {
+            const pages = [];
+            let nextToken;
+            try {
+                do {
+                    const page = await service.send(`DescribeImageScanFindings ${where(repository)} ${digest}`, repository, 'DescribeImageScanFindings', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({
+                        ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                        imageId: { imageDigest: digest },
+                        maxResults: 1000,
+                        ...(nextToken && { nextToken })
+                    }));
+                    pages.push(page);
+                    nextToken = allFindings ? page.nextToken : undefined;
+                } while (nextToken);
+            }
+            catch (error) {
+                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
+                    return 'never-scanned';
+                throw error;
+            }
+            const first = pages[0];
+            const findings = first.imageScanFindings;
+            const scan = {
+                status: first.imageScanStatus?.status ?? 'UNKNOWN',
+                ...(first.imageScanStatus?.description && {
+                    description: first.imageScanStatus.description
+                }),
+                enhanced: pages.some((page) => (page.imageScanFindings?.enhancedFindings?.length ?? 0) > 0),
+                severityCounts: {
+                    ...findings?.findingSeverityCounts
+                },
+                findings: pages.flatMap(findingsOf),
+                ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
+                ...(findings?.vulnerabilitySourceUpdatedAt && {
+                    sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
+                })
+            };
+            return scan;
+        },
+        async signingStatuses(repository, digest) {
+            const output = await service.send(`DescribeImageSigningStatus ${where(repository)} ${digest}`, repository, 'DescribeImageSigningStatus', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageSigningStatusCommand */ .feV({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                imageId: { imageDigest: digest }
+            }));
+            return (output.signingStatuses ?? []).map((entry) => ({
+                ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
+                status: entry.status ?? 'UNKNOWN',
+                ...(entry.failureCode && { failureCode: entry.failureCode }),
+                ...(entry.failureReason && { failureReason: entry.failureReason })
+            }));
+        },
         async listReferrers(repository, digest) {
             const referrers = [];
             let nextToken;
@@ -285,23 +352,9 @@ function createPrivateEcr(transport, download, stopWrites) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ endpointOf),
 /* harmony export */   s: () => (/* binding */ createService)
 /* harmony export */ });
-/**
- * The endpoint a service's calls go to, as the SDK picks it (AWS_ENDPOINT_URL_<SERVICE>, then
- * AWS_ENDPOINT_URL, then the regional default), so that a timeout names where it waited.
- */
-function endpointOf(serviceId, region) {
-    const configured = process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-        ? undefined
-        : (process.env[`AWS_ENDPOINT_URL_${serviceId}`] ?? process.env.AWS_ENDPOINT_URL);
-    if (configured)
-        return configured;
-    return serviceId === 'ECR'
-        ? `https://api.ecr.${region}.amazonaws.com`
-        : `https://api.ecr-public.${region}.amazonaws.com`;
-}
+
 function createService(name, transport, client, endpoint, stopWrites) {
     return {
         name,
@@ -313,6 +366,7 @@ function createService(name, transport, client, endpoint, stopWrites) {
                 isPublic: repository.publicAlias !== undefined,
                 endpoint: endpoint(repository.region),
                 ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+                ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
                 ...(options.write && stopWrites && { notAfter: stopWrites })
             };
             return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
@@ -346,6 +400,8 @@ const BATCH_LIMIT = 100;
 const SLOW_LINK_BYTES_PER_MS = 256;
 /** ECR checks the whole layer's digest on completion: more time for a bigger layer. */
 const COMPLETE_TIMEOUT_MS = 120_000;
+/** Completions tried before the upload is given up as lost. */
+const COMPLETE_ATTEMPTS = 6;
 function chunk(items, size) {
     const chunks = [];
     for (let i = 0; i < items.length; i += size)
@@ -424,25 +480,36 @@ function sharedWrites(service, commands, timeouts) {
             }
         },
         async completeUpload(repository, uploadId, digest) {
-            try {
-                await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
-                    ...inRepository(repository),
-                    uploadId,
-                    layerDigests: [digest]
-                }), { write: true, timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS) });
-                return 'completed';
-            }
-            catch (error) {
-                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
-                    throw error;
-                if (error.code === 'LayerAlreadyExistsException')
-                    return 'exists';
-                if (error.code !== 'UploadNotFoundException')
-                    throw error;
-                // The upload is gone: completed by an attempt whose answer was lost, or really lost.
-                if ((await checkBlobs(repository, [digest])).has(digest))
+            // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
+            // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
+                        ...inRepository(repository),
+                        uploadId,
+                        layerDigests: [digest]
+                    }), {
+                        write: true,
+                        maxAttempts: 1,
+                        timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
+                    });
                     return 'completed';
-                throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                }
+                catch (error) {
+                    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
+                        throw error;
+                    if (error.code === 'LayerAlreadyExistsException')
+                        return 'exists';
+                    const lost = error.kind === 'transient' || error.kind === 'timeout';
+                    if (!lost && error.code !== 'UploadNotFoundException')
+                        throw error;
+                    if ((await checkBlobs(repository, [digest])).has(digest))
+                        return 'completed';
+                    if (!lost)
+                        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                    if (attempt >= COMPLETE_ATTEMPTS)
+                        throw error;
+                }
             }
         }
     };

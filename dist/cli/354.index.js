@@ -1,0 +1,409 @@
+export const id = 354;
+export const ids = [354];
+export const modules = {
+
+/***/ 2354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DEFAULT_MAX_ATTEMPTS: () => (/* binding */ DEFAULT_MAX_ATTEMPTS),
+  DEFAULT_TIMEOUTS: () => (/* binding */ DEFAULT_TIMEOUTS),
+  createTransport: () => (/* binding */ createTransport),
+  sleep: () => (/* binding */ sleep)
+});
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __webpack_require__(3609);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var dist_cjs = __webpack_require__(1279);
+// EXTERNAL MODULE: ./src/registry/errors.ts
+var errors = __webpack_require__(6764);
+;// CONCATENATED MODULE: ./src/registry/pacing.ts
+// Pacing to ECR's rate quotas: one token bucket per (registry, region, operation), shared by every
+// call the run makes, so that ten writers in flight, or twenty images of a release, never send more
+// than the account's quota allows. Throttling that still happens (other pipelines share the quota)
+// halves the rate; successes bring it back.
+/** ECR's documented default rates per account and region, in requests per second. */
+const ECR_DEFAULT_RATES = {
+    PutImage: 10,
+    BatchGetImage: 2_000,
+    BatchCheckLayerAvailability: 1_000,
+    GetDownloadUrlForLayer: 3_000,
+    InitiateLayerUpload: 100,
+    UploadLayerPart: 500,
+    CompleteLayerUpload: 100,
+    ListImageReferrers: 100,
+    DescribeRepositories: 1_000,
+    DescribeImages: 1_000,
+    DescribeImageScanFindings: 1_000,
+    DescribeImageSigningStatus: 100
+};
+/**
+ * ECR Public's rates for authenticated callers (its quotas page: 10 per second for the layer and
+ * image writes, 20 for the reads this action makes). Keys are ECR Public's operation names.
+ */
+const ECR_PUBLIC_DEFAULT_RATES = {
+    PutImage: 10,
+    InitiateLayerUpload: 10,
+    UploadLayerPart: 10,
+    CompleteLayerUpload: 10,
+    BatchCheckLayerAvailability: 10,
+    DescribeImageTags: 10,
+    DescribeImages: 10,
+    DescribeRegistries: 10,
+    GetAuthorizationToken: 10
+};
+/** A rate nobody documented: generous, so that only ECR's own throttling slows it down. */
+const UNLISTED_RATE = 100;
+/** After throttling, never slower than this share of the configured rate. */
+const MIN_SHARE = 1 / 16;
+/**
+ * A token bucket holding one second's worth of requests (at least one) and starting full, so a
+ * handful of calls go at once and a long run settles at the rate; multiplicative decrease on
+ * throttling, additive increase on success. Its refill counts from the first answer: ECR's bucket
+ * starts when ECR sees the first call, later than this one started, and a bucket ahead of ECR's
+ * sends the call after the burst a few milliseconds before ECR has its token for it.
+ */
+class RateLimiter {
+    configured;
+    rate;
+    tokens;
+    at;
+    /** Callers waiting for a token, in order: a FIFO so no call starves behind later ones. */
+    queue = Promise.resolve();
+    /** Whether a call was answered yet: refill counts from then (see the class comment). */
+    anchored = false;
+    now;
+    sleep;
+    constructor(rate, sleep, now = () => performance.now()) {
+        this.configured = rate;
+        this.rate = rate;
+        this.tokens = Math.max(1, rate);
+        this.now = now;
+        this.at = now();
+        this.sleep = sleep;
+    }
+    get currentRate() {
+        return this.rate;
+    }
+    /** A second's worth of calls, and never less than one: below 1/s a bucket of `rate` never fills. */
+    get capacity() {
+        return Math.max(1, this.rate);
+    }
+    refill() {
+        const now = this.now();
+        this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1000) * this.rate);
+        this.at = now;
+    }
+    /** Waits for a token; `signal` gives up the wait (a cancelled run starts nothing new). */
+    acquire(signal) {
+        const turn = this.queue.then(async () => {
+            for (;;) {
+                signal?.throwIfAborted();
+                this.refill();
+                if (this.tokens >= 1) {
+                    this.tokens -= 1;
+                    return;
+                }
+                await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000), signal);
+            }
+        });
+        // The next caller waits for this one's turn, whatever became of it.
+        this.queue = turn.catch(() => { });
+        return turn;
+    }
+    /** ECR said slow down: halve the rate, and spend what burst was left. */
+    throttled() {
+        this.refill();
+        this.rate = Math.max(this.configured * MIN_SHARE, this.rate / 2);
+        this.tokens = Math.min(this.tokens, 0);
+    }
+    /** An answered call: win back a twentieth of the configured rate. */
+    succeeded() {
+        if (!this.anchored) {
+            // What accrued before ECR could have seen a call is not ECR's to give: drop it.
+            this.anchored = true;
+            this.at = this.now();
+        }
+        if (this.rate < this.configured)
+            this.rate = Math.min(this.configured, this.rate + this.configured / 20);
+    }
+}
+/** The limiters of one run, one per registry, region and operation, made on first use. */
+class Pacer {
+    limiters = new Map();
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    limiter(scope) {
+        const key = `${scope.isPublic ? 'public' : 'ecr'}/${scope.registry}/${scope.region}/${scope.operation}`;
+        let limiter = this.limiters.get(key);
+        if (!limiter) {
+            const rate = scope.isPublic
+                ? (this.options.publicRates?.[scope.operation] ??
+                    ECR_PUBLIC_DEFAULT_RATES[scope.operation] ??
+                    UNLISTED_RATE)
+                : (this.options.rates?.[scope.operation] ??
+                    ECR_DEFAULT_RATES[scope.operation] ??
+                    UNLISTED_RATE);
+            limiter = new RateLimiter(rate, this.options.sleep);
+            this.limiters.set(key, limiter);
+        }
+        return limiter;
+    }
+}
+
+// EXTERNAL MODULE: ./src/registry/preconnect.ts + 2 modules
+var preconnect = __webpack_require__(8239);
+;// CONCATENATED MODULE: ./src/registry/transport.ts
+// The one transport policy: how every call to ECR, ECR Public and their registry endpoints is made,
+// paced, timed out and retried. The SDK clients make one attempt each; everything else is decided
+// here, the same way for SDK calls, registry reads and blob downloads.
+
+
+
+
+
+const DEFAULT_TIMEOUTS = {
+    connectMs: 5_000,
+    requestMs: 20_000,
+    stallMs: 30_000,
+    silenceMs: 100_000
+};
+/**
+ * Twelve attempts for faults that pass (5xx, dropped connections): with jittered exponential
+ * backoff (50 ms base, capped at 20 s) a brief ECR outage is ridden out, and even with 40% of
+ * requests failing a call fails once in sixty thousand. Timeouts are bounded apart, by silenceMs.
+ */
+const DEFAULT_MAX_ATTEMPTS = 12;
+const MAX_DELAY_MS = 20_000;
+const BASE_DELAY_MS = 50;
+/** Throttled calls back off longer, as the SDK's standard strategy does. */
+const THROTTLED_BASE_DELAY_MS = 1_000;
+const THROTTLE_PATIENCE_MS = 5 * 60_000;
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(signal.reason);
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+/** How an SDK error is retried: the SDK's own classification, but the tag limit is permanent. */
+function classifySdkError(error) {
+    if (typeof error !== 'object' || error === null)
+        return 'permanent';
+    const sdkError = error;
+    // ECR answers LimitExceededException for limits that do not pass (1,000 tags per image); it
+    // throttles with ThrottlingException or HTTP 429.
+    if (sdkError.name === 'LimitExceededException')
+        return 'permanent';
+    if ((0,retry.isThrottlingError)(sdkError))
+        return 'throttled';
+    // The SDK names a dropped connection TimeoutError too (code ECONNRESET): only ETIMEDOUT is silence.
+    if (sdkError.name === 'TimeoutError')
+        return sdkError.code === 'ETIMEDOUT' ? 'timeout' : 'transient';
+    // A thrown value the SDK could not see as an Error (one from another realm) comes wrapped, its
+    // name in the message: a network error all the same.
+    if (/^AWS SDK error wrapper for (TimeoutError|Error): /.test(sdkError.message ?? ''))
+        return 'transient';
+    if ((0,retry.isRetryableByTrait)(sdkError) ||
+        (0,retry.isClockSkewCorrectedError)(sdkError) ||
+        (0,retry.isTransientError)(sdkError) ||
+        (0,retry.isServerError)(sdkError))
+        return 'transient';
+    return 'permanent';
+}
+function toEcrError(error, attempts, kind) {
+    if (error instanceof errors/* EcrError */.JA)
+        return error;
+    const e = error;
+    const metadata = e?.$metadata ?? {};
+    const code = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error');
+    return new errors/* EcrError */.JA(code, e?.message ?? String(error), {
+        attempts,
+        kind,
+        ...(typeof e?.lastValidByteReceived === 'number' && {
+            lastValidByteReceived: e.lastValidByteReceived
+        }),
+        ...(metadata.httpStatusCode !== undefined && { httpStatus: metadata.httpStatusCode }),
+        ...(metadata.requestId !== undefined && { requestId: metadata.requestId })
+    });
+}
+const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
+/** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
+/**
+ * The one policy. `warmer` holds the connections opened ahead of the first calls (preconnect.ts);
+ * the SDK's handler takes those sockets before it opens its own.
+ */
+function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.j6)({ enabled: false })) {
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const debug = options.debug ?? (() => { });
+    const patience = options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS;
+    const runSignal = options.signal;
+    const pacer = new Pacer({ ...(options.rates && { rates: options.rates }), sleep });
+    const backoff = (attempt, base) => options.retryDelay
+        ? options.retryDelay(attempt)
+        : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
+    const delay = (attempt) => backoff(attempt, BASE_DELAY_MS);
+    // When any endpoint last answered anything: silence, not one slow call, is what ends retries.
+    let lastAnswer = performance.now();
+    const elapsed = (since) => Math.round(performance.now() - since);
+    const handler = new dist_cjs.NodeHttpHandler({
+        ...(0,preconnect/* warmAgents */.gg)(warmer, AGENT_OPTIONS),
+        connectionTimeout: timeouts.connectMs,
+        // A backstop behind each attempt's own abort signal.
+        requestTimeout: timeouts.requestMs * 4,
+        throwOnRequestTimeout: true
+    });
+    const cancelled = (label, attempts, sent) => new errors/* EcrError */.JA(sent ? 'Cancelled' : 'NotSent', sent
+        ? `${label} was interrupted by the run stopping; whether it took effect is not known`
+        : `${label} was not sent: the run was stopping`, { attempts, kind: sent ? 'cancelled' : 'not-sent' });
+    /** Waits for a token from the call's limiter; a stopping run gives up the wait. */
+    async function paced(target, label, attempts) {
+        const waits = [runSignal, target.notAfter].filter((s) => s !== undefined);
+        try {
+            await pacer.limiter(target).acquire(waits.length > 0 ? AbortSignal.any(waits) : undefined);
+        }
+        catch {
+            throw cancelled(label, attempts, attempts > 0);
+        }
+    }
+    return {
+        maxAttempts,
+        timeouts,
+        signal: runSignal,
+        debug,
+        delay,
+        sleep,
+        clientConfig: (region) => ({
+            region,
+            maxAttempts: 1,
+            requestHandler: handler,
+            ...(options.userAgent && { customUserAgent: options.userAgent })
+        }),
+        async call(label, target, send) {
+            const started = performance.now();
+            const limiter = pacer.limiter(target);
+            let throttledSince;
+            let throttles = 0;
+            for (let attempt = 1, transientAttempts = 0;; attempt++) {
+                await paced(target, label, attempt - 1);
+                const timeoutMs = target.timeoutMs ?? timeouts.requestMs;
+                const timer = AbortSignal.timeout(timeoutMs);
+                try {
+                    const output = await send(runSignal ? AbortSignal.any([timer, runSignal]) : timer);
+                    lastAnswer = performance.now();
+                    limiter.succeeded();
+                    debug(`${label}: ok in ${elapsed(started)} ms, ${attempt} attempt(s), request ${output.$metadata.requestId ?? '-'}`);
+                    return output;
+                }
+                catch (error) {
+                    if (runSignal?.aborted)
+                        throw cancelled(label, attempt, true);
+                    const kind = timer.aborted ? 'timeout' : classifySdkError(error);
+                    if (kind !== 'timeout')
+                        lastAnswer = performance.now();
+                    let retry;
+                    if (kind === 'throttled') {
+                        limiter.throttled();
+                        throttles++;
+                        throttledSince ??= performance.now();
+                        retry = elapsed(throttledSince) < patience;
+                    }
+                    else {
+                        throttledSince = undefined;
+                        transientAttempts++;
+                        retry =
+                            kind !== 'permanent' &&
+                                transientAttempts < (target.maxAttempts ?? maxAttempts) &&
+                                (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs);
+                    }
+                    if (!retry) {
+                        const failure = kind === 'timeout'
+                            ? new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, kind })
+                            : toEcrError(error, attempt, kind);
+                        debug(`${label}: ${failure.code} in ${elapsed(started)} ms, ${attempt} attempt(s), request ${failure.requestId ?? '-'}`);
+                        throw failure;
+                    }
+                    debug(`${label}: ${kind} on attempt ${attempt}; retrying`);
+                    // Then through the limiter again, which throttling has just slowed down for every call.
+                    try {
+                        await sleep(kind === 'throttled'
+                            ? backoff(throttles, THROTTLED_BASE_DELAY_MS)
+                            : delay(transientAttempts), runSignal);
+                    }
+                    catch {
+                        throw cancelled(label, attempt, true);
+                    }
+                }
+            }
+        },
+        async get(label, url, headers) {
+            const started = performance.now();
+            for (let attempt = 1;; attempt++) {
+                const timer = AbortSignal.timeout(timeouts.requestMs);
+                let kind;
+                try {
+                    const response = await fetch(url, {
+                        headers,
+                        signal: runSignal ? AbortSignal.any([timer, runSignal]) : timer
+                    });
+                    lastAnswer = performance.now();
+                    kind =
+                        response.status === 429
+                            ? 'throttled'
+                            : response.status >= 500
+                                ? 'transient'
+                                : 'permanent';
+                    if (kind === 'permanent' || attempt >= maxAttempts) {
+                        debug(`${label}: HTTP ${response.status} in ${elapsed(started)} ms, ${attempt} attempt(s)`);
+                        return response;
+                    }
+                    await response.body?.cancel();
+                }
+                catch (error) {
+                    if (runSignal?.aborted)
+                        throw cancelled(label, attempt, true);
+                    kind = timer.aborted ? 'timeout' : 'transient';
+                    if (attempt >= maxAttempts ||
+                        (kind === 'timeout' && elapsed(lastAnswer) >= timeouts.silenceMs)) {
+                        throw new errors/* EcrError */.JA(kind === 'timeout' ? 'RequestTimeout' : 'NetworkingError', kind === 'timeout'
+                            ? `${label} got no answer in ${seconds(timeouts.requestMs)} (${attempt} attempt(s))`
+                            : `${label} failed: ${error.cause ?? error.message}`, { attempts: attempt, kind });
+                    }
+                }
+                try {
+                    await sleep(kind === 'throttled' ? Math.max(delay(attempt), 1000) : delay(attempt), runSignal);
+                }
+                catch {
+                    throw cancelled(label, attempt, true);
+                }
+            }
+        },
+        fetch: (url, init) => {
+            const signals = [init.signal, runSignal].filter((s) => !!s);
+            return (options.fetch ?? fetch)(url, {
+                ...init,
+                ...(signals.length > 0 && { signal: AbortSignal.any(signals) })
+            });
+        }
+    };
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,521 @@
+export const id = 857;
+export const ids = [857];
+export const modules = {
+
+/***/ 4213:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ downloadBlob)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6764);
+// One blob's bytes, from a presigned URL (ECR) or a registry endpoint (ECR Public), resumed with an
+// HTTP Range after a dropped or stalled connection, so a big layer survives a flaky network.
+
+class Interrupted extends Error {
+    refused;
+    constructor(message, refused = false) {
+        super(message);
+        this.refused = refused;
+    }
+}
+/** Reads the next chunk, or gives up once nothing arrives for `timeoutMs` of waiting for it. */
+async function readWithin(reader, timeoutMs, abort) {
+    let timer;
+    const stalled = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            const reason = new Interrupted(`no data for ${timeoutMs / 1000} s`);
+            abort.abort(reason);
+            reject(reason);
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([reader.read(), stalled]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Streams the blob from its first byte. The stall clock runs only while waiting for the network,
+ * never while the consumer is busy with what it was given (uploading it, say). Failures of the
+ * location calls themselves are EcrError and end the download; network faults are retried within
+ * the transport's attempts.
+ */
+async function* downloadBlob(transport, 
+/** The blob and where it comes from, as messages name it. */
+label, locate, options = {}) {
+    const stallTimeoutMs = transport.timeouts.stallMs;
+    let received = 0;
+    let location;
+    let renew = false;
+    for (let attempt = 1;; attempt++) {
+        const abort = new AbortController();
+        try {
+            location ??= await locate(renew);
+            const response = await transport.fetch(location.url, {
+                signal: abort.signal,
+                headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
+            });
+            if (response.status === 401 || response.status === 403)
+                throw new Interrupted(`HTTP ${response.status}`, true);
+            if (response.status !== 200 && response.status !== 206)
+                throw new Interrupted(`HTTP ${response.status}`);
+            if (!response.body)
+                throw new Interrupted('no response body');
+            // A server that ignores the range starts again from byte 0: skip what was already read.
+            let skip = received > 0 && response.status === 200 ? received : 0;
+            const reader = response.body.getReader();
+            for (;;) {
+                const { done, value } = await readWithin(reader, stallTimeoutMs, abort);
+                if (done)
+                    return;
+                let bytes = value;
+                if (skip > 0) {
+                    const dropped = Math.min(skip, bytes.byteLength);
+                    skip -= dropped;
+                    bytes = bytes.subarray(dropped);
+                    if (bytes.byteLength === 0)
+                        continue;
+                }
+                received += bytes.byteLength;
+                yield bytes;
+            }
+        }
+        catch (error) {
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA)
+                throw error;
+            if (transport.signal?.aborted)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
+                    attempts: attempt,
+                    kind: 'cancelled'
+                });
+            const reason = error.message;
+            if (attempt >= transport.maxAttempts)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('DownloadFailed', `Downloading ${label} failed after ${attempt} attempts: ${reason}`, {
+                    attempts: attempt
+                });
+            renew = error instanceof Interrupted && error.refused;
+            if (renew)
+                location = undefined;
+            options.onResume?.(label, received, reason);
+            await transport.sleep(transport.delay(attempt), transport.signal);
+        }
+        finally {
+            abort.abort();
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 9857:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createPrivateEcr: () => (/* binding */ createPrivateEcr)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8249);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
+/* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
+/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8899);
+/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2109);
+/* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6867);
+// Private Amazon ECR through its API: the Registry operations for a repository in an account's
+// registry, one SDK client per region.
+
+
+
+
+
+
+function collect(results, repository) {
+    const images = [];
+    const failures = [];
+    for (const result of results) {
+        for (const image of result.images ?? []) {
+            if (!image.imageId?.imageDigest || image.imageManifest === undefined)
+                continue;
+            images.push({
+                registryId: image.registryId ?? repository.registryId ?? '',
+                digest: image.imageId.imageDigest,
+                manifest: image.imageManifest,
+                ...(image.imageId.imageTag !== undefined && { tag: image.imageId.imageTag }),
+                ...(image.imageManifestMediaType && { mediaType: image.imageManifestMediaType })
+            });
+        }
+        for (const failure of result.failures ?? []) {
+            failures.push({
+                ...(failure.imageId?.imageTag !== undefined && { tag: failure.imageId.imageTag }),
+                ...(failure.imageId?.imageDigest !== undefined && { digest: failure.imageId.imageDigest }),
+                code: failure.failureCode ?? 'Unknown',
+                reason: failure.failureReason ?? ''
+            });
+        }
+    }
+    return { images, failures };
+}
+/**
+ * The digest of each tag among the images BatchGetImage found; null for a tag it did not find. Any
+ * other failure leaves the tag's state unknown, and nothing may be planned on an unknown state.
+ */
+function tagsFound(answer, tags, repository) {
+    const found = new Map(answer.images
+        .filter((image) => image.tag !== undefined)
+        .map((image) => [image.tag, image.digest]));
+    return new Map(tags.map((tag) => {
+        const failure = found.has(tag)
+            ? undefined
+            : answer.failures.find((candidate) => candidate.tag === tag && candidate.code !== 'ImageNotFound');
+        if (failure) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExplainedError */ .hM(`Cannot read the current state of tag "${tag}" in repository ${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)}: ${failure.code}${failure.reason ? ` (${failure.reason})` : ''}. Nothing was written.`);
+        }
+        return [tag, found.get(tag) ?? null];
+    }));
+}
+/** The findings of one page, basic or enhanced, reduced to id, severity and fixability. */
+function findingsOf(page) {
+    const findings = page.imageScanFindings;
+    return [
+        ...(findings?.findings ?? []).map((finding) => ({
+            id: finding.name ?? '',
+            severity: finding.severity ?? 'UNDEFINED'
+        })),
+        ...(findings?.enhancedFindings ?? []).map((finding) => ({
+            id: finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.title ?? '',
+            severity: finding.severity ?? 'UNTRIAGED',
+            ...(finding.fixAvailable && { fixAvailable: finding.fixAvailable })
+        }))
+    ];
+}
+const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
+function createPrivateEcr(transport, download, stopWrites) {
+    const clients = new Map();
+    const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
+    function client(region) {
+        let existing = clients.get(region);
+        if (!existing) {
+            existing = new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__.ECRClient(transport.clientConfig(region));
+            clients.set(region, existing);
+        }
+        return existing;
+    }
+    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region), stopWrites);
+    async function getImages(repository, ids) {
+        const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
+        const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_3__/* .BATCH_LIMIT */ .BR).map((batch) => service.send(`BatchGetImage ${where(repository)} (${batch.length} ids)`, repository, 'BatchGetImage', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchGetImageCommand */ .P8n({
+            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+            imageIds: batch.map((id) => ({
+                ...(id.tag !== undefined && { imageTag: id.tag }),
+                ...(id.digest !== undefined && { imageDigest: id.digest })
+            })),
+            acceptedMediaTypes: _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .ACCEPTED_MEDIA_TYPES */ .FG
+        }))));
+        return collect(results, repository);
+    }
+    const api = {
+        ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedWrites */ .QX)(service, {
+            PutImage: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .PutImageCommand */ .SUU,
+            BatchCheckLayerAvailability: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchCheckLayerAvailabilityCommand */ .YmI,
+            InitiateLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .InitiateLayerUploadCommand */ .Do9,
+            UploadLayerPart: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .UploadLayerPartCommand */ .bVv,
+            CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .CompleteLayerUploadCommand */ .fU9
+        }, transport.timeouts),
+        writableRegistryId: async (repository) => repository.registryId,
+        getImages,
+        async tagDigests(repository, tags) {
+            return tagsFound(await getImages(repository, tags.map((tag) => ({ tag }))), tags, repository);
+        },
+        async getImagesAndTags(repository, ids, tags) {
+            const answer = await getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))]);
+            return { ...answer, tags: tagsFound(answer, tags, repository) };
+        },
+        async tagMutability(repository) {
+            const output = await service.send(`DescribeRepositories ${where(repository)}`, repository, 'DescribeRepositories', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeRepositoriesCommand */ .pE_({
+                ...(repository.registryId && { registryId: repository.registryId }),
+                repositoryNames: [repository.name]
+            }));
+            const found = output.repositories?.[0];
+            return {
+                mode: (found?.imageTagMutability ?? 'MUTABLE'),
+                filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+                    .map((filter) => filter.filter)
+                    .filter((filter) => filter !== undefined)
+            };
+        },
+        async tagCount(repository, digest) {
+            const output = await service.send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                imageIds: [{ imageDigest: digest }]
+            }));
+            return output.imageDetails?.[0]?.imageTags?.length ?? 0;
+        },
+        async presentImages(repository, digests) {
+            const { images } = await getImages(repository, digests.map((digest) => ({ digest })));
+            return new Set(images.map((image) => image.digest));
+        },
+        async readBlob(repository, digest) {
+            return (0,_blob_download_js__WEBPACK_IMPORTED_MODULE_1__/* .downloadBlob */ .W)(transport, `blob ${digest} from ${where(repository)}`, 
+            // A fresh presigned URL whenever the last one was refused: it may have expired.
+            async () => {
+                const output = await service.send(`GetDownloadUrlForLayer ${where(repository)} ${digest}`, repository, 'GetDownloadUrlForLayer', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .GetDownloadUrlForLayerCommand */ .pKL({ ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository), layerDigest: digest }));
+                if (!output.downloadUrl)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('MissingDownloadUrl', `ECR gave no download URL for ${digest}`);
+                return { url: output.downloadUrl };
+            }, download);
+        },
+        async scan(repository, digest, allFindings) {
+            const pages = [];
+            let nextToken;
+            try {
+                do {
+                    const page = await service.send(`DescribeImageScanFindings ${where(repository)} ${digest}`, repository, 'DescribeImageScanFindings', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({
+                        ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                        imageId: { imageDigest: digest },
+                        maxResults: 1000,
+                        ...(nextToken && { nextToken })
+                    }));
+                    pages.push(page);
+                    nextToken = allFindings ? page.nextToken : undefined;
+                } while (nextToken);
+            }
+            catch (error) {
+                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
+                    return 'never-scanned';
+                throw error;
+            }
+            const first = pages[0];
+            const findings = first.imageScanFindings;
+            const scan = {
+                status: first.imageScanStatus?.status ?? 'UNKNOWN',
+                ...(first.imageScanStatus?.description && {
+                    description: first.imageScanStatus.description
+                }),
+                enhanced: pages.some((page) => (page.imageScanFindings?.enhancedFindings?.length ?? 0) > 0),
+                severityCounts: {
+                    ...findings?.findingSeverityCounts
+                },
+                findings: pages.flatMap(findingsOf),
+                ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
+                ...(findings?.vulnerabilitySourceUpdatedAt && {
+                    sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
+                })
+            };
+            return scan;
+        },
+        async signingStatuses(repository, digest) {
+            const output = await service.send(`DescribeImageSigningStatus ${where(repository)} ${digest}`, repository, 'DescribeImageSigningStatus', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageSigningStatusCommand */ .feV({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                imageId: { imageDigest: digest }
+            }));
+            return (output.signingStatuses ?? []).map((entry) => ({
+                ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
+                status: entry.status ?? 'UNKNOWN',
+                ...(entry.failureCode && { failureCode: entry.failureCode }),
+                ...(entry.failureReason && { failureReason: entry.failureReason })
+            }));
+        },
+        async listReferrers(repository, digest) {
+            const referrers = [];
+            let nextToken;
+            do {
+                const output = await service.send(`ListImageReferrers ${where(repository)} ${digest}`, repository, 'ListImageReferrers', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ListImageReferrersCommand */ .hxf({
+                    ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                    subjectId: { imageDigest: digest },
+                    maxResults: 50,
+                    ...(nextToken && { nextToken })
+                }));
+                for (const referrer of output.referrers ?? []) {
+                    if (!referrer.digest || !referrer.mediaType)
+                        continue;
+                    referrers.push({
+                        digest: referrer.digest,
+                        mediaType: referrer.mediaType,
+                        ...(referrer.artifactType && { artifactType: referrer.artifactType })
+                    });
+                }
+                nextToken = output.nextToken;
+            } while (nextToken);
+            return referrers;
+        }
+    };
+    return api;
+}
+
+
+/***/ }),
+
+/***/ 8899:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ createService)
+/* harmony export */ });
+
+function createService(name, transport, client, endpoint, stopWrites) {
+    return {
+        name,
+        send(label, repository, operation, command, options = {}) {
+            const target = {
+                operation,
+                registry: repository.registryId ?? repository.publicAlias ?? 'default',
+                region: repository.region,
+                isPublic: repository.publicAlias !== undefined,
+                endpoint: endpoint(repository.region),
+                ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+                ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+                ...(options.write && stopWrites && { notAfter: stopWrites })
+            };
+            return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 6867:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BR: () => (/* binding */ BATCH_LIMIT),
+/* harmony export */   QX: () => (/* binding */ sharedWrites),
+/* harmony export */   iv: () => (/* binding */ chunk),
+/* harmony export */   yJ: () => (/* binding */ inRepository)
+/* harmony export */ });
+/* unused harmony export UploadLost */
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
+// The calls ECR and ECR Public share request for request: PutImage and the layer upload calls. Each
+// implementation hands in its service (an SDK client behind the transport) and its command classes,
+// so only those modules import the SDK and both services get the same requests, checks and answers.
+
+
+/** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
+const BATCH_LIMIT = 100;
+/** A layer part gets the request timeout plus the time to send it at a slow 256 KiB/s. */
+const SLOW_LINK_BYTES_PER_MS = 256;
+/** ECR checks the whole layer's digest on completion: more time for a bigger layer. */
+const COMPLETE_TIMEOUT_MS = 120_000;
+/** Completions tried before the upload is given up as lost. */
+const COMPLETE_ATTEMPTS = 6;
+function chunk(items, size) {
+    const chunks = [];
+    for (let i = 0; i < items.length; i += size)
+        chunks.push(items.slice(i, i + size));
+    return chunks;
+}
+/** `registryId` only when one is named: unset means the caller's default registry. */
+function inRepository(repository) {
+    return {
+        ...(repository.registryId && { registryId: repository.registryId }),
+        repositoryName: repository.name
+    };
+}
+/** An upload ECR no longer holds as this run left it: the blob must be uploaded afresh. */
+class UploadLost extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA {
+    constructor(message) {
+        super('UploadLost', message, { kind: 'transient' });
+    }
+}
+function sharedWrites(service, commands, timeouts) {
+    const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
+    async function checkBlobs(repository, digests) {
+        const sizes = new Map();
+        await Promise.all(chunk(digests, BATCH_LIMIT).map(async (batch) => {
+            const output = await service.send(`BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`, repository, 'BatchCheckLayerAvailability', new commands.BatchCheckLayerAvailability({
+                ...inRepository(repository),
+                layerDigests: batch
+            }));
+            for (const layer of output.layers ?? []) {
+                if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
+                    sizes.set(layer.layerDigest, layer.layerSize ?? 0);
+            }
+        }));
+        return sizes;
+    }
+    return {
+        checkBlobs,
+        async putImage(repository, request) {
+            const output = await service.send(`PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`, repository, 'PutImage', new commands.PutImage({
+                ...inRepository(repository),
+                imageManifest: request.manifest,
+                imageManifestMediaType: request.mediaType,
+                imageDigest: request.digest,
+                ...(request.tag !== undefined && { imageTag: request.tag })
+            }), { write: true });
+            return output.image?.imageId?.imageDigest ?? '';
+        },
+        async startUpload(repository) {
+            const output = await service.send(`InitiateLayerUpload ${where(repository)}`, repository, 'InitiateLayerUpload', new commands.InitiateLayerUpload(inRepository(repository)), { write: true });
+            if (!output.uploadId)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA('MissingUploadId', `${service.name} gave no upload id`);
+            return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) };
+        },
+        async uploadPart(repository, uploadId, first, bytes) {
+            const last = first + bytes.length - 1;
+            try {
+                await service.send(`UploadLayerPart ${where(repository)} bytes ${first}-${last}`, repository, 'UploadLayerPart', new commands.UploadLayerPart({
+                    ...inRepository(repository),
+                    uploadId,
+                    partFirstByte: first,
+                    partLastByte: last,
+                    layerPartBlob: bytes
+                }), {
+                    write: true,
+                    timeoutMs: timeouts.requestMs + Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+                });
+            }
+            catch (error) {
+                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA) || error.code !== 'InvalidLayerPartException')
+                    throw error;
+                // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
+                const received = error.lastValidByteReceived;
+                if (received !== undefined && received >= last)
+                    return;
+                throw new UploadLost(`ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`);
+            }
+        },
+        async completeUpload(repository, uploadId, digest) {
+            // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
+            // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
+                        ...inRepository(repository),
+                        uploadId,
+                        layerDigests: [digest]
+                    }), {
+                        write: true,
+                        maxAttempts: 1,
+                        timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
+                    });
+                    return 'completed';
+                }
+                catch (error) {
+                    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
+                        throw error;
+                    if (error.code === 'LayerAlreadyExistsException')
+                        return 'exists';
+                    const lost = error.kind === 'transient' || error.kind === 'timeout';
+                    if (!lost && error.code !== 'UploadNotFoundException')
+                        throw error;
+                    if ((await checkBlobs(repository, [digest])).has(digest))
+                        return 'completed';
+                    if (!lost)
+                        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                    if (attempt >= COMPLETE_ATTEMPTS)
+                        throw error;
+                }
+            }
+        }
+    };
+}
+
+
+/***/ })
+
+};
