@@ -55,6 +55,13 @@ describe('the job summary', () => {
     expect(markdown).toContain(
       '⛔ Vulnerability scan: The vulnerability gate refused the promotion'
     )
+    // The image the gate refused is refused; the others, not written with it, are held back.
+    const rows = markdown.split('</tr>').filter((row) => row.includes('acme/'))
+    expect(rows.map((row) => /<td>([^<]*)<\/td>$/.exec(row)?.[1])).toEqual([
+      '⏭️ held back',
+      '⏭️ held back',
+      '⛔ refused'
+    ])
   })
 
   test('outside text cannot become markup', () => {

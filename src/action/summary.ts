@@ -251,6 +251,21 @@ function shortName(name: string): string {
   return name.replace(/^[0-9]{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.[a-z.]+\//, '')
 }
 
+/**
+ * An image's status as the release's table shows it. A refused release writes nothing at all, so
+ * the images that were not themselves refused are held back, not refused: the reader must see at
+ * a glance which image to fix.
+ */
+function releaseImageStatus(image: PromotionReport): { mark: string; label: string } {
+  const refusedItself =
+    image.problem !== undefined ||
+    (image.gates ?? []).some((verdict) => !verdict.passed) ||
+    image.tags.some((tag) => tag.status === 'refused' || tag.status === 'conflict')
+  if (image.status === 'refused' && !refusedItself)
+    return { mark: TAG_MARKS.skipped, label: 'held back' }
+  return { mark: MARKS[image.status], label: image.status }
+}
+
 /** The summary of a release: a row per image, the totals, and each image's tags folded away. */
 export function renderReleaseSummary(
   summary: Summary,
@@ -273,14 +288,14 @@ export function renderReleaseSummary(
       shortDigest(image.digest),
       code(image.repository),
       image.tags.map((tag) => `${TAG_MARKS[tag.status]} ${code(tag.tag)}`).join(' '),
-      `${MARKS[image.status]} ${image.status}`
+      `${releaseImageStatus(image).mark} ${releaseImageStatus(image).label}`
     ])
   ])
   problemList(summary, report.images)
   nextStepLine(summary, report.status, report.images, cancelReason)
   for (const image of report.images)
     summary.addDetails(
-      `${MARKS[image.status]} ${escape(shortName(image.name))}: ${fromTo(image)}`,
+      `${releaseImageStatus(image).mark} ${escape(shortName(image.name))}: ${fromTo(image)}`,
       `${image.gates?.length ? gateLines(image) : ''}${details(image)}`
     )
   footer(summary, report.provenance)
