@@ -3,7 +3,10 @@
 // guards and gates, from which workflow run; the same as the `result` output says.
 import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { emulatorEnvironment, runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { checkRecord, readRecord } from '../__fixtures__/record.js'
 import { runAction } from '../__fixtures__/run-action.js'
@@ -222,6 +225,29 @@ describe('the promotion record', () => {
         { repository: name, registryId: PROD, region: REGION }
       ])
     )
+  })
+
+  test('of a run whose event payload is not JSON: the bundled action still reports its run', async () => {
+    // The toolkit's context parses GITHUB_EVENT_PATH as it loads, and throws on what is not JSON.
+    const { inputs } = fixture()
+    const event = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+    writeFileSync(event, '{"truncated": ')
+    const run = await runDist(inputs, {
+      ...emulatorEnvironment(emulator.url),
+      AWS_REGION: REGION,
+      ...RUN,
+      GITHUB_EVENT_PATH: event
+    })
+    expect(run.exitCode).toBe(0)
+    const runUrl = 'https://github.com/acme/app/actions/runs/4242/attempts/2'
+    expect(run.summary).toContain(runUrl)
+    expect(readRecord(run.outputs.record).provenance).toMatchObject({
+      runId: 4242,
+      runUrl,
+      actor: 'octocat',
+      event: 'push',
+      sha: RUN.GITHUB_SHA
+    })
   })
 
   test('of an input error: none, as nothing was attempted', async () => {
