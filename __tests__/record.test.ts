@@ -250,6 +250,25 @@ describe('the promotion record', () => {
     })
   })
 
+  test('where the summary and the record cannot be written: the promotion stands, with warnings', async () => {
+    const { inputs, image } = fixture()
+    const missing = join(tmpdir(), `absent-${process.pid}-${Date.now()}`)
+    const run = await runDist(inputs, {
+      ...emulatorEnvironment(emulator.url),
+      AWS_REGION: REGION,
+      GITHUB_STEP_SUMMARY: join(missing, 'summary'),
+      RUNNER_TEMP: missing
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.result).toMatchObject({ status: 'promoted', digest: image.digest })
+    expect(run.outputs.record).toBe('')
+    expect(run.stdout).toContain('::warning::The job summary could not be written')
+    expect(run.stdout).toContain(
+      `::warning::The promotion record could not be written to ${missing}`
+    )
+    expect(run.stdout).not.toContain('::error')
+  })
+
   test('of an input error: none, as nothing was attempted', async () => {
     const result = await runAction({ repository: 'record/app', tags: 'bad tag' }, RUN, fast)
     expect(result.exitCode).toBe(1)

@@ -37,10 +37,19 @@ function givenInputs(): Array<[string, string]> {
   )
 }
 
-function writeRecord(record: unknown): string {
+/** The record's path; none, with a warning, when it cannot be written (the outputs still say all). */
+function writeRecord(runner: Runner, record: unknown): string {
   const directory = process.env.RUNNER_TEMP || tmpdir()
   const path = join(directory, `ecr-promote-record-${process.pid}-${Date.now()}.json`)
-  writeFileSync(path, JSON.stringify(record, null, 2) + '\n')
+  try {
+    writeFileSync(path, JSON.stringify(record, null, 2) + '\n')
+  } catch (error) {
+    runner.warning(
+      `The promotion record could not be written to ${directory}: ${error instanceof Error ? error.message : String(error)}`
+    )
+    return ''
+  }
+  runner.info(`Promotion record (predicate type ${PREDICATE_TYPE}): ${path}`)
   return path
 }
 
@@ -50,8 +59,7 @@ async function report(
   reports: Reports,
   stopReason: string | undefined
 ): Promise<void> {
-  const record = writeRecord(reports.record)
-  runner.info(`Promotion record (predicate type ${PREDICATE_TYPE}): ${record}`)
+  const record = writeRecord(runner, reports.record)
   if ('images' in reports.report) {
     setReleaseOutputs(runner, reports.report, reports.matrix ?? '', record)
     renderReleaseSummary(runner.summary, reports.report, stopReason)
@@ -95,11 +103,13 @@ export async function runAction(
 ): Promise<boolean> {
   const provenance = await loadProvenance()
   let dryRun = false
+  let inputs: Awaited<ReturnType<typeof parseInputs>>
+  let outcome: Awaited<ReturnType<typeof runSession>>
   try {
-    const inputs = await parseInputs((name) => core.getInput(name), { env: process.env })
+    inputs = await parseInputs((name) => core.getInput(name), { env: process.env })
     dryRun = inputs.request.dryRun
     for (const warning of inputs.warnings) runner.warning(warning)
-    const outcome = await runSession(inputs, {
+    outcome = await runSession(inputs, {
       log: runner,
       userAgent: userAgent(provenance),
       signals: process,
@@ -109,10 +119,11 @@ export async function runAction(
       ...(tuning.copy && { copy: tuning.copy }),
       ...(tuning.poll && { poll: tuning.poll })
     })
-    await report(runner, reportsOf(outcome, inputs, provenance), outcome.stopReason)
-    return outcome.result.cancelled
   } catch (error) {
     await reportEarly(runner, error, dryRun, provenance)
     return false
   }
+  // Outside the try: once the session has run, its report is the truth, never an early failure.
+  await report(runner, reportsOf(outcome, inputs, provenance), outcome.stopReason)
+  return outcome.result.cancelled
 }
