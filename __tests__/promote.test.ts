@@ -322,6 +322,7 @@ describe('protect-tags', () => {
       `::error title=Protected tag%3A v1.0::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}; it must never move. Nothing was written. To promote, leave protected tags out or move them by hand, then run again.`
     ])
     expect(run.stdout).not.toContain('::group::Apply')
+    expect(run.stdout).toContain('::group::Plan: refused before any write, 1 problem')
   })
 
   test('a protected tag already at this digest, or not yet existing, is fine', async () => {

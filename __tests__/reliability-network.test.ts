@@ -49,6 +49,10 @@ describe('an endpoint that never answers', () => {
     expect(app.tags.get('prod')).toBeUndefined()
     expect(run.result?.status).toBe('failed')
     expect(run.summary).toContain('❌ Failed: nothing was written for stall/app')
+    // The log says what the report says: failed, not refused.
+    expect(run.stdout).toContain('::group::Plan: stopped before any write, 1 problem')
+    expect(run.stdout).toMatch(/^Failed: stall\/app\d+:staging: /m)
+    expect(run.stdout).not.toMatch(/^Refused/m)
   })
 
   test('by default, gives up within three minutes: the policy bounds the wait', () => {

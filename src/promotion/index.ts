@@ -291,7 +291,7 @@ export async function promote(
       for (const line of describeImagePlan(image, request.release)) log.info(line)
     for (const problem of plan.problems)
       log.info(
-        `Refused: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
+        `${problem.retryable ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
       )
   })
   if (plan.problems.length > 0) {

@@ -41,8 +41,12 @@ export function planHeader(plan: Plan): string {
   const resolved = plan.images.filter(isResolved)
   const writes = resolved.reduce((total, image) => total + writesOf(image).length, 0)
   const tags = resolved.reduce((total, image) => total + image.tags.length, 0)
-  if (plan.problems.length > 0)
-    return `Plan: refused before any write, ${plural(plan.problems.length, 'problem')}`
+  if (plan.problems.length > 0) {
+    // As the report will say: refused when every problem is the images' or the tags', failed when
+    // ECR did not answer.
+    const ended = plan.problems.some((problem) => problem.retryable) ? 'stopped' : 'refused'
+    return `Plan: ${ended} before any write, ${plural(plan.problems.length, 'problem')}`
+  }
   const images = plan.images.length > 1 ? ` across ${plural(plan.images.length, 'image')}` : ''
   if (writes === 0)
     return `Plan: nothing to write, ${plural(tags, 'tag')} already in place${images}`

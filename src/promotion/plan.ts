@@ -44,6 +44,8 @@ export interface Problem {
   /** The annotation's title: what kind of problem this is. */
   title: string
   message: string
+  /** ECR did not answer (throttling, 5xx, timeouts): the run failed rather than refused. */
+  retryable?: boolean
 }
 
 export interface Plan {
@@ -110,7 +112,15 @@ const GATE_TITLES: Record<GateVerdict['gate'], string> = {
 
 function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
   const name = image.request.name
-  if (!isResolved(image)) return [{ image: name, title: 'Not resolved', message: image.problem }]
+  if (!isResolved(image))
+    return [
+      {
+        image: name,
+        title: 'Not resolved',
+        message: image.problem,
+        ...(image.retryable && { retryable: true })
+      }
+    ]
   const gates = (image.gates ?? [])
     .filter((verdict) => !verdict.passed)
     .map((verdict) => ({
