@@ -2,12 +2,10 @@
 // client, and the action's peak memory against a copy a quarter of the size.
 import { randomBytes } from 'node:crypto'
 import { buildImage, pushImage, type Emulator } from '../emulator/index.js'
-import { actionEnv, timed } from './measure.js'
+import { actionEnv, timed, timedChild } from './measure.js'
 import type { BenchResult } from './types.js'
 
-const root = new URL('..', import.meta.url).pathname
 const NODE = process.execPath
-const HOOKS = `${root}scripts/ts-hooks.js`
 const MiB = 1024 * 1024
 
 /** A 1 GiB image of four layers copied between repositories: the action, and a minimal raw client. */
@@ -58,21 +56,15 @@ export async function copyBench(
   }
   const smallCopy = await run('small', 'bench/small-prod')
   const action = await run('big', 'bench/big-prod')
-  const raw = await timed(
-    NODE,
-    [
-      '--import',
-      HOOKS,
-      `${root}bench/child.ts`,
-      JSON.stringify({
-        kind: 'copy',
-        url: emulator.url,
-        from: source.name,
-        to: 'bench/big-raw',
-        digests: big.blobs.slice(2).map((blob) => blob.digest),
-        concurrency: 4
-      })
-    ],
+  const raw = await timedChild(
+    {
+      kind: 'copy',
+      url: emulator.url,
+      from: source.name,
+      to: 'bench/big-raw',
+      digests: big.blobs.slice(2).map((blob) => blob.digest),
+      concurrency: 4
+    },
     env
   )
   const rawMs = (JSON.parse(raw.stdout) as { ms: number }).ms

@@ -6,12 +6,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import { buildImage, pushImage, type Emulator } from '../emulator/index.js'
-import { actionEnv, median, timed } from './measure.js'
+import { actionEnv, median, timed, timedChild } from './measure.js'
 import type { BenchOptions, BenchResult, Promotion } from './types.js'
 
 const root = new URL('..', import.meta.url).pathname
 const NODE = process.execPath
-const HOOKS = `${root}scripts/ts-hooks.js`
 const CONCURRENCY = 10
 /** A raised PutImage quota for the promotions: pacing to ECR's default is the quota part's subject. */
 export const RAISED_RATE = '1000'
@@ -161,21 +160,15 @@ export async function httpBench(
         })
       )
       if (a.value.code !== 0) throw new Error(`the action failed:\n${a.value.stdout}`)
-      const trips = await timed(
-        NODE,
-        [
-          '--import',
-          HOOKS,
-          `${root}bench/child.ts`,
-          JSON.stringify({
-            kind: 'round-trips',
-            url: emulator.url,
-            repository: repository.name,
-            sourceTag: 'staging',
-            tags: freshTags(count),
-            concurrency: CONCURRENCY
-          })
-        ],
+      const trips = await timedChild(
+        {
+          kind: 'round-trips',
+          url: emulator.url,
+          repository: repository.name,
+          sourceTag: 'staging',
+          tags: freshTags(count),
+          concurrency: CONCURRENCY
+        },
         base
       )
       const bare = await nodeStart()

@@ -57,6 +57,25 @@ export function timed(
   })
 }
 
+const root = new URL('..', import.meta.url).pathname
+
+/**
+ * A raw client's job (bench/child.ts) run in its own process, off the emulator's event loop, and
+ * timed as any other contender.
+ */
+export function timedChild(
+  job: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  options: { rss?: boolean } = {}
+): Promise<Timed> {
+  return timed(
+    process.execPath,
+    ['--import', `${root}scripts/ts-hooks.js`, `${root}bench/child.ts`, JSON.stringify(job)],
+    env,
+    options
+  )
+}
+
 /** The environment the Actions runner gives a JavaScript action: INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
 export function actionEnv(
   inputs: Record<string, string>,

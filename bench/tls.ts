@@ -9,11 +9,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { emulatorEnvironment } from '../__fixtures__/actions.js'
 import type { ConnectionCounts, Emulator } from '../emulator/index.js'
-import { actionEnv, median, rounds, startProxy, timed } from './measure.js'
+import { actionEnv, median, rounds, startProxy, timed, timedChild } from './measure.js'
 
 const root = new URL('..', import.meta.url).pathname
 const NODE = process.execPath
-const HOOKS = `${root}scripts/ts-hooks.js`
 /** Where a reconstruction of abronin/ecr-retag-action's bundle may be put by hand (never committed). */
 export const RETAG_BUNDLE = `${root}bench/tmp/retag/dist/index.js`
 const STANDIN_SOURCE = `${root}bench/retag-standin.js`
@@ -244,21 +243,15 @@ async function measureRow(
   contenders.push([
     'floor',
     async () => {
-      const child = await timed(
-        NODE,
-        [
-          '--import',
-          HOOKS,
-          `${root}bench/child.ts`,
-          JSON.stringify({
-            kind: 'round-trips',
-            url: o.url,
-            repository: repository.name,
-            sourceTag: 'staging',
-            tags: fresh(),
-            concurrency: CONCURRENCY
-          })
-        ],
+      const child = await timedChild(
+        {
+          kind: 'round-trips',
+          url: o.url,
+          repository: repository.name,
+          sourceTag: 'staging',
+          tags: fresh(),
+          concurrency: CONCURRENCY
+        },
         o.base
       )
       return { ...child, ms: (JSON.parse(child.stdout) as { ms: number }).ms }
