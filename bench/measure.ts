@@ -76,7 +76,12 @@ export function timedChild(
   )
 }
 
-/** The environment the Actions runner gives a JavaScript action: INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
+/**
+ * The environment the Actions runner gives a JavaScript action: INPUT_*, GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY, RUNNER_TEMP, and the workflow run's variables with its event payload, so
+ * that every contender pays what it pays on a runner (this action reads the run's context through
+ * @actions/github only when they are there).
+ */
 export function actionEnv(
   inputs: Record<string, string>,
   base: NodeJS.ProcessEnv
@@ -84,11 +89,54 @@ export function actionEnv(
   const dir = mkdtempSync(join(tmpdir(), 'bench-action-'))
   const output = join(dir, 'output')
   const summary = join(dir, 'summary')
+  const event = join(dir, 'event.json')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const env: NodeJS.ProcessEnv = { ...base, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }
+  writeFileSync(event, JSON.stringify(EVENT))
+  const env: NodeJS.ProcessEnv = {
+    ...RUN,
+    GITHUB_EVENT_PATH: event,
+    RUNNER_TEMP: dir,
+    ...base,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary
+  }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   return env
+}
+
+const RUN = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_REPOSITORY: 'acme/app',
+  GITHUB_REPOSITORY_OWNER: 'acme',
+  GITHUB_WORKFLOW: 'Release',
+  GITHUB_JOB: 'promote',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_NUMBER: '7',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_API_URL: 'https://api.github.com'
+}
+
+/** A push event's payload, of the size a real one has (a few KiB). */
+const EVENT = {
+  ref: 'refs/heads/main',
+  before: '0'.repeat(40),
+  after: RUN.GITHUB_SHA,
+  repository: { full_name: RUN.GITHUB_REPOSITORY, name: 'app', owner: { login: 'acme' } },
+  pusher: { name: 'octocat' },
+  commits: Array.from({ length: 3 }, (_, i) => ({
+    id: String(i).repeat(40),
+    message: 'A change '.repeat(20),
+    author: { name: 'Octo Cat', email: 'octocat@example.com' },
+    added: [],
+    removed: [],
+    modified: ['src/app.ts']
+  }))
 }
 
 /**
