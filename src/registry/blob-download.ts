@@ -23,6 +23,12 @@ class Interrupted extends Error {
   }
 }
 
+const stopped = (label: string, attempts: number): EcrError =>
+  new EcrError('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
+    attempts,
+    kind: 'cancelled'
+  })
+
 export interface DownloadOptions {
   /** Told of every resumption, for the log: `blob` names the blob and where it comes from. */
   onResume?: (blob: string, offset: number, reason: string) => void
@@ -97,28 +103,23 @@ export async function* downloadBlob(
       }
     } catch (error) {
       if (error instanceof EcrError) throw error
-      if (transport.signal?.aborted)
-        throw new EcrError(
-          'Cancelled',
-          `Downloading ${label} was interrupted by the run stopping`,
-          {
-            attempts: attempt,
-            kind: 'cancelled'
-          }
-        )
+      if (transport.signal?.aborted) throw stopped(label, attempt)
       const reason = (error as Error).message
       if (attempt >= transport.maxAttempts)
         throw new EcrError(
           'DownloadFailed',
           `Downloading ${label} failed after ${attempt} attempts: ${reason}`,
-          {
-            attempts: attempt
-          }
+          // The network's fault, not the image's: a rerun may get through.
+          { attempts: attempt, kind: 'transient' }
         )
       renew = error instanceof Interrupted && error.refused
       if (renew) location = undefined
       options.onResume?.(label, received, reason)
-      await transport.sleep(transport.delay(attempt), transport.signal)
+      try {
+        await transport.sleep(transport.delay(attempt), transport.signal)
+      } catch {
+        throw stopped(label, attempt)
+      }
     } finally {
       abort.abort()
     }

@@ -202,10 +202,9 @@ export function createTransport(
   const elapsed = (since: number): number => Math.round(performance.now() - since)
   const handler = new NodeHttpHandler({
     ...warmAgents(warmer, AGENT_OPTIONS),
-    connectionTimeout: timeouts.connectMs,
-    // A backstop behind each attempt's own abort signal.
-    requestTimeout: timeouts.requestMs * 4,
-    throwOnRequestTimeout: true
+    // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer part
+    // or a completion): a handler-wide request timeout would cut those short.
+    connectionTimeout: timeouts.connectMs
   })
 
   const cancelled = (label: string, attempts: number, sent: boolean): EcrError =>
@@ -348,7 +347,7 @@ export function createTransport(
         }
         try {
           await sleep(
-            kind === 'throttled' ? Math.max(delay(attempt), 1000) : delay(attempt),
+            kind === 'throttled' ? backoff(attempt, THROTTLED_BASE_DELAY_MS) : delay(attempt),
             runSignal
           )
         } catch {
