@@ -121,6 +121,59 @@ describe('faults that outlast the retries', () => {
     expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 })
   })
 
+  test('downloads that keep failing fail the copy as a passing fault: a rerun finishes it', async () => {
+    const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/download')
+    const prod = emulator.state.createRepository(ACCOUNT, REGION, 'faults/download-prod')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(app, image, emulator.state.settings, ['staging'])
+    emulator.setFaults({ rules: [{ kind: 'drop', rate: 1, operations: ['BlobDownload'] }] })
+    const inputs = {
+      repository: app.name,
+      'source-tag': 'staging',
+      'target-repository': prod.name,
+      tags: 'prod',
+      region: REGION
+    }
+    const failed = await runAction(inputs, {}, fast)
+    emulator.setFaults({})
+    expect(failed.exitCode).toBe(1)
+    expect(failed.result?.status).toBe('failed')
+    expect(failed.result?.copy?.error).toContain(`failed after ${DEFAULT_MAX_ATTEMPTS} attempts`)
+    expect(failed.stdout).toMatch(/A rerun (finishes|converges)/)
+    expect(prod.tags.get('prod')).toBeUndefined()
+    const rerun = await runAction(inputs, {}, fast)
+    expect(rerun.exitCode).toBe(0)
+    expect(prod.tags.get('prod')).toBe(image.digest)
+  })
+
+  test('a gate whose ECR call keeps failing fails the run, not refuses it: a rerun may pass', async () => {
+    const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/gate')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(app, image, emulator.state.settings, ['staging'])
+    emulator.state.setScan(ACCOUNT, REGION, app.name, image.digest, {
+      status: 'COMPLETE',
+      findings: []
+    })
+    emulator.setFaults({
+      rules: [{ kind: 'server-error', rate: 1, operations: ['DescribeImageScanFindings'] }]
+    })
+    const inputs = {
+      repository: app.name,
+      'source-tag': 'staging',
+      tags: 'prod',
+      region: REGION,
+      'vulnerability-threshold': 'high'
+    }
+    const failed = await runAction(inputs, {}, fast)
+    emulator.setFaults({})
+    expect(failed.exitCode).toBe(1)
+    expect(failed.result?.status).toBe('failed')
+    expect(failed.stdout).toContain('::group::Plan: stopped before any write, 1 problem')
+    expect(emulator.counts().PutImage).toBeUndefined()
+    const rerun = await runAction(inputs, {}, fast)
+    expect(rerun.result?.status).toBe('promoted')
+  })
+
   test('a read throttled many times in a row is retried until it passes', async () => {
     const app = emulator.state.createRepository(ACCOUNT, REGION, 'faults/read-passes')
     pushImage(app, buildImage({ files: { 'bin/app': randomBytes(64) } }), emulator.state.settings, [

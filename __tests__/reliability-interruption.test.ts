@@ -172,6 +172,38 @@ describe('cancelled as GitHub cancels a step', () => {
     for (const tag of tags) expect(repository.tags.get(tag)).toBe(image.digest)
   }, 30_000)
 
+  test('SIGINT while a gate waits for a scan: the run is cancelled, not refused', async () => {
+    const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/scan')
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(repository, image, emulator.state.settings, ['staging'])
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
+      status: 'IN_PROGRESS'
+    })
+    const inputs = {
+      repository: repository.name,
+      'source-tag': 'staging',
+      tags: 'prod',
+      'vulnerability-threshold': 'high',
+      'scan-wait': '5m'
+    }
+    let signalled = false
+    const run = await runDist(inputs, env, (child) => {
+      emulator.onResponse((entry) => {
+        if (entry.operation === 'DescribeImageScanFindings' && !signalled) {
+          signalled = true
+          child.kill('SIGINT')
+        }
+      })
+    })
+    emulator.onResponse(undefined)
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.status).toBe('cancelled')
+    expect(run.result?.tags.map((tag) => tag.status)).toEqual(['cancelled'])
+    expect(run.summary).toContain('⏹️ Cancelled')
+    expect(run.stdout).not.toContain('To promote, fix what the error names')
+    expect(repository.tags.get('prod')).toBeUndefined()
+  }, 30_000)
+
   test("the runner's SIGTERM after its SIGINT cuts the grace short: the report is still written", async () => {
     const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/held')
     const image = buildImage({ files: { 'bin/app': randomBytes(256) } })

@@ -145,9 +145,11 @@ function statusOf(
   // problem: the image could not be resolved (ECR did not answer: failed; the image: refused), or
   // a gate refused it.
   if (problem === 'failed') return 'failed'
-  if (result.refused || problem === 'refused') return 'refused'
+  // A run stopped while resolving leaves its images unresolved: cancelled, not refused. A refused
+  // run never has cancelled tags, so this comes first.
   if (tags.some((tag) => tag.status === 'cancelled') || (result.cancelled && tags.length === 0))
     return 'cancelled'
+  if (result.refused || problem === 'refused') return 'refused'
   if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
   if (result.dryRun) return 'dry-run'
   return tags.some((tag) => WRITTEN.has(tag.status)) ? 'promoted' : 'unchanged'

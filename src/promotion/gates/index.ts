@@ -2,7 +2,7 @@
 // resolve phase, before any write and in dry runs too, for every image of a release. A gate that
 // refuses is a problem of the plan: nothing is written for any image.
 import type { ManifestNode, RepositoryRef } from '../../oci/index.js'
-import { EcrError, ExplainedError, type Registry } from '../../registry/index.js'
+import { EcrError, ExplainedError, mayPassOnRerun, type Registry } from '../../registry/index.js'
 import { ecrSignatureVerdict, sigstoreSignatureVerdict, type TrustLoader } from './signature.js'
 import type { GateRequest, GateVerdict, SigstoreGate } from './types.js'
 import { vulnerabilityVerdict, type PollOptions } from './vulnerability.js'
@@ -62,7 +62,11 @@ export async function evaluateGates(
       error instanceof EcrError && error.code === 'AccessDeniedException'
         ? " The role needs ecr:DescribeImageScanFindings (and, under enhanced scanning, inspector2:ListFindings and inspector2:ListCoverage) for the vulnerability gate, ecr:DescribeImageSigningStatus for the ECR signature gate (see the README's IAM policy)."
         : ''
-    throw new ExplainedError(`A promotion gate could not decide: ${message}.${denied}`)
+    // ECR not answering (throttled, 5xx, timeouts) fails the run: a rerun may get an answer.
+    throw new ExplainedError(
+      `A promotion gate could not decide: ${message}.${denied}`,
+      error instanceof EcrError && mayPassOnRerun(error)
+    )
   }
 }
 
