@@ -88,19 +88,31 @@ export const OUTCOMES: Record<string, { report: PromotionReport; cancelReason?: 
     report: single(
       result(
         [
-          image([
+          image(
+            [
+              {
+                tag: 'v1.3.0',
+                status: 'refused',
+                previousDigest: otherImage.digest,
+                message: `Tag "v1.3.0" is protected by pattern "v*.*.*" and points at ${otherImage.digest}; it must never move.`
+              },
+              {
+                ...created,
+                status: 'skipped',
+                message: 'Not written: the promotion was refused before any write.'
+              }
+            ],
+            // As the engine reports a refusal: the plan's problem beside the tags.
             {
-              tag: 'v1.3.0',
-              status: 'refused',
-              previousDigest: otherImage.digest,
-              message: `Tag "v1.3.0" is protected by pattern "v*.*.*" and points at ${otherImage.digest}; it must never move.`
-            },
-            {
-              ...created,
-              status: 'skipped',
-              message: 'Not written: the promotion was refused before any write.'
+              problems: [
+                {
+                  title: 'Protected tag',
+                  tag: 'v1.3.0',
+                  message: `Tag "v1.3.0" is protected by pattern "v*.*.*" and points at ${otherImage.digest}; it must never move.`
+                }
+              ]
             }
-          ])
+          )
         ],
         { refused: true }
       )
@@ -110,15 +122,26 @@ export const OUTCOMES: Record<string, { report: PromotionReport; cancelReason?: 
     report: single(
       result(
         [
-          image([
+          image(
+            [
+              {
+                tag: 'prod',
+                status: 'conflict',
+                previousDigest: otherImage.digest,
+                message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`,
+                permanent: true
+              }
+            ],
             {
-              tag: 'prod',
-              status: 'conflict',
-              previousDigest: otherImage.digest,
-              message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`,
-              permanent: true
+              problems: [
+                {
+                  title: 'Tag conflict',
+                  tag: 'prod',
+                  message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`
+                }
+              ]
             }
-          ])
+          )
         ],
         { refused: true }
       )
@@ -198,6 +221,13 @@ export function releaseReport(): ReleaseReport {
               reason:
                 'The vulnerability gate refused the promotion: image: 1 CRITICAL at or above HIGH.',
               counts: { image: { CRITICAL: 1 } }
+            }
+          ],
+          problems: [
+            {
+              title: 'Vulnerability gate',
+              message:
+                'The vulnerability gate refused the promotion: image: 1 CRITICAL at or above HIGH.'
             }
           ]
         })

@@ -120,6 +120,15 @@ describe("ECR's tag limit", () => {
     expect(run.result?.status).toBe('refused')
     expect(emulator.counts().PutImage).toBeUndefined()
     expect(run.stdout).toContain("would pass ECR's limit of 1000 tags per image")
+    // The refusal is named where a reader looks: one annotation, the summary, and what to do.
+    const errors = run.stdout.match(/^::error.*$/gm) ?? []
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^::error title=Tag limit::.*already carries 950 tags/)
+    expect(errors[0]).toContain('remove tags the image no longer needs, or promote fewer')
+    expect(run.result?.problems).toEqual([
+      { title: 'Tag limit', message: expect.stringContaining("ECR's limit of 1000 tags") }
+    ])
+    expect(run.summary).toContain('<strong>Tag limit</strong>')
   })
 })
 

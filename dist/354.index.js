@@ -263,10 +263,9 @@ function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.
     const elapsed = (since) => Math.round(performance.now() - since);
     const handler = new dist_cjs.NodeHttpHandler({
         ...(0,preconnect/* warmAgents */.gg)(warmer, AGENT_OPTIONS),
-        connectionTimeout: timeouts.connectMs,
-        // A backstop behind each attempt's own abort signal.
-        requestTimeout: timeouts.requestMs * 4,
-        throwOnRequestTimeout: true
+        // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer part
+        // or a completion): a handler-wide request timeout would cut those short.
+        connectionTimeout: timeouts.connectMs
     });
     const cancelled = (label, attempts, sent) => new errors/* EcrError */.JA(sent ? 'Cancelled' : 'NotSent', sent
         ? `${label} was interrupted by the run stopping; whether it took effect is not known`
@@ -386,7 +385,7 @@ function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.
                     }
                 }
                 try {
-                    await sleep(kind === 'throttled' ? Math.max(delay(attempt), 1000) : delay(attempt), runSignal);
+                    await sleep(kind === 'throttled' ? backoff(attempt, THROTTLED_BASE_DELAY_MS) : delay(attempt), runSignal);
                 }
                 catch {
                     throw cancelled(label, attempt, true);

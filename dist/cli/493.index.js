@@ -19,6 +19,10 @@ class Interrupted extends Error {
         this.refused = refused;
     }
 }
+const stopped = (label, attempts) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
+    attempts,
+    kind: 'cancelled'
+});
 /** Reads the next chunk, or gives up once nothing arrives for `timeoutMs` of waiting for it. */
 async function readWithin(reader, timeoutMs, abort) {
     let timer;
@@ -86,20 +90,22 @@ label, locate, options = {}) {
             if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA)
                 throw error;
             if (transport.signal?.aborted)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
-                    attempts: attempt,
-                    kind: 'cancelled'
-                });
+                throw stopped(label, attempt);
             const reason = error.message;
             if (attempt >= transport.maxAttempts)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('DownloadFailed', `Downloading ${label} failed after ${attempt} attempts: ${reason}`, {
-                    attempts: attempt
-                });
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('DownloadFailed', `Downloading ${label} failed after ${attempt} attempts: ${reason}`, 
+                // The network's fault, not the image's: a rerun may get through.
+                { attempts: attempt, kind: 'transient' });
             renew = error instanceof Interrupted && error.refused;
             if (renew)
                 location = undefined;
             options.onResume?.(label, received, reason);
-            await transport.sleep(transport.delay(attempt), transport.signal);
+            try {
+                await transport.sleep(transport.delay(attempt), transport.signal);
+            }
+            catch {
+                throw stopped(label, attempt);
+            }
         }
         finally {
             abort.abort();

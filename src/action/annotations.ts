@@ -17,11 +17,19 @@ export interface Problem {
   title: string
 }
 
-/** Each problem once: a source that did not resolve, a failed copy, each tag not promoted. */
+/**
+ * Each problem once. A run refused before any write has the plan's own problems, titled and naming
+ * their tags; otherwise: a source that did not resolve, a failed copy, each tag not promoted.
+ */
 export function problemsOf(reports: PromotionReport[]): Problem[] {
   const many = reports.length > 1
   return reports.flatMap((report) => {
     const where = many ? `${report.name}: ` : ''
+    if (report.problems)
+      return report.problems.map((problem) => ({
+        message: `${where}${problem.message}`,
+        title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
+      }))
     const tags = report.tags.flatMap((tag): Problem[] => {
       // Tags left alone because of a problem said elsewhere, or by a stopped run, say nothing new.
       // Skipped tags follow from another problem, which has its own annotation.

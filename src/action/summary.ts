@@ -257,10 +257,7 @@ function shortName(name: string): string {
  * a glance which image to fix.
  */
 function releaseImageStatus(image: PromotionReport): { mark: string; label: string } {
-  const refusedItself =
-    image.problem !== undefined ||
-    (image.gates ?? []).some((verdict) => !verdict.passed) ||
-    image.tags.some((tag) => tag.status === 'refused' || tag.status === 'conflict')
+  const refusedItself = image.problem !== undefined || image.problems !== undefined
   if (image.status === 'refused' && !refusedItself)
     return { mark: TAG_MARKS.skipped, label: 'held back' }
   return { mark: MARKS[image.status], label: image.status }

@@ -45,6 +45,8 @@ function tagTable(images: readonly PromotionReport[], release: boolean): string[
 function problems(images: readonly PromotionReport[], release: boolean): string[] {
   return images.flatMap((image) => {
     const prefix = release ? `${image.name}: ` : ''
+    // Refused before any write: the plan's problems say why, the tags' notes only repeat it.
+    if (image.problems) return image.problems.map((problem) => `${prefix}${problem.message}`)
     const tags = image.problem === undefined ? image.tags : []
     return [
       ...(image.problem !== undefined ? [`${prefix}${image.problem}`] : []),

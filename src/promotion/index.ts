@@ -41,6 +41,7 @@ import {
 import { resolveImages } from './resolve.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
+  ImageProblem,
   ImageResult,
   PromotionRequest,
   PromotionResult,
@@ -184,10 +185,16 @@ function unwrittenResult(
   tagsOf: (image: ImagePlan) => TagOutcome[],
   flags: { cancelled?: boolean; refused?: boolean }
 ): PromotionResult {
+  const problemsOf = (image: ImagePlan | UnresolvedImage): ImageProblem[] =>
+    plan.problems
+      .filter((problem) => problem.image === image.request.name)
+      .map(({ title, tag, message }) => ({ title, ...(tag !== undefined && { tag }), message }))
   return {
-    images: plan.images.map((image) =>
-      imageResult(image, isResolved(image) ? tagsOf(image) : undefined)
-    ),
+    images: plan.images.map((image) => {
+      const result = imageResult(image, isResolved(image) ? tagsOf(image) : undefined)
+      const problems = flags.refused ? problemsOf(image) : []
+      return problems.length > 0 ? { ...result, problems } : result
+    }),
     release: request.release,
     dryRun: request.dryRun,
     cancelled: flags.cancelled === true,

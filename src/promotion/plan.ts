@@ -58,6 +58,8 @@ export interface Plan {
 
 /** ECR's limit on the tags one image may carry. */
 export const TAG_LIMIT = 1000
+/** The title of a refusal because the image would pass ECR's tag limit. */
+export const TAG_LIMIT_TITLE = 'Tag limit'
 
 /** `*` matches any run of characters and `?` any one; everything else is literal. */
 export function matchesGlob(value: string, pattern: string): boolean {
@@ -147,7 +149,7 @@ function tagLimitProblem(image: ImagePlan, currentCount: number | undefined): Pr
   return [
     {
       image: image.request.name,
-      title: 'Tag limit',
+      title: TAG_LIMIT_TITLE,
       message: `${image.request.name} already carries ${currentCount} tags in ${image.target.name}; ${adding} more would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
     }
   ]

@@ -4,7 +4,8 @@ import { bytesToCopy, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { GateVerdict } from './gates/index.js'
-import type { ImageResult, PromotionResult, TagStatus } from './types.js'
+import { TAG_LIMIT_TITLE } from './plan.js'
+import type { ImageProblem, ImageResult, PromotionResult, TagStatus } from './types.js'
 
 export interface CopyReport {
   blobsCopied: number
@@ -61,6 +62,8 @@ export interface PromotionReport {
   copy?: CopyReport
   /** What each gate said of the image, when the run asked any. */
   gates?: GateVerdict[]
+  /** The plan's problems with this image, when they stopped the run before any write. */
+  problems?: ImageProblem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
   provenance?: Provenance
 }
@@ -191,7 +194,8 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     changed: tags.some((tag) => WRITTEN.has(tag.status)) || copied,
     tags,
     ...(copy && { copy }),
-    ...(image.gates && { gates: image.gates })
+    ...(image.gates && { gates: image.gates }),
+    ...(image.problems && { problems: image.problems })
   }
 }
 
@@ -236,6 +240,10 @@ export function inPlaceReferences(report: PromotionReport): string[] {
     .map((tag) => `${uri}:${tag.tag}`)
 }
 
+/** The images refused because more tags would pass ECR's limit of tags per image. */
+const overTagLimit = (reports: PromotionReport[]): PromotionReport[] =>
+  reports.filter((report) => report.problems?.some((p) => p.title === TAG_LIMIT_TITLE))
+
 /** What to do next, in one line, when a run did not do all it was asked. */
 export function nextStep(
   status: RunStatus,
@@ -256,6 +264,9 @@ export function nextStep(
         ...(kinds.has('refused') ? ['leave protected tags out or move them by hand'] : []),
         ...(kinds.has('conflict')
           ? ['promote under tags that are free, or change the tag mutability']
+          : []),
+        ...(overTagLimit(reports).length > 0
+          ? ['remove tags the image no longer needs, or promote fewer']
           : [])
       ]
       return `Nothing was written. To promote, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
@@ -292,6 +303,13 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
         : []),
       ...(blocked.length > 0
         ? [`${blocked.map((tag) => `${tag.tag} (${tag.status})`).join(', ')}`]
+        : []),
+      ...(overTagLimit(reports).length > 0
+        ? [
+            `${overTagLimit(reports)
+              .map((report) => report.name)
+              .join(', ')} over ECR's tag limit`
+          ]
         : [])
     ]
     return `Refused before any write: ${parts.join('; ')}.`

@@ -93,6 +93,15 @@ export interface ImageResult {
   copy?: { plan: CopyPlan; stats?: CopyStats; error?: string }
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
+  /** The plan's problems with this image, when they stopped the run before any write. */
+  problems?: ImageProblem[]
+}
+
+/** One of the plan's problems, as the image's result carries it: what kind, which tag, why. */
+export interface ImageProblem {
+  title: string
+  tag?: string
+  message: string
 }
 
 export interface PromotionResult {
