@@ -170,6 +170,33 @@ describe('a release of twenty images in three repositories, into another account
     )
   }, 60_000)
 
+  test("one image's copy failing writes no tag, and each image says whose copy failed", async () => {
+    const r = release(3)
+    const file = releaseFile(entriesOf(r))
+    const broken = r.images[1]!.service
+    emulator.onRequest((request) =>
+      request.operation === 'InitiateLayerUpload' && request.body.repositoryName === broken
+        ? { status: 500, body: { __type: 'ServerException', message: 'Internal error' } }
+        : undefined
+    )
+    const run = await runAction(inputs(file), env, fast)
+    emulator.onRequest(undefined)
+    expect(run.exitCode).toBe(1)
+    const result = resultOf(run)
+    expect(result.status).toBe('failed')
+    expect(
+      writes().filter((entry) => entry.operation === 'PutImage' && entry.body?.imageTag)
+    ).toEqual([])
+    const messages = result.images.map((image) => image.tags[0]!.message)
+    expect(messages[1]).toBe(
+      'Not written: copying the image into its target failed; rerun to resume.'
+    )
+    for (const i of [0, 2])
+      expect(messages[i]).toBe(
+        "Not written: another image's copy failed, and a release writes no tag until every copy is done; rerun to resume."
+      )
+  })
+
   test('a failure part way is reported image by image, and a rerun writes only what is missing', async () => {
     const r = release(6)
     const file = releaseFile(entriesOf(r))

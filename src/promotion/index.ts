@@ -263,6 +263,31 @@ async function copyAll(
   return (await withinGrace(work, stop)) === ABANDONED ? ABANDONED : results
 }
 
+/**
+ * A release writes no tag until every copy is done: when one fails, each image's tags say whether
+ * its own copy failed or another image's did, and whether a rerun gets past it.
+ */
+function copyFailedTags(
+  image: ImagePlan,
+  own: CopyResult | undefined,
+  failed: CopyResult
+): TagOutcome[] {
+  const mine = own?.error !== undefined
+  const permanent = (mine ? own.permanent : failed.permanent) === true
+  const what = mine
+    ? 'copying the image into its target failed'
+    : "another image's copy failed, and a release writes no tag until every copy is done"
+  return image.tags.map((tag) =>
+    notWritten(
+      tag,
+      image,
+      permanent ? `${what}.` : `${what}; rerun to resume.`,
+      'skipped',
+      permanent
+    )
+  )
+}
+
 /** inputs -> resolve -> plan -> apply. Every outcome, early stops included, is in the result. */
 export async function promote(
   request: PromotionRequest,
@@ -341,17 +366,7 @@ export async function promote(
           isResolved(image)
             ? cancelled
               ? cancelledTags(image)
-              : image.tags.map((tag) =>
-                  notWritten(
-                    tag,
-                    image,
-                    failedCopy!.permanent
-                      ? 'copying the image into its target failed.'
-                      : 'copying the image into its target failed; rerun to resume.',
-                    'skipped',
-                    failedCopy!.permanent
-                  )
-                )
+              : copyFailedTags(image, copies.get(image), failedCopy!)
             : undefined,
           isResolved(image) ? copies.get(image) : undefined
         )
