@@ -3,7 +3,7 @@
 // target, short digests in the tables and the full ones folded away, the copy's figures, and one
 // line saying what to do next when something did not happen.
 import { formatBytes } from '../copy/index.js'
-import { describeRepository } from '../oci/index.js'
+import { describeRepository, shortDigest as shortOf } from '../oci/index.js'
 import type {
   CopyReport,
   EarlyFailureReport,
@@ -13,7 +13,7 @@ import type {
   RunStatus,
   TagReport
 } from '../promotion/index.js'
-import { nextStep } from '../promotion/index.js'
+import { digestAfter, nextStep } from '../promotion/index.js'
 import { problemsOf } from './annotations.js'
 import type { Summary } from './runner.js'
 
@@ -51,23 +51,9 @@ function escape(text: string): string {
 
 const code = (text: string): string => `<code>${escape(text)}</code>`
 
-/** `sha256:` and the first 12 hex digits: enough to tell digests apart, short enough for a table. */
+/** A digest shortened for a table, as code; a dash for none. */
 export function shortDigest(digest: string | null | undefined): string {
-  return digest ? code(digest.slice(0, 'sha256:'.length + 12)) : '—'
-}
-
-/** Where a tag points once the run is over, as far as the run knows. */
-function after(tag: TagReport, digest: string | undefined): string | null | undefined {
-  switch (tag.status) {
-    case 'created':
-    case 'moved':
-    case 'unchanged':
-    case 'would-create':
-    case 'would-move':
-      return digest
-    default:
-      return tag.previousDigest
-  }
+  return digest ? code(shortOf(digest)) : '—'
 }
 
 function headline(report: PromotionReport): string {
@@ -136,7 +122,7 @@ function tagTable(summary: Summary, report: PromotionReport): void {
       code(tag.tag),
       `${TAG_MARKS[tag.status]} ${tag.status}`,
       shortDigest(tag.previousDigest),
-      shortDigest(after(tag, report.digest))
+      shortDigest(digestAfter(tag, report.digest))
     ])
   ])
 }

@@ -1,19 +1,13 @@
 // The end of a run for a person: a table of the tags (where each was, where it is now), what did
 // not work and why, and what to do next.
 import { formatBytes } from '../copy/index.js'
-import { SUCCESS_STATUSES, type PromotionReport, type TagReport } from '../promotion/index.js'
+import { shortDigest as shortOf } from '../oci/index.js'
+import { digestAfter, type PromotionReport } from '../promotion/index.js'
 import type { Reports } from '../session/index.js'
 
-/** sha256: and the first 12 hex digits: enough to tell digests apart at a glance. */
+/** A digest shortened for the table; a dash for none. */
 export function shortDigest(digest: string | null | undefined): string {
-  if (!digest) return '-'
-  const [algorithm, hex = ''] = digest.split(':')
-  return `${algorithm}:${hex.slice(0, 12)}`
-}
-
-/** Where a tag points once the run is over; in a dry run, where it would. */
-function after(tag: TagReport, report: PromotionReport): string | null | undefined {
-  return SUCCESS_STATUSES.has(tag.status) ? report.digest : tag.previousDigest
+  return digest ? shortOf(digest) : '-'
 }
 
 /** Columns padded to their widest cell; the last is left as it is. */
@@ -35,7 +29,7 @@ function tagTable(images: readonly PromotionReport[], release: boolean): string[
       tag.tag,
       tag.status,
       shortDigest(tag.previousDigest),
-      shortDigest(after(tag, image))
+      shortDigest(digestAfter(tag, image.digest))
     ])
   )
   return rows.length > 0 ? columns([header, ...rows]) : []

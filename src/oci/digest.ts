@@ -13,3 +13,9 @@ export function streamingDigest(): { update(bytes: Uint8Array): void; digest(): 
     digest: () => 'sha256:' + hash.digest('hex')
   }
 }
+
+/** `sha256:` and the first 12 hex digits: enough to tell digests apart at a glance. */
+export function shortDigest(digest: string): string {
+  const [algorithm, hex = ''] = digest.split(':')
+  return `${algorithm}:${hex.slice(0, 12)}`
+}

@@ -240,6 +240,11 @@ export function inPlaceReferences(report: PromotionReport): string[] {
     .map((tag) => `${uri}:${tag.tag}`)
 }
 
+/** Where a tag points once the run is over (in a dry run, where it would), as far as it knows. */
+export function digestAfter(tag: TagReport, digest: string | undefined): string | null | undefined {
+  return SUCCESS_STATUSES.has(tag.status) ? digest : tag.previousDigest
+}
+
 /** The images refused because more tags would pass ECR's limit of tags per image. */
 const overTagLimit = (reports: PromotionReport[]): PromotionReport[] =>
   reports.filter((report) => report.problems?.some((p) => p.title === TAG_LIMIT_TITLE))
