@@ -49,6 +49,15 @@ describe('the job summary', () => {
     expect(markdown).toContain('⚠️ Input error: nothing was done')
   })
 
+  test('of an error the session could not report tag by tag: no claim about writes', () => {
+    const report = { ...INPUT_ERROR.report, status: 'failed' as const, error: 'Unexpected' }
+    const markdown = renderEarlyFailure(core.summary, report, INPUT_ERROR.inputs).stringify()
+    expect(markdown.split('\n')[0]).toBe(
+      '<h3>❌ Failed: the run stopped on an error it could not report tag by tag</h3>'
+    )
+    expect(markdown).not.toContain('before any write')
+  })
+
   test('of a release, with a gate that refused one image', () => {
     const markdown = renderReleaseSummary(core.summary, releaseReport()).stringify()
     expect(markdown).toMatchSnapshot()

@@ -292,7 +292,7 @@ export function renderEarlyFailure(
   inputs: Array<[string, string]>
 ): Summary {
   summary.addHeading(
-    `${MARKS[report.status]} ${report.status === 'input-error' ? 'Input error: nothing was done' : 'Failed before any write'}`,
+    `${MARKS[report.status]} ${report.status === 'input-error' ? 'Input error: nothing was done' : 'Failed: the run stopped on an error it could not report tag by tag'}`,
     3
   )
   summary.addRaw(`<p>${escape(report.error)}</p>`, true)
