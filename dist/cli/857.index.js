@@ -300,7 +300,6 @@ function createPrivateEcr(transport, download, stopWrites) {
                 ...(first.imageScanStatus?.description && {
                     description: first.imageScanStatus.description
                 }),
-                enhanced: pages.some((page) => (page.imageScanFindings?.enhancedFindings?.length ?? 0) > 0),
                 severityCounts: {
                     ...findings?.findingSeverityCounts
                 },

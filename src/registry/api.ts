@@ -66,7 +66,6 @@ export interface ImageScan {
   /** ECR's scan status: COMPLETE, ACTIVE, IN_PROGRESS, PENDING, FAILED, UNSUPPORTED_IMAGE, ... */
   status: string
   description?: string
-  enhanced: boolean
   /** Findings by severity, as ECR counts them. */
   severityCounts: Record<string, number>
   /** Every finding (every page), when asked for; otherwise only the first page's. */

@@ -282,7 +282,6 @@ export function createPrivateEcr(
         ...(first.imageScanStatus?.description && {
           description: first.imageScanStatus.description
         }),
-        enhanced: pages.some((page) => (page.imageScanFindings?.enhancedFindings?.length ?? 0) > 0),
         severityCounts: {
           ...(findings?.findingSeverityCounts as Record<string, number> | undefined)
         },
