@@ -24,6 +24,13 @@ interface Write {
   tag: TagPlan
 }
 
+/**
+ * A failure after which the write may still have landed: the request left, and its answer was lost
+ * to a timeout, a dropped connection or a server error. Only a read says what the tag is.
+ */
+const answerMayBeLost = (error: EcrError): boolean =>
+  error.kind === 'timeout' || error.kind === 'transient'
+
 /** A write whose answer contradicts the plan, or never came; only a fresh read may settle it. */
 interface Unconfirmed {
   write: Write
@@ -42,6 +49,21 @@ const cancelled = (tag: TagPlan, message: string): TagOutcome => ({
 const notSent = (tag: TagPlan, stop: Stop | undefined): TagOutcome =>
   cancelled(tag, `Not written: ${stop?.reason() ?? 'the run stopped'}.`)
 
+/** A write ECR refused, or whose answer was lost and whose tag is not in place: why, in words. */
+function failedWrite(write: Write, error: EcrError): TagOutcome {
+  return {
+    tag: write.tag.tag,
+    status: 'failed',
+    previousDigest: write.tag.previousDigest,
+    message: explainWriteError(error, {
+      tag: write.tag.tag,
+      repository: write.image.target.name,
+      digest: write.image.source.digest
+    }),
+    ...(!mayPassOnRerun(error) && { permanent: true })
+  }
+}
+
 /** PutImage for each tag to write; after a failure no other tag can succeed, so none is started. */
 async function writeTags(
   registry: Registry,
@@ -59,17 +81,7 @@ async function writeTags(
   }
   const fail = (write: Write, error: EcrError): void => {
     failed = true
-    settle(write, {
-      tag: write.tag.tag,
-      status: 'failed',
-      previousDigest: write.tag.previousDigest,
-      message: explainWriteError(error, {
-        tag: write.tag.tag,
-        repository: write.image.target.name,
-        digest: write.image.source.digest
-      }),
-      ...(!mayPassOnRerun(error) && { permanent: true })
-    })
+    settle(write, failedWrite(write, error))
   }
   const work = mapLimit(
     writes,
@@ -91,7 +103,12 @@ async function writeTags(
         if (failure.kind === 'not-sent') settle(write, notSent(tag, stop))
         else if (failure.kind === 'cancelled') unconfirmed.push({ write, interrupted: true })
         else if (!stopsOtherWrites(failure)) unconfirmed.push({ write, error: failure })
-        else fail(write, failure)
+        else if (answerMayBeLost(failure)) {
+          // ECR may have applied it: no other write starts, and this one is read back before
+          // anyone is told it failed.
+          failed = true
+          unconfirmed.push({ write, error: failure })
+        } else fail(write, failure)
       } finally {
         inFlight.delete(write)
       }
@@ -130,7 +147,7 @@ function confirmedOutcome(entry: Unconfirmed, now: string | null | undefined): T
   const digest = image.source.digest
   if (now === digest) {
     // Our own earlier attempt may have landed before a retry was told the image already exists.
-    const ours = interrupted || error === undefined || error.attempts > 1
+    const ours = interrupted || error === undefined || answerMayBeLost(error) || error.attempts > 1
     return ours ? written(tag) : unchanged(tag)
   }
   if (interrupted)
@@ -147,6 +164,7 @@ function confirmedOutcome(entry: Unconfirmed, now: string | null | undefined): T
       permanent: true
     }
   }
+  if (error && answerMayBeLost(error)) return failedWrite(write, error)
   return {
     tag: tag.tag,
     status: 'failed',
