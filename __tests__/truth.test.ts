@@ -6,6 +6,7 @@ import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
+import { runDist } from '../__fixtures__/actions.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '123456789012'
@@ -56,5 +57,75 @@ describe('a write whose answer was lost', () => {
     expect(run.result?.tags[0]).toMatchObject({ tag: 'prod', status: 'failed' })
     expect(run.result?.tags[0]?.message).toContain('PutImage for tag "prod"')
     expect(run.exitCode).toBe(1)
+  })
+})
+
+describe('a copy cut short', () => {
+  /** A source with an image of seven blobs, and an empty target beside it. */
+  function copySetup() {
+    const { repository: source, image } = seeded('cut/app')
+    const target = emulator.state.createRepository(ACCOUNT, REGION, `${source.name}-prod`)
+    const big = buildImage({
+      files: { bin: randomBytes(64) },
+      rawLayers: [1, 2, 3, 4, 5].map(() => randomBytes(2048))
+    })
+    pushImage(source, big, emulator.state.settings, ['big'])
+    return { source, target, image: big, small: image }
+  }
+
+  test('by a failure: the blobs that reached the target are counted', async () => {
+    const { source, target } = copySetup()
+    let completions = 0
+    emulator.onRequest((request) => {
+      if (request.operation !== 'CompleteLayerUpload' || ++completions !== 4) return undefined
+      return {
+        status: 400,
+        body: {
+          __type: 'AccessDeniedException',
+          message: 'not authorized to perform: ecr:CompleteLayerUpload'
+        }
+      }
+    })
+    const run = await runAction(
+      {
+        repository: source.name,
+        'source-tag': 'big',
+        'target-repository': target.name,
+        tags: 'prod',
+        region: REGION
+      },
+      {},
+      { ...fast, copy: { progressIntervalMs: 0 } }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(target.blobs.size).toBeGreaterThan(0)
+    expect(run.outputs['blobs-copied']).toBe(String(target.blobs.size))
+    const bytes = [...target.blobs.values()].reduce((total, blob) => total + blob.size, 0)
+    expect(run.outputs['bytes-copied']).toBe(String(bytes))
+    expect(run.result?.copy?.blobsCopied).toBe(target.blobs.size)
+    expect(run.outputs.changed).toBe('true')
+  })
+
+  test('by SIGINT: the bundled action counts what it copied before it stopped', async () => {
+    const { source, target } = copySetup()
+    let completions = 0
+    const run = await runDist(
+      {
+        repository: source.name,
+        'source-tag': 'big',
+        'target-repository': target.name,
+        tags: 'prod'
+      },
+      emulator.env,
+      (child) =>
+        emulator.onResponse((entry) => {
+          if (entry.operation === 'CompleteLayerUpload' && ++completions === 2) child.kill('SIGINT')
+        })
+    )
+    expect(run.result?.status).toBe('cancelled')
+    expect(target.blobs.size).toBeGreaterThanOrEqual(2)
+    expect(run.outputs['blobs-copied']).toBe(String(target.blobs.size))
+    expect(run.outputs.changed).toBe('true')
+    expect(target.tags.get('prod')).toBeUndefined()
   })
 })

@@ -43,14 +43,24 @@ export interface CopyOptions {
   concurrency?: number
 }
 
+/** What a copy has done so far, counted as it goes, so a copy cut short still says what it did. */
+export function emptyStats(plan: CopyPlan): CopyStats {
+  return {
+    blobsCopied: 0,
+    blobsSkipped: plan.blobs.length - missingBlobs(plan).length,
+    bytesCopied: 0,
+    manifestsWritten: 0
+  }
+}
+
 async function copyBlobs(
   registry: Registry,
   plan: CopyPlan,
-  source: RepositoryRef,
-  target: RepositoryRef,
+  route: { source: RepositoryRef; target: RepositoryRef },
+  tally: CopyStats,
   log: ProgressLog,
   options: CopyOptions
-): Promise<Pick<CopyStats, 'blobsCopied' | 'blobsSkipped' | 'bytesCopied'>> {
+): Promise<void> {
   const missing = missingBlobs(plan)
   const progress = new CopyProgress(
     log,
@@ -59,25 +69,25 @@ async function copyBlobs(
     options.progressIntervalMs ?? 10_000,
     options.onProgress
   )
-  let copied = 0
   try {
     await mapLimit(missing, options.concurrency ?? BLOB_CONCURRENCY, async (blob) => {
-      const outcome = await copyBlob(registry, source, target, blob, (count) => {
+      let sent = 0
+      const outcome = await copyBlob(registry, route.source, route.target, blob, (count) => {
         progress.bytes += count
+        sent += count
       })
       progress.blobs++
-      if (outcome === 'copied') copied++
+      // Counted once the target holds the blob: what a stop or a failure leaves there is told.
+      if (outcome === 'copied') {
+        tally.blobsCopied++
+        tally.bytesCopied += sent
+      } else tally.blobsSkipped++
       log.debug(`blob ${blob.digest}: ${outcome}`)
     })
   } finally {
     progress.stop()
   }
   if (missing.length > 0) progress.report()
-  return {
-    blobsCopied: copied,
-    blobsSkipped: plan.blobs.length - copied,
-    bytesCopied: progress.bytes
-  }
 }
 
 /** Writes one manifest by digest; false when the target already had it. */
@@ -108,25 +118,25 @@ async function writeManifest(
   }
 }
 
-/** Copies what the plan says the target lacks. Nothing here moves a tag. */
+/**
+ * Copies what the plan says the target lacks, counting into `tally` as it goes (so a caller that
+ * stops waiting, or sees it fail, still knows what reached the target). Nothing here moves a tag.
+ */
 export async function applyCopy(
   registry: Registry,
   plan: CopyPlan,
-  source: RepositoryRef,
-  target: RepositoryRef,
+  route: { source: RepositoryRef; target: RepositoryRef },
   log: ProgressLog,
-  options: CopyOptions = {}
+  options: CopyOptions = {},
+  tally: CopyStats = emptyStats(plan)
 ): Promise<CopyStats> {
-  const blobs = await copyBlobs(registry, plan, source, target, log, options)
-  let manifestsWritten = 0
+  await copyBlobs(registry, plan, route, tally, log, options)
   for (const wave of writeWaves(plan)) {
-    const written = await mapLimit(wave, MANIFEST_CONCURRENCY, (node) =>
-      writeManifest(registry, target, node)
-    )
-    wave.forEach((node, i) =>
-      log.info(`${node.role} ${node.digest}: ${written[i] ? 'written by digest' : 'already there'}`)
-    )
-    manifestsWritten += written.filter(Boolean).length
+    await mapLimit(wave, MANIFEST_CONCURRENCY, async (node) => {
+      const written = await writeManifest(registry, route.target, node)
+      if (written) tally.manifestsWritten++
+      log.info(`${node.role} ${node.digest}: ${written ? 'written by digest' : 'already there'}`)
+    })
   }
-  return { ...blobs, manifestsWritten }
+  return tally
 }

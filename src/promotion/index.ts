@@ -5,6 +5,7 @@
 // src/oci, never a face.
 import {
   applyCopy,
+  emptyStats,
   isComplete,
   surveyCopy,
   type CopyOptions,
@@ -236,31 +237,41 @@ function permanentFailure(error: unknown): boolean {
 async function copyAll(
   images: ImagePlan[],
   { registry, log, copy: options, stop }: Dependencies
-): Promise<Map<ImagePlan, CopyResult> | typeof ABANDONED> {
+): Promise<Map<ImagePlan, CopyResult>> {
   const results = new Map<ImagePlan, CopyResult>()
   const copies = images.filter((image) => image.copy && !isComplete(image.copy))
   for (const image of images) if (image.copy) results.set(image, { plan: image.copy })
+  // Each copy counts into its own tally as it goes: what a stop or a failure leaves is reported.
+  for (const image of copies)
+    results.set(image, { plan: image.copy!, stats: emptyStats(image.copy!) })
   let failed = false
   const work = mapLimit(
     copies,
     COPY_CONCURRENCY,
     async (image) => {
-      const plan = image.copy!
+      const result = results.get(image)!
       try {
-        const stats = await log.group(
-          `Copy ${image.request.name} into ${describeRepository(image.target)}`,
-          () => applyCopy(registry, plan, image.source.repository, image.target, log, options)
+        await log.group(`Copy ${image.request.name} into ${describeRepository(image.target)}`, () =>
+          applyCopy(
+            registry,
+            result.plan,
+            { source: image.source.repository, target: image.target },
+            log,
+            options,
+            result.stats
+          )
         )
-        results.set(image, { plan, stats })
       } catch (error) {
         failed = true
-        const message = error instanceof Error ? error.message : String(error)
-        results.set(image, { plan, error: message, permanent: permanentFailure(error) })
+        result.error = error instanceof Error ? error.message : String(error)
+        result.permanent = permanentFailure(error)
       }
     },
     { stopped: () => failed || stop?.stopping.aborted === true }
   )
-  return (await withinGrace(work, stop)) === ABANDONED ? ABANDONED : results
+  // Abandoned or not, the tallies say what reached each target.
+  await withinGrace(work, stop)
+  return results
 }
 
 /**
@@ -353,8 +364,6 @@ export async function promote(
     return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
 
   const copies = await copyAll(images, dependencies)
-  if (copies === ABANDONED)
-    return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
   if (failedCopy || stop?.stopping.aborted) {
     // A copy stopped by the run's stop fails as it ends; that is a cancellation, not a failure.
