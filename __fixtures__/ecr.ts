@@ -44,13 +44,24 @@ export const describeMutableRepository: Handler = (body) =>
     }))
   })
 
+/** DescribeImages by digest: the image is there with a few tags, far from ECR's limit. */
+const describeImageWithFewTags: Handler = (body) => ({
+  status: 200,
+  body: {
+    imageDetails: ((body.imageIds as Array<{ imageDigest?: string }> | undefined) ?? []).map(
+      (id) => ({ imageDigest: id.imageDigest, imageTags: ['staging'] })
+    )
+  }
+})
+
 const defaults: Partial<Record<string, Handler>> = {
-  DescribeRepositories: describeMutableRepository
+  DescribeRepositories: describeMutableRepository,
+  DescribeImages: describeImageWithFewTags
 }
 
 /**
  * Answers ECR calls in `region` with `handlers`, by operation (DescribeRepositories answers a
- * mutable repository unless a handler says otherwise); an unhandled operation fails the test.
+ * mutable repository and DescribeImages an image with few tags, unless a handler says otherwise); an unhandled operation fails the test.
  */
 export function interceptEcr(
   handlers: Partial<Record<string, Handler>>,

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { partsFrom, renderTable, runBench } from '../bench/run.js'
 import { TEST_BUNDLE } from '../scripts/build-test-bundle.js'
 
-const PROMOTION = { BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 }
+const PROMOTION = { BatchGetImage: 1, DescribeImages: 1, DescribeRepositories: 1, PutImage: 1 }
 
 test('--only names the parts to run, and nothing else', () => {
   expect(partsFrom(['--only', 'tls,quota'])).toEqual(['tls', 'quota'])
@@ -36,17 +36,21 @@ test('the harness measures every part and reports them', async () => {
   expect(promotion!.action.calls).toEqual(PROMOTION)
   expect(promotion!.recipe).toBeUndefined()
   expect(promotion!.floor.roundTripsMs).toBeGreaterThan(0)
-  expect(result.rerun!.calls).toEqual({ BatchGetImage: 1, DescribeRepositories: 1 })
+  expect(result.rerun!.calls).toEqual({
+    BatchGetImage: 1,
+    DescribeImages: 1,
+    DescribeRepositories: 1
+  })
 
-  // Over TLS: the same calls, and the connections the two reads together need, no more.
+  // Over TLS: the same calls, and the connections the three reads together need, no more.
   const [row] = result.tls!.rows
   expect(row!.action.calls).toEqual(PROMOTION)
   expect(row!.actionNoPreconnect.calls).toEqual(PROMOTION)
-  expect(row!.floor.connections.tcp).toBe(2)
-  expect(row!.handshakesNeeded).toBe(2)
+  expect(row!.floor.connections.tcp).toBe(3)
+  expect(row!.handshakesNeeded).toBe(3)
   for (const contender of [row!.action, row!.actionNoPreconnect]) {
-    expect(contender.connections.tcp).toBe(2)
-    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(2)
+    expect(contender.connections.tcp).toBe(3)
+    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(3)
   }
   if (row!.standin) expect(row!.standin.calls).toEqual({ BatchGetImage: 1, PutImage: 1 })
 
@@ -72,8 +76,8 @@ test('the harness measures every part and reports them', async () => {
 
   expect(result.targets.map((target) => target.target)).toEqual(
     expect.arrayContaining([
-      'calls, 1 tag(s): 1 + 1 reads + 1',
-      'calls on a rerun: 2 reads in one round trip',
+      'calls, 1 tag(s): 3 reads + 1',
+      'calls on a rerun: 3 reads in one round trip',
       '12 tags at PutImage 10/s: wall / floor ≤ 1.15',
       'release 2 × 2: wall / floor ≤ 1.2',
       'cold start over bare node: ≤ 130 ms'
@@ -84,6 +88,6 @@ test('the harness measures every part and reports them', async () => {
   expect(table).toContain('Rerun with nothing to change (10 tags)')
   expect(table).toContain('| 10 ms | 1 |')
   expect(table).toContain(
-    '| calls on a rerun: 2 reads in one round trip | {"BatchGetImage":1,"DescribeRepositories":1} | yes |'
+    '| calls on a rerun: 3 reads in one round trip | {"BatchGetImage":1,"DescribeImages":1,"DescribeRepositories":1} | yes |'
   )
 }, 120_000)

@@ -27,7 +27,12 @@ describe('the bundled action against the local ECR', () => {
     expect(first.stderr).toBe('')
     expect(first.exitCode).toBe(0)
     // The tag mutability is read beside the images, in parallel: no extra round trip.
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 2 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 1,
+      DescribeRepositories: 1,
+      DescribeImages: 1,
+      PutImage: 2
+    })
     expect(tagOf('demo/app', 'e2e-a')).toBe(seeded.image.digest)
     expect(tagOf('demo/app', 'e2e-b')).toBe(seeded.image.digest)
     expect(first.outputs.digest).toBe(seeded.image.digest)
@@ -47,7 +52,11 @@ describe('the bundled action against the local ECR', () => {
     emulator.resetLog()
     const rerun = await runDist(inputs, env)
     expect(rerun.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 1,
+      DescribeRepositories: 1,
+      DescribeImages: 1
+    })
     expect(rerun.outputs.changed).toBe('false')
   })
 
@@ -74,7 +83,12 @@ describe('the bundled action against the local ECR', () => {
       env
     )
     expect(rerun.exitCode).toBe(0)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 1,
+      DescribeRepositories: 1,
+      DescribeImages: 1,
+      PutImage: 1
+    })
 
     const repository = emulator.state.repository(ACCOUNT, REGION, 'demo/app-immutable')
     for (const child of seeded.index.children) pushImage(repository, child, emulator.state.settings)
@@ -153,7 +167,12 @@ describe('the bundled action against the local ECR', () => {
     expect(run.exitCode).toBe(0)
     expect(tagOf('demo/app', 'e2e-throttled-1')).toBe(seeded.image.digest)
     expect(tagOf('demo/app', 'e2e-throttled-2')).toBe(seeded.image.digest)
-    expect(emulator.counts()).toEqual({ BatchGetImage: 2, DescribeRepositories: 1, PutImage: 4 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 2,
+      DescribeRepositories: 1,
+      DescribeImages: 1,
+      PutImage: 4
+    })
   }, 60_000)
 
   test('an OCI index keeps its digest, and a chart without mediaType keeps its type', async () => {

@@ -48,6 +48,7 @@ describe('a promotion', () => {
     // The repository's tag mutability is read beside the images: no extra round trip.
     expect(ecr.calls.map((call) => call.target).sort()).toEqual([
       'AmazonEC2ContainerRegistry_V20150921.BatchGetImage',
+      'AmazonEC2ContainerRegistry_V20150921.DescribeImages',
       'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
       'AmazonEC2ContainerRegistry_V20150921.PutImage',
       'AmazonEC2ContainerRegistry_V20150921.PutImage'
@@ -185,7 +186,12 @@ describe('a promotion', () => {
       tags: 'prod'
     })
     expect(run.exitCode).toBe(0)
-    expect(ecr.calls.map((call) => call.body.registryId)).toEqual([ACCOUNT, ACCOUNT, ACCOUNT])
+    expect(ecr.calls.map((call) => call.body.registryId)).toEqual([
+      ACCOUNT,
+      ACCOUNT,
+      ACCOUNT,
+      ACCOUNT
+    ])
     expect(ecr.calls[0]!.authorization).toContain('/eu-west-1/ecr/aws4_request')
     expect(run.outputs.image).toBe(
       `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/hello-world@${helloWorld.digest}`

@@ -63,6 +63,7 @@ describe('retag inside a public repository', () => {
       'registry:GetToken': 1,
       'registry:GetManifest': 1,
       'ecr-public:DescribeImageTags': 1,
+      'ecr-public:DescribeImages': 1,
       'ecr-public:DescribeRegistries': 1,
       'ecr-public:PutImage': 3
     })
@@ -185,13 +186,14 @@ describe('publish a private image to ECR Public', () => {
     for (const blob of image.blobs)
       expect(Buffer.concat(target.blobs.get(blob.digest)!.chunks).equals(blob.bytes)).toBe(true)
     // Reads from the private source, the public target's state from its API (no registry, no
-    // token), then the copy and the tags; nothing private is written.
+    // token: which manifests it has, and how many tags the image carries), then the copy and the
+    // tags; nothing private is written.
     expect(emulator.counts()).toEqual({
       BatchGetImage: 1,
       ListImageReferrers: 1,
       'ecr-public:DescribeImageTags': 1,
       'ecr-public:DescribeRegistries': 1,
-      'ecr-public:DescribeImages': 1,
+      'ecr-public:DescribeImages': 2,
       'ecr-public:BatchCheckLayerAvailability': 1,
       GetDownloadUrlForLayer: 2,
       BlobDownload: 2,
@@ -245,8 +247,9 @@ describe('publish a private image to ECR Public', () => {
     expect(puts.slice(0, 2).every(([, tag]) => tag === undefined)).toBe(true)
     expect(puts[2]).toEqual([index.digest, '2.0'])
     expect(run.result?.copy).toMatchObject({ blobsCopied: 4, manifestsWritten: 2 })
-    // The target asked once per manifest (the index and its two children) which it has.
-    expect(emulator.counts()['ecr-public:DescribeImages']).toBe(3)
+    // The target asked once per manifest (the index and its two children) which it has, and
+    // once how many tags the index carries there.
+    expect(emulator.counts()['ecr-public:DescribeImages']).toBe(4)
     expect(emulator.log.filter((e) => e.operation.startsWith('registry:'))).toEqual([])
   })
 })

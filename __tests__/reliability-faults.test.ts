@@ -118,7 +118,12 @@ describe('faults that outlast the retries', () => {
       'created',
       'unchanged'
     ])
-    expect(emulator.counts()).toEqual({ BatchGetImage: 1, DescribeRepositories: 1, PutImage: 1 })
+    expect(emulator.counts()).toEqual({
+      BatchGetImage: 1,
+      DescribeRepositories: 1,
+      DescribeImages: 1,
+      PutImage: 1
+    })
   })
 
   test('downloads that keep failing fail the copy as a passing fault: a rerun finishes it', async () => {
@@ -194,6 +199,7 @@ describe('faults that outlast the retries', () => {
     expect(emulator.counts()).toEqual({
       BatchGetImage: 2 * DEFAULT_MAX_ATTEMPTS + 1,
       DescribeRepositories: 1,
+      DescribeImages: 1,
       PutImage: 1
     })
   })

@@ -81,11 +81,17 @@ describe('an endpoint that never answers', () => {
 })
 
 describe("ECR's tag limit", () => {
-  test('a tag over the 1,000-tag limit fails at once, saying retries will not help', async () => {
+  test('a tag over the 1,000-tag limit, when the count cannot be read, fails at once at the write, saying retries will not help', async () => {
     const app = repository('limit/app')
     const image = buildImage({ files: { bin: randomBytes(64) } })
     const existing = Array.from({ length: 1000 }, (_, i) => `old-${i}`)
     pushImage(app, image, emulator.state.settings, existing)
+    // Without ecr:DescribeImages the count is not known before the write: the run says so.
+    emulator.onRequest((request) =>
+      request.operation === 'DescribeImages'
+        ? { status: 400, body: { __type: 'AccessDeniedException', message: 'denied' } }
+        : undefined
+    )
     const started = performance.now()
     const run = await runAction(
       { repository: app.name, 'source-digest': image.digest, tags: 'one-too-many', region: REGION },
@@ -99,6 +105,9 @@ describe("ECR's tag limit", () => {
     expect(tag).toMatchObject({ tag: 'one-too-many', status: 'failed', permanent: true })
     expect(tag!.message).toContain('the 1,000 tags an image may carry, which no retry gets past')
     expect(run.stdout).not.toContain('A rerun finishes')
+    expect(run.stdout).toMatch(
+      /^::warning::.*ECR's limit of 1000 tags per image is checked only when the tags are written/m
+    )
   })
 
   test('a hundred new tags past the limit are refused before any write', async () => {

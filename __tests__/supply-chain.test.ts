@@ -108,7 +108,6 @@ describe('the IAM policy in docs/iam.md', () => {
     )
     const sourceUri = '111111111111.dkr.ecr.us-east-1.amazonaws.com/iam/app'
     // Every path through the action: in place, and into another account with a copy.
-    // A hundred tags: enough for the check of ECR's tag limit before the writes.
     const many = Array.from({ length: 100 }, (_, i) => `p${i}`).join(',')
     const inPlace = await runDist(
       { repository: sourceUri, 'source-tag': 'staging', tags: many, 'put-image-rate': '1000' },
@@ -128,8 +127,19 @@ describe('the IAM policy in docs/iam.md', () => {
       env
     )
     expect(across.exitCode).toBe(0)
-    logs.across = [...emulator.log]
     expect(target.tags.get('p0')).toBe(index.digest)
+    // Once the image is in the target, a new tag is checked against ECR's tag limit there.
+    const again = await runDist(
+      {
+        repository: sourceUri,
+        'source-tag': 'staging',
+        tags: 'one-more',
+        'target-repository': '222222222222.dkr.ecr.eu-west-1.amazonaws.com/iam/app'
+      },
+      env
+    )
+    expect(again.exitCode).toBe(0)
+    logs.across = [...emulator.log]
 
     // The gates: a scanned, signed image promoted with both asked.
     const gatedImage = buildImage({ files: { bin: randomBytes(100) } })
@@ -255,7 +265,12 @@ describe('the IAM policy in docs/iam.md', () => {
     )
     const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
     const gates = policy.Statement.find((statement) => statement.Sid === 'Gates')!.Action
-    const inPlace = ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:PutImage']
+    const inPlace = [
+      'ecr:BatchGetImage',
+      'ecr:DescribeImages',
+      'ecr:DescribeRepositories',
+      'ecr:PutImage'
+    ]
     expect(
       actionsOn(logs.gated, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
     ).toEqual([...gates].sort())
@@ -272,8 +287,7 @@ describe('the IAM policy in docs/iam.md', () => {
       'ecr:PutImage'
     ])
     expect(iam).toContain(
-      'Within one repository, `ecr:BatchGetImage`, `ecr:PutImage` and\n`ecr:DescribeRepositories` on it are all it needs.'
+      'Within one repository, `ecr:BatchGetImage`, `ecr:PutImage`, `ecr:DescribeRepositories` and\n`ecr:DescribeImages` on it are all it needs.'
     )
-    expect(iam).toContain('`ecr:DescribeImages` is called only when one image gets 100')
   })
 })

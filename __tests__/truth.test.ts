@@ -129,3 +129,93 @@ describe('a copy cut short', () => {
     expect(target.tags.get('prod')).toBeUndefined()
   })
 })
+
+describe('one repository named two ways', () => {
+  test('two images claiming one tag are refused before any write, naming both entries', async () => {
+    const { repository, image: one } = seeded('claim/app', ['one'])
+    const two = buildImage({ files: { bin: randomBytes(64) } })
+    pushImage(repository, two, emulator.state.settings, ['two'])
+    const run = await runDist(
+      {
+        sources: `${repository.name}:one\n${HOST}/${repository.name}:two`,
+        tags: 'claimed'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.status).toBe('refused')
+    expect(emulator.counts().PutImage).toBeUndefined()
+    expect(repository.tags.get('claimed')).toBeUndefined()
+    const errors = run.stdout.match(/^::error.*$/gm) ?? []
+    expect(errors[0]).toContain('title=Tag claimed twice')
+    expect(errors[0]).toContain(
+      `${repository.name}:one (${one.digest}) and ${HOST}/${repository.name}:two (${two.digest})`
+    )
+    expect(run.outputs.matrix).toBe('')
+  })
+
+  test('the same image named twice is written and counted once', async () => {
+    const { repository, image } = seeded('dup/app')
+    const run = await runDist(
+      {
+        sources: `${repository.name}:staging\n${HOST}/${repository.name}:staging`,
+        tags: 'prod,stable'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(0)
+    expect(emulator.counts().PutImage).toBe(2)
+    expect(repository.tags.get('prod')).toBe(image.digest)
+    const release = run.result as unknown as {
+      images: Array<{ tags: Array<{ status: string }> }>
+      totals: { images: number; tags: number; statuses: Record<string, number> }
+    }
+    expect(release.images.map((entry) => entry.tags.map((tag) => tag.status))).toEqual([
+      ['created', 'created'],
+      ['created', 'created']
+    ])
+    expect(release.totals).toMatchObject({ images: 1, tags: 2, statuses: { created: 2 } })
+  })
+})
+
+describe("ECR's tag limit", () => {
+  const many = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => `${prefix}-${i}`)
+
+  test('an image with 990 tags given 20 more is refused by the dry run as by the real run', async () => {
+    const { repository, image } = seeded('limit/app', many('old', 990))
+    for (const dryRun of ['true', 'false']) {
+      emulator.resetLog()
+      const run = await runDist(
+        {
+          repository: repository.name,
+          'source-digest': image.digest,
+          tags: many('new', 20).join(','),
+          'dry-run': dryRun
+        },
+        emulator.env
+      )
+      expect(run.result?.status).toBe('refused')
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(`already carries 990 tags`)
+      expect(emulator.counts().PutImage).toBeUndefined()
+      expect(emulator.counts().DescribeImages).toBe(1)
+    }
+    expect(repository.tags.get('new-0')).toBeUndefined()
+  })
+
+  test('eleven entries of one image with 100 tags each are refused whole', async () => {
+    const { repository, image } = seeded('limit/app', ['one'])
+    const sources = Array.from({ length: 11 }, (_, i) => ({
+      repository: repository.name,
+      digest: image.digest,
+      tags: many(`e${i}`, 100)
+    }))
+    const run = await runDist({ sources: JSON.stringify(sources) }, emulator.env)
+    expect(run.result?.status).toBe('refused')
+    expect(run.stdout).toContain('1100 more (over 11 entries')
+    expect(emulator.counts().PutImage).toBeUndefined()
+    // One read of the image's tags, however many entries name it.
+    expect(emulator.counts().DescribeImages).toBe(1)
+  })
+})

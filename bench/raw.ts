@@ -78,7 +78,9 @@ export async function unavoidableRoundTrips(
       repositoryName,
       imageIds: [{ imageTag: sourceTag }, ...tags.map((imageTag) => ({ imageTag }))]
     }),
-    call(url, 'DescribeRepositories', { repositoryNames: [repositoryName] })
+    call(url, 'DescribeRepositories', { repositoryNames: [repositoryName] }),
+    // How many tags the image carries, for ECR's tag limit: the action reads it too, beside the rest.
+    call(url, 'DescribeImages', { repositoryName, imageIds: [{ imageTag: sourceTag }] })
   ])
   const image = (
     read.images as Array<{

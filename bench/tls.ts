@@ -300,7 +300,8 @@ async function measureRow(
       connections: floorNetwork.connections
     },
     afterStartupMs,
-    handshakesNeeded: Math.max(2, Math.min(o.tags, CONCURRENCY)),
+    // The three reads go at once (images and tags, mutability, the image's tag count); then the writes.
+    handshakesNeeded: Math.max(3, Math.min(o.tags, CONCURRENCY)),
     ratios: {
       afterStartupOverNetwork: afterStartupMs / floorNetwork.ms,
       actionOverFloor: action.ms / floorMs,

@@ -350,8 +350,15 @@ function createPublicEcr(transport, options) {
         },
         // ECR Public has no tag mutability setting to read.
         tagMutability: async () => undefined,
-        async tagCount(repository, digest) {
-            return [...(await allTags(repository)).values()].filter((found) => found === digest).length;
+        async tagCount(repository, id) {
+            const label = id.digest ?? id.tag ?? '';
+            const output = await service
+                .send(`DescribeImages ${where(repository)} ${label}`, repository, 'DescribeImages', new dist_cjs/* DescribeImagesCommand */.ji({
+                ...(0,writes/* inRepository */.yJ)(repository),
+                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+            }))
+                .catch(errors/* imageNotFound */.Dv);
+            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
         },
         async presentImages(repository, digests) {
             // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.

@@ -252,12 +252,15 @@ function createPrivateEcr(transport, download, stopWrites) {
                     .filter((filter) => filter !== undefined)
             };
         },
-        async tagCount(repository, digest) {
-            const output = await service.send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({
+        async tagCount(repository, id) {
+            const label = id.digest ?? id.tag ?? '';
+            const output = await service
+                .send(`DescribeImages ${where(repository)} ${label}`, repository, 'DescribeImages', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({
                 ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                imageIds: [{ imageDigest: digest }]
-            }));
-            return output.imageDetails?.[0]?.imageTags?.length ?? 0;
+                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+            }))
+                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .imageNotFound */ .Dv);
+            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
         },
         async presentImages(repository, digests) {
             const { images } = await getImages(repository, digests.map((digest) => ({ digest })));

@@ -17,8 +17,21 @@ export interface RepositoryRef {
 /** A repository whose registry id is known (the caller's default one resolved). */
 export type SettledRepository = RepositoryRef & { registryId: string }
 
+/**
+ * One repository however it was written (a name, a full URI, with or without the caller's account
+ * or the default region), once its registry is settled: what claims, limits and totals key on.
+ */
+export function repositoryKey(repository: SettledRepository): string {
+  return repository.publicAlias !== undefined
+    ? `${PUBLIC_REGISTRY_HOST}/${repository.publicAlias}/${repository.name}`
+    : `${repository.registryId}/${repository.region}/${repository.name}`
+}
+
 /** Same registry, region and name: tags are added in place, nothing is copied. */
 export function isSameRepository(a: RepositoryRef, b: RepositoryRef): boolean {
+  // A public repository is its alias and name, whatever registry id was said beside them.
+  if (a.publicAlias !== undefined && b.publicAlias !== undefined)
+    return a.publicAlias === b.publicAlias && a.name === b.name
   return (
     a.name === b.name &&
     a.region === b.region &&

@@ -11,7 +11,7 @@ import {
   type Registry
 } from '../registry/index.js'
 import { unchanged, written, type TagOutcome } from './outcomes.js'
-import { writesOf, type ImagePlan, type TagPlan } from './plan.js'
+import { claimKey, writesOf, type ImagePlan, type TagPlan } from './plan.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 
 /** Writes in flight at once: the pacer, not this, keeps them within ECR's PutImage quota. */
@@ -235,17 +235,20 @@ export async function applyTags(
   log: ProgressLog,
   stop?: Stop
 ): Promise<Map<ImagePlan, TagOutcome[]>> {
-  const writes = new Map<ImagePlan, Map<TagPlan, Write>>()
+  // One write per tag of a repository: entries that name the same image and tag share it.
+  const writes = new Map<string, Write>()
   for (const image of images)
-    writes.set(image, new Map(writesOf(image).map((tag) => [tag, { image, tag }])))
-  const all = [...writes.values()].flatMap((byTag) => [...byTag.values()])
+    for (const tag of writesOf(image))
+      if (!writes.has(claimKey(image, tag.tag)))
+        writes.set(claimKey(image, tag.tag), { image, tag })
+  const all = [...writes.values()]
   const { outcomes, unconfirmed } = await writeTags(registry, all, log, stop)
   const confirmed = await confirm(registry, unconfirmed, log, stop)
   return new Map(
     images.map((image) => [
       image,
       image.tags.map((tag) => {
-        const write = writes.get(image)!.get(tag)
+        const write = writes.get(claimKey(image, tag.tag))
         return (write && (confirmed.get(write) ?? outcomes.get(write))) ?? unchanged(tag)
       })
     ])

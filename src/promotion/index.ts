@@ -12,7 +12,7 @@ import {
   type CopyPlan,
   type CopyStats
 } from '../copy/index.js'
-import { describeRepository, isSameRepository } from '../oci/index.js'
+import { describeRepository, isSameRepository, repositoryKey } from '../oci/index.js'
 import {
   EcrError,
   ExplainedError,
@@ -34,12 +34,12 @@ import { dryRunOutcome, notWritten, unresolvedOutcomes, type TagOutcome } from '
 import {
   isResolved,
   planPromotion,
-  TAG_LIMIT,
-  writesOf,
+  imageKey,
+  plannedWrites,
   type ImagePlan,
   type Plan
 } from './plan.js'
-import { resolveImages } from './resolve.js'
+import { resolveImages, tagCountUnread } from './resolve.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
   ImageProblem,
@@ -85,26 +85,50 @@ export interface Dependencies {
 const SURVEY_CONCURRENCY = 4
 /** Copies at once: each already moves four blobs in parallel. */
 const COPY_CONCURRENCY = 2
-/** Below this many new tags an image cannot reach ECR's tag limit in ways worth a read to check. */
-const TAG_COUNT_CHECK_FROM = 100
-
 type Surveyed =
   (ResolvedImage & { copy?: CopyPlan; tagCount?: number; gates?: GateVerdict[] }) | UnresolvedImage
 
-/** For an image going to another repository, what the target lacks; and its tag count when at stake. */
+/** One read of an image's tag count per target and digest, however many entries name it. */
+type TagCounts = Map<string, Promise<number | undefined>>
+
+/**
+ * The tags the image already carries in another repository (none when it is not there yet), read
+ * beside the copy survey when it gains a tag: what ECR's limit of tags per image is planned
+ * against. Within the requested repository, resolve read it already.
+ */
+function tagCountOf(
+  image: ResolvedImage,
+  { registry, log }: Dependencies,
+  counts: TagCounts
+): Promise<number | undefined> | undefined {
+  if (image.tagCount !== undefined || isSameRepository(image.request.source, image.request.target))
+    return undefined
+  if (image.request.tags.every((tag) => image.currentTags.get(tag) === image.source.digest))
+    return undefined
+  const key = `${repositoryKey(image.target)}@${image.source.digest}`
+  let count = counts.get(key)
+  if (!count) {
+    count = registry
+      .tagCount(image.target, { digest: image.source.digest })
+      .catch((error: unknown) => void log.warning(tagCountUnread(image.target, error)))
+    counts.set(key, count)
+  }
+  return count
+}
+
+/** For an image going to another repository, what the target lacks; and its tag count. */
 async function survey(
   image: ResolvedImage,
   request: PromotionRequest,
-  { registry, log, poll }: Dependencies,
-  trust: ReturnType<typeof trustLoader>
+  dependencies: Dependencies,
+  shared: { trust: ReturnType<typeof trustLoader>; counts: TagCounts }
 ): Promise<Surveyed> {
+  const { registry, log, poll } = dependencies
   try {
-    const adding = image.request.tags.filter(
-      (tag) => image.currentTags.get(tag) !== image.source.digest
-    )
     const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
+    const sameRepository = isSameRepository(image.source.repository, image.target)
     const [copy, tagCount, gates] = await Promise.all([
-      isSameRepository(image.request.source, image.request.target)
+      sameRepository
         ? undefined
         : surveyCopy(registry, {
             source: image.source,
@@ -112,12 +136,15 @@ async function survey(
             rootPresent,
             copyReferrers: request.copyReferrers
           }),
-      adding.length >= TAG_COUNT_CHECK_FROM && adding.length < TAG_LIMIT + 1
-        ? registry.tagCount(image.target, image.source.digest).catch(() => undefined)
-        : undefined,
+      tagCountOf(image, dependencies, shared.counts),
       // The gates ask the source, beside the survey of the target: no extra round trip.
       isGateRequested(request.gates)
-        ? evaluateGates(request.gates, image.source, { registry, ...(poll && { poll }) }, trust)
+        ? evaluateGates(
+            request.gates,
+            image.source,
+            { registry, ...(poll && { poll }) },
+            shared.trust
+          )
         : undefined
     ])
     if (copy?.referrersUnlisted)
@@ -173,8 +200,9 @@ async function resolveAll(
         `Media type: ${image.source.mediaType} (${image.source.info.kind}, ${Buffer.byteLength(image.source.manifest)} bytes, digest verified)`
       )
     }
+    const shared = { trust, counts: new Map() }
     return mapLimit(resolved, SURVEY_CONCURRENCY, (image) =>
-      'source' in image ? survey(image, request, dependencies, trust) : Promise.resolve(image)
+      'source' in image ? survey(image, request, dependencies, shared) : Promise.resolve(image)
     )
   })
 }
@@ -239,11 +267,24 @@ async function copyAll(
   { registry, log, copy: options, stop }: Dependencies
 ): Promise<Map<ImagePlan, CopyResult>> {
   const results = new Map<ImagePlan, CopyResult>()
-  const copies = images.filter((image) => image.copy && !isComplete(image.copy))
-  for (const image of images) if (image.copy) results.set(image, { plan: image.copy })
-  // Each copy counts into its own tally as it goes: what a stop or a failure leaves is reported.
-  for (const image of copies)
-    results.set(image, { plan: image.copy!, stats: emptyStats(image.copy!) })
+  // One copy per image and target, however many entries name them; each counts into its own
+  // tally as it goes, so what a stop or a failure leaves there is reported.
+  const first = new Map<string, ImagePlan>()
+  const copies: ImagePlan[] = []
+  for (const image of images) {
+    if (!image.copy) continue
+    const shared = first.get(imageKey(image))
+    if (shared) {
+      results.set(image, results.get(shared)!)
+      continue
+    }
+    first.set(imageKey(image), image)
+    if (isComplete(image.copy)) results.set(image, { plan: image.copy })
+    else {
+      copies.push(image)
+      results.set(image, { plan: image.copy, stats: emptyStats(image.copy) })
+    }
+  }
   let failed = false
   const work = mapLimit(
     copies,
@@ -386,7 +427,7 @@ export async function promote(
       refused: false
     }
   }
-  const writes = images.reduce((total, image) => total + writesOf(image).length, 0)
+  const writes = plannedWrites(images)
   const outcomes = await log.group(`Apply: ${writes} write(s)`, () =>
     applyTags(registry, images, log, stop)
   )

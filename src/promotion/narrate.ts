@@ -8,7 +8,7 @@ import {
   type CopyPlan
 } from '../copy/index.js'
 import { describeRepository } from '../oci/index.js'
-import { isResolved, writesOf, type ImagePlan, type Plan, type TagPlan } from './plan.js'
+import { isResolved, plannedWrites, type ImagePlan, type Plan, type TagPlan } from './plan.js'
 
 function describeTag(tag: TagPlan, digest: string): string {
   switch (tag.action) {
@@ -39,7 +39,7 @@ const plural = (count: number, noun: string): string => `${count} ${noun}${count
 /** The plan group's title: what the run will do, said before it does it. */
 export function planHeader(plan: Plan): string {
   const resolved = plan.images.filter(isResolved)
-  const writes = resolved.reduce((total, image) => total + writesOf(image).length, 0)
+  const writes = plannedWrites(resolved)
   const tags = resolved.reduce((total, image) => total + image.tags.length, 0)
   if (plan.problems.length > 0) {
     // As the report will say: refused when every problem is the images' or the tags', failed when

@@ -2,7 +2,7 @@
 // report and the tests all read the same plan the real run carries out. A plan with problems is
 // refused whole: nothing is written for any image.
 import type { CopyPlan } from '../copy/index.js'
-import type { SettledRepository } from '../oci/index.js'
+import { describeRepository, repositoryKey, type SettledRepository } from '../oci/index.js'
 import type { TagMutability } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import { lockedBy } from './mutability.js'
@@ -33,6 +33,8 @@ export interface ImagePlan {
   tags: TagPlan[]
   /** What to copy first, when the target is another repository. */
   copy?: CopyPlan
+  /** The tags the image already carries in the target, when it is there and gains a tag. */
+  tagCount?: number
   /** What the gates said; one that did not pass is a problem. */
   gates?: GateVerdict[]
 }
@@ -60,6 +62,8 @@ export interface Plan {
 export const TAG_LIMIT = 1000
 /** The title of a refusal because the image would pass ECR's tag limit. */
 export const TAG_LIMIT_TITLE = 'Tag limit'
+/** The title of a refusal because two entries want one tag at different images. */
+export const CLAIM_TITLE = 'Tag claimed twice'
 
 /** `*` matches any run of characters and `?` any one; everything else is literal. */
 export function matchesGlob(value: string, pattern: string): boolean {
@@ -96,6 +100,12 @@ export const isResolved = (image: ImagePlan | UnresolvedImage): image is ImagePl
 /** The tags PutImage must write. */
 export function writesOf(image: Pick<ImagePlan, 'tags'>): TagPlan[] {
   return image.tags.filter((tag) => tag.action === 'create' || tag.action === 'move')
+}
+
+/** The PutImage calls a plan needs: a tag that two entries give one image is written once. */
+export function plannedWrites(images: ImagePlan[]): number {
+  return new Set(images.flatMap((image) => writesOf(image).map((tag) => claimKey(image, tag.tag))))
+    .size
 }
 
 export function refusalMessage(tag: TagPlan): string {
@@ -142,17 +152,60 @@ function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
   return [...gates, ...tags]
 }
 
-/** The tag limit, when the image's current tag count is known: more tags would fail at PutImage. */
-function tagLimitProblem(image: ImagePlan, currentCount: number | undefined): Problem[] {
-  const adding = image.tags.filter((tag) => tag.action === 'create' || tag.action === 'move').length
-  if (currentCount === undefined || currentCount + adding <= TAG_LIMIT) return []
-  return [
-    {
+/** Where a tag lives, whatever the spelling of its repository: one tag can point at one image. */
+export const claimKey = (image: ImagePlan, tag: string): string =>
+  `${repositoryKey(image.target)}:${tag}`
+
+/** One image in one repository, however many entries name it. */
+export const imageKey = (image: ImagePlan): string =>
+  `${repositoryKey(image.target)}@${image.source.digest}`
+
+/** Two entries of the run that want one tag of one repository at different images. */
+function claimProblems(images: ImagePlan[]): Problem[] {
+  const claims = new Map<string, { tag: string; claimants: ImagePlan[] }>()
+  for (const image of images)
+    for (const { tag } of image.tags) {
+      const claim = claims.get(claimKey(image, tag)) ?? { tag, claimants: [] }
+      if (!claim.claimants.includes(image)) claim.claimants.push(image)
+      claims.set(claimKey(image, tag), claim)
+    }
+  return [...claims.values()].flatMap(({ tag, claimants }) => {
+    if (new Set(claimants.map((image) => image.source.digest)).size < 2) return []
+    const who = claimants
+      .map((image) => `${image.request.name} (${image.source.digest})`)
+      .join(' and ')
+    return claimants.map((image) => ({
+      image: image.request.name,
+      tag,
+      title: CLAIM_TITLE,
+      message: `Tag "${tag}" in ${describeRepository(image.target)} is claimed by ${who}: a tag points at one image. Give each image its own tag.`
+    }))
+  })
+}
+
+/**
+ * ECR's limit of tags per image, over every entry that tags the image in its target: the tags it
+ * carries (when it is there already) and the new ones, each counted once.
+ */
+function tagLimitProblems(images: ImagePlan[]): Problem[] {
+  const groups = new Map<string, ImagePlan[]>()
+  for (const image of images)
+    groups.set(imageKey(image), [...(groups.get(imageKey(image)) ?? []), image])
+  return [...groups.values()].flatMap((group) => {
+    const adding = new Set(group.flatMap((image) => writesOf(image).map((tag) => tag.tag)))
+    const carried = group.map((image) => image.tagCount).find((count) => count !== undefined) ?? 0
+    if (carried + adding.size <= TAG_LIMIT) return []
+    const first = group[0]!
+    const entries =
+      group.length > 1
+        ? ` (over ${group.length} entries: ${group.map((image) => image.request.name).join(', ')})`
+        : ''
+    return group.map((image) => ({
       image: image.request.name,
       title: TAG_LIMIT_TITLE,
-      message: `${image.request.name} already carries ${currentCount} tags in ${image.target.name}; ${adding} more would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
-    }
-  ]
+      message: `${first.source.digest} already carries ${carried} tags in ${describeRepository(first.target)}; ${adding.size} more${entries} would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
+    }))
+  })
 }
 
 export interface PlanInput {
@@ -180,17 +233,15 @@ export function planPromotion(input: PlanInput): Plan {
         image.mutability
       ),
       ...(image.copy && { copy: image.copy }),
+      ...(image.tagCount !== undefined && { tagCount: image.tagCount }),
       ...(image.gates && { gates: image.gates })
     }
   })
-  const problems = images.flatMap((image, i) => {
-    const resolved = input.images[i]!
-    return [
-      ...problemsOf(image),
-      ...(isResolved(image) && 'source' in resolved
-        ? tagLimitProblem(image, resolved.tagCount)
-        : [])
-    ]
-  })
+  const resolved = images.filter(isResolved)
+  const problems = [
+    ...images.flatMap(problemsOf),
+    ...claimProblems(resolved),
+    ...tagLimitProblems(resolved)
+  ]
   return { images, problems, dryRun: input.dryRun }
 }

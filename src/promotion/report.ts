@@ -1,7 +1,7 @@
 // The record of a promotion as plain data: what the `result` output holds, and what every face
 // reports from. Built from a PromotionResult by pure functions.
 import { bytesToCopy, manifestWrites, missingBlobs } from '../copy/index.js'
-import { repositoryUri, type RepositoryRef } from '../oci/index.js'
+import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { GateVerdict } from './gates/index.js'
 import { TAG_LIMIT_TITLE } from './plan.js'
@@ -199,11 +199,43 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   }
 }
 
+/** Where an image's tags are, whatever the spelling its entry used; its name when unresolved. */
+function targetKeyOf(report: PromotionReport): string {
+  if (report.registryId === undefined && report.publicAlias === undefined) return `?${report.name}`
+  return repositoryKey({ ...report, name: report.repository, registryId: report.registryId ?? '' })
+}
+
+/**
+ * A release's totals, each image and each tag of a repository counted once, however many entries
+ * name them.
+ */
+function releaseTotals(images: PromotionReport[]): ReleaseTotals {
+  const tags = new Map<string, TagReport>()
+  const distinct = new Map<string, PromotionReport>()
+  for (const image of images) {
+    const where = targetKeyOf(image)
+    distinct.set(
+      image.digest !== undefined ? `${where}@${image.digest}` : `#${distinct.size}`,
+      image
+    )
+    for (const tag of image.tags)
+      if (!tags.has(`${where}:${tag.tag}`)) tags.set(`${where}:${tag.tag}`, tag)
+  }
+  const statuses: ReleaseTotals['statuses'] = {}
+  for (const tag of tags.values()) statuses[tag.status] = (statuses[tag.status] ?? 0) + 1
+  const copies = [...distinct.values()]
+  return {
+    images: distinct.size,
+    tags: tags.size,
+    statuses,
+    blobsCopied: copies.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0),
+    bytesCopied: copies.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
+  }
+}
+
 export function buildReleaseReport(result: PromotionResult): ReleaseReport {
   const images = result.images.map((image) => buildImageReport(image, result))
   const tags = images.flatMap((image) => image.tags)
-  const statuses: ReleaseTotals['statuses'] = {}
-  for (const tag of tags) statuses[tag.status] = (statuses[tag.status] ?? 0) + 1
   return {
     status: statusOf(
       tags,
@@ -217,13 +249,7 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     dryRun: result.dryRun,
     changed: images.some((image) => image.changed),
     images,
-    totals: {
-      images: images.length,
-      tags: tags.length,
-      statuses,
-      blobsCopied: images.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0),
-      bytesCopied: images.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
-    }
+    totals: releaseTotals(images)
   }
 }
 
@@ -328,6 +354,8 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
  * run resolved, with its full target and tags, so each job promotes exactly what was planned.
  */
 export function releaseMatrix(report: ReleaseReport): string {
+  // A plan refused is no plan to fan out.
+  if (report.status === 'refused') return ''
   const groups = new Map<string, { target: string; images: number; entries: unknown[] }>()
   for (const image of report.images) {
     // Only a release whose every image resolved can be fanned out: each entry pins its digest.

@@ -4,6 +4,7 @@
 // digest. Reads only. A problem with one image is kept with that image, so all are reported at once.
 import {
   describeRepository,
+  isSameRepository,
   verifyManifest,
   ManifestError,
   type RepositoryRef
@@ -20,6 +21,7 @@ import {
   type TagDigests,
   type TagMutability
 } from '../registry/index.js'
+import { TAG_LIMIT } from './plan.js'
 import type { ImageRequest, ResolvedImage, UnresolvedImage } from './types.js'
 
 const keyOf = (repository: RepositoryRef): string =>
@@ -91,7 +93,11 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
 
 /** Everything the run reads before it plans, started at once. */
-function startReads(registry: Registry, requests: ImageRequest[]) {
+function startReads(
+  registry: Registry,
+  requests: ImageRequest[],
+  countUnread: (repository: RepositoryRef, error: unknown) => void
+) {
   const reads = new Map<string, RepositoryRead>()
   const read = (repository: RepositoryRef): RepositoryRead => {
     const key = keyOf(repository)
@@ -116,16 +122,46 @@ function startReads(registry: Registry, requests: ImageRequest[]) {
     ).catch(explainedRead(repository))
     entry.answer.catch(() => {})
   }
+  // Within one repository the image is there already: how many tags it carries is read beside the
+  // rest, by the source's own id, for ECR's tag limit.
+  const counts = new Map<string, Promise<number | undefined>>()
+  for (const request of requests) {
+    const [id] = idsOf(request).reverse()
+    if (!id || request.tags.length === 0 || !isSameRepository(request.source, request.target))
+      continue
+    const key = `${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`
+    if (!counts.has(key))
+      counts.set(
+        key,
+        registry.tagCount(request.target, id).catch((error: unknown) => {
+          countUnread(request.target, error)
+          return undefined
+        })
+      )
+  }
   const targets = new Map(requests.map((request) => [keyOf(request.target), request.target]))
   const perTarget = <T>(read: (target: RepositoryRef) => Promise<T>) =>
     new Map([...targets].map(([key, target]) => [key, settle(read(target))]))
+  const countOf = (request: ImageRequest): Promise<number | undefined> => {
+    const [id] = idsOf(request).reverse()
+    return (
+      (id && counts.get(`${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`)) ??
+      Promise.resolve(undefined)
+    )
+  }
   return {
     reads,
+    countOf,
     registryIds: perTarget((target) =>
       registry.writableRegistryId(target).catch(explainedRead(target))
     ),
     mutability: perTarget((target) => registry.tagMutability(target))
   }
+}
+
+/** Why ECR's tag limit is checked only at the write: the image's tags could not be counted. */
+export function tagCountUnread(target: RepositoryRef, error: unknown): string {
+  return `The tags an image carries in ${describeRepository(target)} could not be counted (${messageOf(error)}), so ECR's limit of ${TAG_LIMIT} tags per image is checked only when the tags are written. Grant ecr:DescribeImages (docs/iam.md) to have it checked before any write.`
 }
 
 /** A target's mutability, or why it is not known (said once, as a warning, by the caller). */
@@ -154,12 +190,16 @@ export async function resolveImages(
   requests: ImageRequest[],
   warn: (message: string) => void
 ): Promise<Array<ResolvedImage | UnresolvedImage>> {
-  const { reads, registryIds, mutability } = startReads(registry, requests)
   const warned = new Set<string>()
   const warnOnce = (message: string): void => {
     if (!warned.has(message)) warn(message)
     warned.add(message)
   }
+  const { reads, countOf, registryIds, mutability } = startReads(
+    registry,
+    requests,
+    (target, error) => warnOnce(tagCountUnread(target, error))
+  )
   const results: Array<ResolvedImage | UnresolvedImage> = []
   for (const request of requests) {
     const targetKey = keyOf(request.target)
@@ -181,6 +221,7 @@ export async function resolveImages(
         )
       }
       const sourceRegistryId = image.registryId || request.source.registryId || ''
+      const tagCount = await countOf(request)
       const settledMutability = mutabilityOf(
         await mutability.get(targetKey)!,
         request.target,
@@ -195,7 +236,8 @@ export async function resolveImages(
           registryId: registryId.value ?? request.target.registryId ?? sourceRegistryId
         },
         currentTags: new Map(request.tags.map((tag) => [tag, target.value.tags.get(tag) ?? null])),
-        ...(settledMutability && { mutability: settledMutability })
+        ...(settledMutability && { mutability: settledMutability }),
+        ...(tagCount !== undefined && { tagCount })
       })
     } catch (error) {
       if (!(error instanceof ExplainedError || error instanceof ManifestError)) throw error

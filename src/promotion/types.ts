@@ -68,6 +68,8 @@ export interface ResolvedImage {
   currentTags: TagDigests
   /** Unset when it could not be read: immutable tags are then found only when written. */
   mutability?: TagMutability
+  /** The tags the image already carries in the target, when read; see survey for the rest. */
+  tagCount?: number
 }
 
 export interface UnresolvedImage {

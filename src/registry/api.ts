@@ -108,8 +108,11 @@ export interface Registry {
    * (ECR Public), so that immutable tags are found only when written.
    */
   tagMutability(repository: RepositoryRef): Promise<TagMutability | undefined>
-  /** How many tags the image `digest` carries (DescribeImages; ECR Public: its tag list). */
-  tagCount(repository: RepositoryRef, digest: string): Promise<number>
+  /**
+   * How many tags the image named by `id` (a digest, or a tag that points at it) carries in the
+   * repository: DescribeImages. 0 when the repository does not hold it.
+   */
+  tagCount(repository: RepositoryRef, id: ImageId): Promise<number>
   /** Which of `digests` the repository holds as images. */
   presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>>
   /** PutImage; resolves to the digest the registry stored. */

@@ -13,13 +13,14 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type DescribeImageTagsCommandOutput,
+  type DescribeImagesCommandOutput,
   type DescribeRegistriesCommandOutput
 } from '@aws-sdk/client-ecr-public'
 import { PUBLIC_REGION, describeRepository, type RepositoryRef } from '../oci/index.js'
 import type { FetchedImage, ImageFailure, Registry } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { mapLimit } from './concurrency.js'
-import { EcrError } from './errors.js'
+import { EcrError, imageNotFound } from './errors.js'
 import { createPublicRegistryReader } from './public-registry.js'
 import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
@@ -179,8 +180,20 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     // ECR Public has no tag mutability setting to read.
     tagMutability: async () => undefined,
 
-    async tagCount(repository, digest) {
-      return [...(await allTags(repository)).values()].filter((found) => found === digest).length
+    async tagCount(repository, id) {
+      const label = id.digest ?? id.tag ?? ''
+      const output = await service
+        .send<DescribeImagesCommandOutput>(
+          `DescribeImages ${where(repository)} ${label}`,
+          repository,
+          'DescribeImages',
+          new DescribeImagesCommand({
+            ...inRepository(repository),
+            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+          })
+        )
+        .catch(imageNotFound)
+      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
     },
 
     async presentImages(repository, digests) {

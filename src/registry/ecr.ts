@@ -35,7 +35,7 @@ import type {
   TagMutability
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
-import { EcrError, ExplainedError } from './errors.js'
+import { EcrError, ExplainedError, imageNotFound } from './errors.js'
 import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
@@ -210,17 +210,20 @@ export function createPrivateEcr(
       }
     },
 
-    async tagCount(repository, digest) {
-      const output = await service.send<DescribeImagesCommandOutput>(
-        `DescribeImages ${where(repository)} ${digest}`,
-        repository,
-        'DescribeImages',
-        new DescribeImagesCommand({
-          ...inRepository(repository),
-          imageIds: [{ imageDigest: digest }]
-        })
-      )
-      return output.imageDetails?.[0]?.imageTags?.length ?? 0
+    async tagCount(repository, id) {
+      const label = id.digest ?? id.tag ?? ''
+      const output = await service
+        .send<DescribeImagesCommandOutput>(
+          `DescribeImages ${where(repository)} ${label}`,
+          repository,
+          'DescribeImages',
+          new DescribeImagesCommand({
+            ...inRepository(repository),
+            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+          })
+        )
+        .catch(imageNotFound)
+      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
     },
 
     async presentImages(repository, digests) {

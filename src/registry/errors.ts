@@ -39,6 +39,12 @@ export class EcrError extends Error {
   }
 }
 
+/** An answer that the image is not in the repository, as undefined; any other failure as it is. */
+export function imageNotFound(error: unknown): undefined {
+  if (error instanceof EcrError && error.code === 'ImageNotFoundException') return undefined
+  throw error
+}
+
 /** Failures a rerun may get past: the fault was the network's or ECR's load, not the request. */
 export function mayPassOnRerun(error: EcrError): boolean {
   return error.kind !== 'permanent'

@@ -24,8 +24,11 @@ export const letIoThrough = (): Promise<void> => new Promise((resolve) => setImm
 
 /** ECR writes go ten at a time; connections past that would only wait for a turn. */
 export const MAX_CONNECTIONS_AHEAD = 10
-/** The reads a promotion starts together (the images and tags, and the tag mutability). */
-const READS_TOGETHER = 2
+/**
+ * The reads a promotion starts together: the images and tags, the tag mutability, and the image's
+ * tag count.
+ */
+const READS_TOGETHER = 3
 /** An opened socket nobody took by then is closed. */
 const UNUSED_MS = 15_000
 
@@ -45,7 +48,7 @@ export interface Warmer {
 
 /**
  * How many connections an operation's follow-ups will want at once: a promotion reads the images
- * and tags (beside the tag mutability), then writes one tag per call, ten at a time.
+ * and tags (beside the tag mutability and the tag count), then writes one tag per call, ten at a time.
  */
 export function connectionsAhead(operation: string, args: readonly unknown[]): number {
   if (operation === 'getImagesAndTags') {
