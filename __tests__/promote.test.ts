@@ -369,7 +369,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error title=Not resolved::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written.`
+      `::error title=Expected digest::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written. To promote, promote the image the guard expects, or change the guard, then run again.`
     )
   })
 
@@ -381,7 +381,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error title=Not resolved::The source tag "staging" points at ${helloWorld.digest}, but the source digest is ${otherImage.digest}.`
+      `::error title=Source tag and digest disagree::The source tag "staging" points at ${helloWorld.digest}, but the source digest is ${otherImage.digest}.`
     )
   })
 
@@ -390,7 +390,7 @@ describe('guards that stop the run before any write', () => {
     const byTag = await runAction({ ...base, tags: 'prod' })
     expect(byTag.exitCode).toBe(1)
     expect(byTag.stdout).toContain(
-      '::error title=Not resolved::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
+      '::error title=Source image not found::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
     )
     const byDigest = await runAction({
       ...base,
@@ -449,16 +449,21 @@ describe('guards that stop the run before any write', () => {
   test.each([
     [
       'RepositoryNotFoundException',
+      'Source repository not found',
       'the repository does not exist there. Check repository, registry-id and region.'
     ],
-    ['AccessDeniedException', 'access denied. The role needs ecr:BatchGetImage'],
-    ['UnrecognizedClientException', 'AWS rejected the credentials (UnrecognizedClientException)']
-  ])('a read answered %s says what to do', async (type, message) => {
+    ['AccessDeniedException', 'Not resolved', 'access denied. The role needs ecr:BatchGetImage'],
+    [
+      'UnrecognizedClientException',
+      'Not resolved',
+      'AWS rejected the credentials (UnrecognizedClientException)'
+    ]
+  ])('a read answered %s says what to do', async (type, title, message) => {
     interceptEcr({ BatchGetImage: () => ecrError(type, 'no') })
     const run = await runAction({ ...base, tags: 'prod' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error title=Not resolved::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
+      `::error title=${title}::Cannot read repository hello-world (your account's registry, us-east-1): ${message}`
     )
   })
 
@@ -555,7 +560,7 @@ describe('answers that differ from the plan', () => {
       { tag: 'v2', status: 'created', previousDigest: null }
     ])
     expect(run.stdout).toContain(`::error title=Tag conflict%3A prod::${conflict}`)
-    expect(run.summary).toContain('<h3>❌ Failed: 1 of 2 tags of hello-world:staging promoted</h3>')
+    expect(run.summary).toContain('<h3>❌ Failed: 1 of 2 tags of hello-world:staging in place</h3>')
   })
 
   test('immutable repository: ImageTagAlreadyExists for a tag already at this digest is unchanged', async () => {
@@ -679,7 +684,7 @@ describe('errors on write', () => {
       `are not in this repository. Push the image to this repository first, or promote from the repository that holds its layers. ECR said: The layer does not exist. Tags already done stay done; what failed needs a change`
     )
     expect(first.summary).toContain(
-      '<h3>❌ Failed: 9 of 12 tags of hello-world:staging promoted</h3>'
+      '<h3>❌ Failed: 9 of 12 tags of hello-world:staging in place</h3>'
     )
     expect(first.summary).toContain(
       '<tr><td><code>t10</code></td><td>⏭️ skipped</td><td>—</td><td>—</td></tr>'

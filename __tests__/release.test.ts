@@ -129,13 +129,18 @@ describe('a release of twenty images in three repositories, into another account
     expect(dry.exitCode).toBe(run.exitCode)
     expect(writes()).toEqual([])
     const result = resultOf(run)
-    expect(result.status).toBe('refused')
+    // A source that is not there fails the run (exit 1 on the command line), it is not refused.
+    expect(result.status).toBe('failed')
     expect(result.images.filter((image) => image.problem)).toHaveLength(1)
+    expect(result.images[0]!.status).toBe('failed')
+    expect(result.images[0]!.tags[0]!.message).toBe(
+      'Not written: the run failed before any write (see the problems above).'
+    )
     expect(result.images[20]!.problem).toContain('there is no image with tag "no-such-build"')
     // One problem, one annotation: the image, what is wrong, and what to do.
     expect(run.stdout.match(/^::error.*$/gm)).toEqual([
       expect.stringContaining(
-        `::error title=Not resolved::${r.names[0]}:no-such-build: Source image not found`
+        `::error title=Source image not found::${r.names[0]}:no-such-build: Source image not found`
       )
     ])
   }, 60_000)

@@ -64,11 +64,12 @@ describe('the job summary', () => {
     expect(markdown).toContain(
       '⛔ Vulnerability scan: The vulnerability gate refused the promotion'
     )
-    // The image the gate refused is refused; the others, not written with it, are held back.
-    const rows = markdown.split('</tr>').filter((row) => row.includes('acme/'))
+    // Every image says the status `result` says; the mark tells the image the gate refused from
+    // the others, held back with it.
+    const rows = markdown.split('</tr>').filter((row) => row.includes('<td><code>acme/'))
     expect(rows.map((row) => /<td>([^<]*)<\/td>$/.exec(row)?.[1])).toEqual([
-      '⏭️ held back',
-      '⏭️ held back',
+      '⏭️ refused',
+      '⏭️ refused',
       '⛔ refused'
     ])
   })

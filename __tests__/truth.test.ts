@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
 import { runDist } from '../__fixtures__/actions.js'
+import { runCommand } from './cli/run.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '123456789012'
@@ -217,5 +218,76 @@ describe("ECR's tag limit", () => {
     expect(emulator.counts().PutImage).toBeUndefined()
     // One read of the image's tags, however many entries name it.
     expect(emulator.counts().DescribeImages).toBe(1)
+  })
+})
+
+describe('what a source or target that is not there is called, and how the command line exits', () => {
+  const cli = (...args: string[]) => runCommand([...args, '--json'], emulator.env)
+  const parse = (stdout: string) =>
+    JSON.parse(stdout) as {
+      status: string
+      problems?: Array<{ title: string; message: string }>
+      tags: Array<{ tag: string; status: string; previousDigest?: string | null }>
+    }
+
+  test('a missing source tag fails (exit 1), names the source, and claims no "before"', async () => {
+    const { repository } = seeded('exit/app', ['staging', 'prod'])
+    const run = await cli(`--repository=${repository.name}`, '--source-tag=nope', '--tags=prod')
+    expect(run.exitCode).toBe(1)
+    const result = parse(run.stdout)
+    expect(result.status).toBe('failed')
+    expect(result.problems?.[0]?.title).toBe('Source image not found')
+    // The tag exists, but the run never compared it with anything: no "before" is claimed.
+    expect(result.tags).toEqual([
+      {
+        tag: 'prod',
+        status: 'skipped',
+        message: expect.stringContaining('Not written: Source image not found'),
+        permanent: true
+      }
+    ])
+  })
+
+  test('a missing source repository fails (exit 1), named as the source', async () => {
+    const run = await cli('--repository=exit/none', '--source-tag=staging', '--tags=prod')
+    expect(run.exitCode).toBe(1)
+    expect(parse(run.stdout).problems?.[0]?.title).toBe('Source repository not found')
+    expect(run.stderr).toContain('exit/none')
+  })
+
+  test('a missing target repository fails (exit 1), named as the target', async () => {
+    const { repository } = seeded('exit/app')
+    const run = await cli(
+      `--repository=${repository.name}`,
+      '--source-tag=staging',
+      '--target-repository=exit/missing',
+      '--tags=prod'
+    )
+    expect(run.exitCode).toBe(1)
+    const [problem] = parse(run.stdout).problems!
+    expect(problem).toMatchObject({
+      title: 'Target repository not found',
+      message: expect.stringMatching(/^Target: Cannot read repository exit\/missing /)
+    })
+    expect(run.stderr).not.toMatch(/Source|source\(s\)/)
+  })
+
+  test('a wrong expected digest is a refusal by that guard (exit 3)', async () => {
+    const { repository, image } = seeded('exit/app')
+    const other = `sha256:${'a'.repeat(64)}`
+    const run = await cli(
+      `--repository=${repository.name}`,
+      '--source-tag=staging',
+      `--expected-digest=${other}`,
+      '--tags=prod'
+    )
+    expect(run.exitCode).toBe(3)
+    const result = parse(run.stdout)
+    expect(result.status).toBe('refused')
+    expect(result.problems?.[0]).toMatchObject({
+      title: 'Expected digest',
+      message: `expected-digest guard: ${repository.name}:staging resolves to ${image.digest}, not ${other}.`
+    })
+    expect(run.stderr).not.toContain('not resolved')
   })
 })

@@ -13,7 +13,7 @@ import type {
   RunStatus,
   TagReport
 } from '../promotion/index.js'
-import { digestAfter, nextStep } from '../promotion/index.js'
+import { IN_PLACE_STATUSES, digestAfter, nextStep } from '../promotion/index.js'
 import { problemsOf } from './annotations.js'
 import type { Summary } from './runner.js'
 
@@ -60,6 +60,7 @@ function headline(report: PromotionReport): string {
   const count = report.tags.length
   const tags = `${count} tag${count === 1 ? '' : 's'}`
   const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
+  const inPlace = report.tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).length
   const name = escape(report.name)
   switch (report.status) {
     case 'promoted':
@@ -71,11 +72,11 @@ function headline(report: PromotionReport): string {
     case 'refused':
       return `Refused: nothing was written for ${name}`
     case 'failed':
-      return report.problem
+      return report.problem || !report.changed
         ? `Failed: nothing was written for ${name}`
-        : `Failed: ${written.length} of ${tags} of ${name} promoted`
+        : `Failed: ${inPlace} of ${tags} of ${name} in place`
     case 'cancelled':
-      return `Cancelled: ${written.length} of ${tags} of ${name} promoted before the run stopped`
+      return `Cancelled: ${inPlace} of ${tags} of ${name} in place when the run stopped`
     case 'input-error':
       return `Input error`
   }
@@ -127,6 +128,12 @@ function tagTable(summary: Summary, report: PromotionReport): void {
   ])
 }
 
+/** Where a tag was before the run, as far as the run read it. */
+function before(tag: TagReport): string {
+  if (tag.previousDigest === undefined) return 'not read'
+  return `before ${tag.previousDigest ? code(tag.previousDigest) : 'absent'}`
+}
+
 /** The full values, folded away: digests as a deploy would use them, and every message. */
 function details(report: PromotionReport): string {
   const lines = [
@@ -136,7 +143,7 @@ function details(report: PromotionReport): string {
       : []),
     ...report.tags.map(
       (tag) =>
-        `${code(tag.tag)}: ${tag.status}, before ${tag.previousDigest ? code(tag.previousDigest) : 'absent'}${tag.message ? `. ${escape(tag.message)}` : ''}`
+        `${code(tag.tag)}: ${tag.status}, ${before(tag)}${tag.message ? `. ${escape(tag.message)}` : ''}`
     )
   ]
   return `<ul>${lines.map((line) => `<li>${line}</li>`).join('')}</ul>`
@@ -238,15 +245,18 @@ function shortName(name: string): string {
 }
 
 /**
- * An image's status as the release's table shows it. A refused release writes nothing at all, so
- * the images that were not themselves refused are held back, not refused: the reader must see at
- * a glance which image to fix.
+ * An image's status as the release's table shows it: the word `result` says, and a mark that tells
+ * the images that stopped the run (⛔ or ❌) from those only held back with it (⏭️), so the reader
+ * sees at a glance which image to fix.
  */
 function releaseImageStatus(image: PromotionReport): { mark: string; label: string } {
-  const refusedItself = image.problem !== undefined || image.problems !== undefined
-  if (image.status === 'refused' && !refusedItself)
-    return { mark: TAG_MARKS.skipped, label: 'held back' }
-  return { mark: MARKS[image.status], label: image.status }
+  const stoppedItself = image.problem !== undefined || image.problems !== undefined
+  const heldBack =
+    (image.status === 'refused' || image.status === 'failed') &&
+    !stoppedItself &&
+    image.tags.every((tag) => tag.status === 'skipped' || IN_PLACE_STATUSES.has(tag.status)) &&
+    image.copy?.error === undefined
+  return { mark: heldBack ? TAG_MARKS.skipped : MARKS[image.status], label: image.status }
 }
 
 /** The summary of a release: a row per image, the totals, and each image's tags folded away. */

@@ -43,9 +43,10 @@ const CREDENTIALS =
 
 const EXIT_CODES: ReadonlyArray<[code: string, meaning: string]> = [
   ['0', 'promoted, nothing to do, or a dry run that would succeed'],
-  ['1', 'failed or cancelled part way: tags already done stay done, a rerun finishes'],
+  ['1', 'failed or cancelled, or a source or target (repository, tag) not there'],
   ['2', 'bad options or inputs: nothing was sent to AWS'],
-  ['3', 'refused before any write: expected digest, protected tag, conflict or gate']
+  ['3', 'refused before any write by a guard or gate: expected digest, protected'],
+  [' ', '   tag, immutable conflict, tag limit, a tag claimed twice, scan, signature']
 ]
 
 const EXAMPLES = [

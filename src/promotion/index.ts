@@ -9,8 +9,7 @@ import {
   isComplete,
   surveyCopy,
   type CopyOptions,
-  type CopyPlan,
-  type CopyStats
+  type CopyPlan
 } from '../copy/index.js'
 import { describeRepository, isSameRepository, repositoryKey } from '../oci/index.js'
 import {
@@ -163,6 +162,7 @@ async function survey(
     if (!(error instanceof ExplainedError)) throw error
     return {
       request: image.request,
+      title: 'Not resolved',
       problem: error.message,
       ...(error.retryable && { retryable: true })
     }
@@ -221,7 +221,7 @@ function unwrittenResult(
   return {
     images: plan.images.map((image) => {
       const result = imageResult(image, isResolved(image) ? tagsOf(image) : undefined)
-      const problems = flags.refused ? problemsOf(image) : []
+      const problems = problemsOf(image)
       return problems.length > 0 ? { ...result, problems } : result
     }),
     release: request.release,
@@ -240,8 +240,9 @@ function imageResult(
     return {
       request: image.request,
       problem: image.problem,
+      ...(image.refused && { problemRefused: true }),
       ...(image.retryable && { problemRetryable: true }),
-      tags: unresolvedOutcomes(image.request.tags, image.problem)
+      tags: unresolvedOutcomes(image.request.tags, image.problem, image.retryable !== true)
     }
   return {
     request: image.request,
@@ -253,7 +254,7 @@ function imageResult(
   }
 }
 
-type CopyResult = { plan: CopyPlan; stats?: CopyStats; error?: string; permanent?: boolean }
+type CopyResult = NonNullable<ImageResult['copy']> & { permanent?: boolean }
 
 /** Whether a copy's failure would happen again on a rerun as it is. */
 function permanentFailure(error: unknown): boolean {
@@ -302,6 +303,7 @@ async function copyAll(
             result.stats
           )
         )
+        result.done = true
       } catch (error) {
         failed = true
         result.error = error instanceof Error ? error.message : String(error)
@@ -354,7 +356,6 @@ export async function promote(
       tags: image.tags.map((tag) => ({
         tag,
         status: 'cancelled' as const,
-        previousDigest: null,
         message: `Not written: ${stop!.reason()}.`
       }))
     })),
@@ -375,18 +376,21 @@ export async function promote(
       for (const line of describeImagePlan(image, request.release)) log.info(line)
     for (const problem of plan.problems)
       log.info(
-        `${problem.retryable ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
+        `${problem.failed ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
       )
   })
   if (plan.problems.length > 0) {
+    // Refused when every problem is a guard's or a gate's; a source or target that is not there,
+    // or ECR not answering, fails the run.
+    const refused = plan.problems.every((problem) => !problem.failed)
+    const why = refused
+      ? 'the promotion was refused before any write.'
+      : 'the run failed before any write (see the problems above).'
     return unwrittenResult(
       plan,
       request,
-      (image) =>
-        image.tags.map((tag) =>
-          notWritten(tag, image, 'the promotion was refused before any write.')
-        ),
-      { refused: true }
+      (image) => image.tags.map((tag) => notWritten(tag, image, why)),
+      { refused }
     )
   }
   if (plan.dryRun) {

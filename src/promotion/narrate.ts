@@ -42,9 +42,9 @@ export function planHeader(plan: Plan): string {
   const writes = plannedWrites(resolved)
   const tags = resolved.reduce((total, image) => total + image.tags.length, 0)
   if (plan.problems.length > 0) {
-    // As the report will say: refused when every problem is the images' or the tags', failed when
-    // ECR did not answer.
-    const ended = plan.problems.some((problem) => problem.retryable) ? 'stopped' : 'refused'
+    // As the report will say: refused when every problem is a guard's or a gate's, failed when a
+    // source or target is not there or ECR did not answer.
+    const ended = plan.problems.some((problem) => problem.failed) ? 'stopped' : 'refused'
     return `Plan: ${ended} before any write, ${plural(plan.problems.length, 'problem')}`
   }
   const images = plan.images.length > 1 ? ` across ${plural(plan.images.length, 'image')}` : ''

@@ -86,12 +86,19 @@ export function notWritten(
   )
 }
 
-/** The outcomes of an image that could not be resolved: none of its tags was touched. */
-export function unresolvedOutcomes(tags: string[], problem: string): TagOutcome[] {
+/**
+ * The outcomes of an image that could not be resolved: none of its tags was touched, and where
+ * each pointed was not established, so no "before" is claimed.
+ */
+export function unresolvedOutcomes(
+  tags: string[],
+  problem: string,
+  permanent: boolean
+): TagOutcome[] {
   return tags.map((tag) => ({
     tag,
     status: 'skipped',
-    previousDigest: null,
-    message: `Not written: ${problem}`
+    message: `Not written: ${problem}`,
+    ...(permanent && { permanent: true as const })
   }))
 }

@@ -46,7 +46,10 @@ export interface Problem {
   /** The annotation's title: what kind of problem this is. */
   title: string
   message: string
-  /** ECR did not answer (throttling, 5xx, timeouts): the run failed rather than refused. */
+  /** The run failed rather than was refused: a source or target that is not there, access, or
+   * ECR not answering. Every other problem is a refusal by a guard or gate, as designed. */
+  failed?: true
+  /** ECR did not answer (throttling, 5xx, timeouts): a rerun may get past it. */
   retryable?: boolean
 }
 
@@ -128,8 +131,9 @@ function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
     return [
       {
         image: name,
-        title: 'Not resolved',
+        title: image.title,
         message: image.problem,
+        ...(!image.refused && { failed: true as const }),
         ...(image.retryable && { retryable: true })
       }
     ]

@@ -24,7 +24,8 @@ export interface PromotionRecord {
     image?: string
     digest?: string
     mediaType?: string
-    tags: Array<{ tag: string; status: string; previousDigest: string | null }>
+    /** previousDigest: null when the tag did not exist; absent when the run never read it. */
+    tags: Array<{ tag: string; status: string; previousDigest?: string | null }>
     /** The gates the image was held to, and what each found. */
     gates?: GateVerdict[]
   }>
@@ -63,7 +64,11 @@ export function buildRecord(
       },
       ...(image.image !== undefined && { image: image.image }),
       ...(image.digest !== undefined && { digest: image.digest, mediaType: image.mediaType! }),
-      tags: image.tags.map(({ tag, status, previousDigest }) => ({ tag, status, previousDigest })),
+      tags: image.tags.map(({ tag, status, previousDigest }) => ({
+        tag,
+        status,
+        ...(previousDigest !== undefined && { previousDigest })
+      })),
       ...(image.gates && { gates: image.gates })
     })),
     ...(context.provenance && { provenance: context.provenance })

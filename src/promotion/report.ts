@@ -1,11 +1,11 @@
 // The record of a promotion as plain data: what the `result` output holds, and what every face
 // reports from. Built from a PromotionResult by pure functions.
-import { bytesToCopy, manifestWrites, missingBlobs } from '../copy/index.js'
+import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { GateVerdict } from './gates/index.js'
 import { TAG_LIMIT_TITLE } from './plan.js'
-import type { ImageProblem, ImageResult, PromotionResult, TagStatus } from './types.js'
+import type { ImageProblem, ImageResult, PromotionResult, TagOutcome, TagStatus } from './types.js'
 
 export interface CopyReport {
   blobsCopied: number
@@ -27,14 +27,8 @@ export interface CopyReport {
 export type RunStatus =
   'promoted' | 'unchanged' | 'dry-run' | 'refused' | 'failed' | 'cancelled' | 'input-error'
 
-export interface TagReport {
-  tag: string
-  status: TagStatus
-  previousDigest: string | null
-  message?: string
-  /** Set when a rerun alone will not get this tag promoted: something must change first. */
-  permanent?: true
-}
+/** A tag's outcome, as every report shows it. */
+export type TagReport = TagOutcome
 
 /** One image's record: the `result` output of a single-image run, and an entry of a release's. */
 export interface PromotionReport {
@@ -139,19 +133,33 @@ function where(repository: RepositoryRef) {
 
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
+/**
+ * Whether the target holds the image once the run is over: it is the source's own repository, it
+ * had the image already, the copy finished, or a tag points at it.
+ */
+function inTarget(image: ImageResult): boolean {
+  const copy = image.copy
+  return (
+    copy === undefined ||
+    isComplete(copy.plan) ||
+    copy.done === true ||
+    image.tags.some((tag) => IN_PLACE_STATUSES.has(tag.status))
+  )
+}
+
 /** How a set of tags ended, given how the run as a whole did. */
 function statusOf(
   tags: TagReport[],
   result: PromotionResult,
   problem: 'refused' | 'failed' | undefined
 ): RunStatus {
-  // problem: the image could not be resolved (ECR did not answer: failed; the image: refused), or
-  // a gate refused it.
-  if (problem === 'failed') return 'failed'
-  // A run stopped while resolving leaves its images unresolved: cancelled, not refused. A refused
-  // run never has cancelled tags, so this comes first.
+  // A run stopped while resolving leaves its images unresolved: cancelled, not failed or refused.
+  // A refused run never has cancelled tags, so this comes first.
   if (tags.some((tag) => tag.status === 'cancelled') || (result.cancelled && tags.length === 0))
     return 'cancelled'
+  // problem: the image could not be resolved (not there, access, ECR not answering: failed; a
+  // guard: refused), or a gate refused it.
+  if (problem === 'failed') return 'failed'
   if (result.refused || problem === 'refused') return 'refused'
   if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
   if (result.dryRun) return 'dry-run'
@@ -164,7 +172,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   const tags = image.tags.map(({ tag, status, previousDigest, message, permanent }) => ({
     tag,
     status,
-    previousDigest,
+    ...(previousDigest !== undefined && { previousDigest }),
     ...(message !== undefined && { message }),
     ...(permanent && { permanent })
   }))
@@ -175,9 +183,9 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
       tags,
       result,
       image.problem !== undefined
-        ? image.problemRetryable
-          ? 'failed'
-          : 'refused'
+        ? image.problemRefused
+          ? 'refused'
+          : 'failed'
         : (image.gates ?? []).some((verdict) => !verdict.passed)
           ? 'refused'
           : undefined
@@ -185,7 +193,8 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
     ...where(target),
     ...(image.source &&
-      image.target && { image: `${repositoryUri(image.target)}@${image.source.digest}` }),
+      image.target &&
+      inTarget(image) && { image: `${repositoryUri(image.target)}@${image.source.digest}` }),
     ...((image.copy || result.release) && {
       source: where(image.source?.repository ?? image.request.source)
     }),
@@ -287,7 +296,7 @@ export function nextStep(
       const kinds = new Set(tags.map((tag) => tag.status))
       const reasons = [
         ...(reports.some((report) => report.problem)
-          ? ['fix what the error names (the source, the target, or access to them)']
+          ? ['promote the image the guard expects, or change the guard']
           : []),
         ...(reports.some((report) => report.gates?.some((verdict) => !verdict.passed))
           ? ['make the image pass its gates (a fixed build, its scan, its signature)']
@@ -305,8 +314,10 @@ export function nextStep(
     case 'cancelled':
       return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
     case 'failed': {
-      if (reports.every((report) => report.problem !== undefined))
-        return 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
+      if (reports.some((report) => report.problem !== undefined) && !reports.some((r) => r.changed))
+        return tags.some((tag) => tag.permanent)
+          ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
+          : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
       return tags.some((tag) => tag.permanent)
         ? 'Tags already done stay done; what failed needs a change (permissions, tags, limits) before a rerun can finish it.'
         : 'A rerun finishes: tags already done are left as they are.'
@@ -324,11 +335,11 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
   const done = tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).map((tag) => tag.tag)
   const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
   if (status === 'refused') {
-    const unresolved = reports.filter((report) => report.problem).length
+    const guarded = reports.filter((report) => report.problem).map((report) => report.name)
     const gated = reports.filter((report) => report.gates?.some((verdict) => !verdict.passed))
     const blocked = failed.filter((tag) => tag.status === 'refused' || tag.status === 'conflict')
     const parts = [
-      ...(unresolved > 0 ? [`${unresolved} source(s) not resolved`] : []),
+      ...(guarded.length > 0 ? [`${guarded.join(', ')} refused by a guard`] : []),
       ...(gated.length > 0
         ? [`${gated.map((report) => report.name).join(', ')} refused by a gate`]
         : []),

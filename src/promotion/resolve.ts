@@ -45,6 +45,15 @@ interface RepositoryRead {
   answer?: Promise<ImageAnswer & { tags: TagDigests }>
 }
 
+/** A guard that refused the image as designed: the run is refused, not failed. */
+class GuardRefusal extends ExplainedError {
+  readonly title: string
+  constructor(title: string, message: string) {
+    super(message)
+    this.title = title
+  }
+}
+
 function failureText(failure: ImageFailure): string {
   return `${failure.code}${failure.reason ? ` (${failure.reason})` : ''}`
 }
@@ -68,14 +77,14 @@ function pickSource(request: ImageRequest, answer: ImageAnswer): FetchedImage {
         ? candidate.tag === id.tag
         : candidate.digest === id.digest && candidate.tag === undefined
     )
-    throw new ExplainedError(
-      sourceFailure(failure ?? { ...id, code: 'ImageNotFound', reason: '' }, request.source)
-    )
+    const found = failure ?? { ...id, code: 'ImageNotFound', reason: '' }
+    throw new ExplainedError(sourceFailure(found, request.source), false, found.code)
   })
   const [first, second] = found
   if (first && second && first.digest !== second.digest) {
-    throw new ExplainedError(
-      `The source tag "${request.sourceTag}" points at ${first.digest}, but the source digest is ${second.digest}. They must name the same image; nothing was written.`
+    throw new GuardRefusal(
+      'Source tag and digest disagree',
+      `The source tag "${request.sourceTag}" points at ${first.digest}, but the source digest is ${second.digest}. They must name the same image.`
     )
   }
   return (second ?? first)!
@@ -93,11 +102,7 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
 
 /** Everything the run reads before it plans, started at once. */
-function startReads(
-  registry: Registry,
-  requests: ImageRequest[],
-  countUnread: (repository: RepositoryRef, error: unknown) => void
-) {
+function startReads(registry: Registry, requests: ImageRequest[]) {
   const reads = new Map<string, RepositoryRead>()
   const read = (repository: RepositoryRef): RepositoryRead => {
     const key = keyOf(repository)
@@ -124,29 +129,22 @@ function startReads(
   }
   // Within one repository the image is there already: how many tags it carries is read beside the
   // rest, by the source's own id, for ECR's tag limit.
-  const counts = new Map<string, Promise<number | undefined>>()
+  const counts = new Map<string, ReturnType<typeof settle<number>>>()
   for (const request of requests) {
     const [id] = idsOf(request).reverse()
     if (!id || request.tags.length === 0 || !isSameRepository(request.source, request.target))
       continue
     const key = `${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`
-    if (!counts.has(key))
-      counts.set(
-        key,
-        registry.tagCount(request.target, id).catch((error: unknown) => {
-          countUnread(request.target, error)
-          return undefined
-        })
-      )
+    if (!counts.has(key)) counts.set(key, settle(registry.tagCount(request.target, id)))
   }
   const targets = new Map(requests.map((request) => [keyOf(request.target), request.target]))
   const perTarget = <T>(read: (target: RepositoryRef) => Promise<T>) =>
     new Map([...targets].map(([key, target]) => [key, settle(read(target))]))
-  const countOf = (request: ImageRequest): Promise<number | undefined> => {
+  const countOf = (request: ImageRequest): ReturnType<typeof settle<number | undefined>> => {
     const [id] = idsOf(request).reverse()
     return (
       (id && counts.get(`${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`)) ??
-      Promise.resolve(undefined)
+      Promise.resolve({ value: undefined })
     )
   }
   return {
@@ -162,6 +160,35 @@ function startReads(
 /** Why ECR's tag limit is checked only at the write: the image's tags could not be counted. */
 export function tagCountUnread(target: RepositoryRef, error: unknown): string {
   return `The tags an image carries in ${describeRepository(target)} could not be counted (${messageOf(error)}), so ECR's limit of ${TAG_LIMIT} tags per image is checked only when the tags are written. Grant ecr:DescribeImages (docs/iam.md) to have it checked before any write.`
+}
+
+const NOT_FOUND: Record<string, string> = {
+  RepositoryNotFoundException: 'repository not found',
+  ImageNotFound: 'image not found',
+  ImageNotFoundException: 'image not found'
+}
+
+/** An image that could not be resolved: refused by a guard, or failed, with what and where. */
+function unresolved(
+  request: ImageRequest,
+  error: ExplainedError | ManifestError,
+  side: 'source' | 'target'
+): UnresolvedImage {
+  if (error instanceof GuardRefusal)
+    return { request, title: error.title, problem: error.message, refused: true }
+  const retryable = error instanceof ExplainedError && error.retryable
+  const notFound = error instanceof ExplainedError ? NOT_FOUND[error.code ?? ''] : undefined
+  const sameRepository = keyOf(request.source) === keyOf(request.target)
+  const where = side === 'target' && !sameRepository ? 'Target' : 'Source'
+  return {
+    request,
+    title: notFound ? `${where} ${notFound}` : 'Not resolved',
+    problem:
+      where === 'Target' && !error.message.startsWith('Target')
+        ? `Target: ${error.message}`
+        : error.message,
+    ...(retryable && { retryable })
+  }
 }
 
 /** A target's mutability, or why it is not known (said once, as a warning, by the caller). */
@@ -195,11 +222,7 @@ export async function resolveImages(
     if (!warned.has(message)) warn(message)
     warned.add(message)
   }
-  const { reads, countOf, registryIds, mutability } = startReads(
-    registry,
-    requests,
-    (target, error) => warnOnce(tagCountUnread(target, error))
-  )
+  const { reads, countOf, registryIds, mutability } = startReads(registry, requests)
   const results: Array<ResolvedImage | UnresolvedImage> = []
   for (const request of requests) {
     const targetKey = keyOf(request.target)
@@ -209,19 +232,26 @@ export async function resolveImages(
       settle(reads.get(keyOf(request.source))!.answer!),
       settle(reads.get(targetKey)!.answer!)
     ])
+    // Which side a failed read was: the source's repository, or the target's (when it is another).
+    let side: 'source' | 'target' = 'target'
     try {
       if ('error' in registryId) throw registryId.error
+      side = 'source'
       if ('error' in source) throw source.error
+      side = 'target'
       if ('error' in target) throw target.error
+      side = 'source'
       const image = pickSource(request, source.value)
       const node = verifyManifest(image, `source image ${image.digest}`)
       if (request.expectedDigest !== undefined && node.digest !== request.expectedDigest) {
-        throw new ExplainedError(
-          `expected-digest guard: ${request.name} resolves to ${node.digest}, not ${request.expectedDigest}. Nothing was written.`
+        throw new GuardRefusal(
+          'Expected digest',
+          `expected-digest guard: ${request.name} resolves to ${node.digest}, not ${request.expectedDigest}.`
         )
       }
       const sourceRegistryId = image.registryId || request.source.registryId || ''
       const tagCount = await countOf(request)
+      if ('error' in tagCount) warnOnce(tagCountUnread(request.target, tagCount.error))
       const settledMutability = mutabilityOf(
         await mutability.get(targetKey)!,
         request.target,
@@ -237,12 +267,11 @@ export async function resolveImages(
         },
         currentTags: new Map(request.tags.map((tag) => [tag, target.value.tags.get(tag) ?? null])),
         ...(settledMutability && { mutability: settledMutability }),
-        ...(tagCount !== undefined && { tagCount })
+        ...('value' in tagCount && tagCount.value !== undefined && { tagCount: tagCount.value })
       })
     } catch (error) {
       if (!(error instanceof ExplainedError || error instanceof ManifestError)) throw error
-      const retryable = error instanceof ExplainedError && error.retryable
-      results.push({ request, problem: error.message, ...(retryable && { retryable }) })
+      results.push(unresolved(request, error, side))
     }
   }
   return results

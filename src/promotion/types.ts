@@ -19,7 +19,9 @@ export type TagStatus =
 export interface TagOutcome {
   tag: string
   status: TagStatus
-  previousDigest: string | null
+  /** Where the tag pointed when the run read it: null when it did not exist; unset when the run
+   * never read it (its image could not be resolved, the run stopped first). */
+  previousDigest?: string | null
   /** Why the tag is not where it was meant to be. */
   message?: string
   /** Not where it should be for a reason a rerun alone will not get past (a conflict, a limit). */
@@ -74,7 +76,12 @@ export interface ResolvedImage {
 
 export interface UnresolvedImage {
   request: ImageRequest
+  /** What kind of problem, as an annotation's title: `Source image not found`, `Expected digest`. */
+  title: string
   problem: string
+  /** A guard (expected-digest, the source's tag against its digest) refused the image, as designed:
+   * the run is refused. Otherwise the run failed (a source or target that is not there, access). */
+  refused?: true
   /** The problem was ECR not answering (throttling, 5xx, timeouts): a rerun may get past it. */
   retryable?: boolean
 }
@@ -88,11 +95,20 @@ export interface ImageResult {
   target?: SettledRepository
   /** Why the image could not be resolved or was refused as a whole, before any write. */
   problem?: string
-  /** The problem was ECR not answering, not the image: the run failed rather than refused. */
+  /** A guard refused the image (expected-digest): the run is refused rather than failed. */
+  problemRefused?: boolean
+  /** The problem was ECR not answering: a rerun may get past it. */
   problemRetryable?: boolean
   tags: TagOutcome[]
   /** For a promotion into another repository: what had to be copied, and what was. */
-  copy?: { plan: CopyPlan; stats?: CopyStats; error?: string }
+  copy?: {
+    plan: CopyPlan
+    /** What reached the target, counted as it went; unset when nothing needed copying. */
+    stats?: CopyStats
+    /** The copy finished: the target holds the image. */
+    done?: true
+    error?: string
+  }
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
   /** The plan's problems with this image, when they stopped the run before any write. */

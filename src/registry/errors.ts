@@ -57,9 +57,12 @@ export function mayPassOnRerun(error: EcrError): boolean {
 export class ExplainedError extends Error {
   /** Whether running the same step again may succeed (false: something must change first). */
   readonly retryable: boolean
-  constructor(message: string, retryable = false) {
+  /** ECR's error type that it explains, when it explains one (`RepositoryNotFoundException`). */
+  readonly code: string | undefined
+  constructor(message: string, retryable = false, code?: string) {
     super(message)
     this.name = 'ExplainedError'
     this.retryable = retryable
+    this.code = code
   }
 }

@@ -16,7 +16,8 @@ export function explainedRead(repository: RepositoryRef) {
     throw error instanceof EcrError
       ? new ExplainedError(
           explainReadError(error, describeRepository(repository)),
-          mayPassOnRerun(error)
+          mayPassOnRerun(error),
+          error.code
         )
       : error
   }
