@@ -34,6 +34,16 @@ const emulator = await startEmulator({
   ...(values.quotas && { quotas: values.quotas as QuotaPreset })
 })
 
+// Stoppable before it says it is ready: whoever waits for the ready line may stop it at once.
+const stop = async (): Promise<void> => {
+  if (values.export)
+    writeFileSync(values.export, JSON.stringify(emulator.state.exportState(), null, 2))
+  await emulator.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop())
+process.on('SIGTERM', () => void stop())
+
 console.log(`Local ECR listening on ${emulator.url}`)
 console.log(`  JS SDK and the action: AWS_ENDPOINT_URL_ECR=${emulator.url}`)
 console.log(
@@ -53,12 +63,3 @@ if (values.seed) {
     for (const [tag, digest] of repository.tags) console.log(`    ${tag} -> ${digest}`)
   }
 }
-
-const stop = async (): Promise<void> => {
-  if (values.export)
-    writeFileSync(values.export, JSON.stringify(emulator.state.exportState(), null, 2))
-  await emulator.close()
-  process.exit(0)
-}
-process.on('SIGINT', () => void stop())
-process.on('SIGTERM', () => void stop())

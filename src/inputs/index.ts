@@ -1,8 +1,8 @@
 // The inputs, as both faces take them (the action's INPUT_* variables, the command line's options):
 // read through an InputReader, validated before any AWS call, and turned into a PromotionRequest.
 // A bad input throws one InputError naming it. It may import src/promotion's types and src/oci.
-import { readFile } from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { describeRepository, splitImageReference } from '../oci/index.js'
 import type { ImageRequest, PromotionRequest } from '../promotion/index.js'
 import { InputError, quote } from './errors.js'
@@ -32,11 +32,47 @@ export interface PromoteInputs {
   warnings: string[]
 }
 
-/** Where a release's entries come from, and how to read a file the inputs name. */
+/** Where a release's entries come from: the workspace its file is read in. */
 export interface InputContext {
   env: NodeJS.ProcessEnv
-  /** Reads a file named by an input; relative paths are from the workspace. */
-  readFile?: (path: string) => Promise<string>
+}
+
+/**
+ * The largest release file read: about 4,000 entries of a thousand characters, far past any
+ * release; a larger one is refused before it is read, so memory never depends on the file.
+ */
+export const MAX_RELEASE_FILE_BYTES = 4 * 1024 * 1024
+
+/**
+ * A release file's text. Relative paths are from the workspace; on a runner (GITHUB_WORKSPACE
+ * set) the file, its links followed, must be inside the workspace, as a step's own files are.
+ */
+async function readReleaseFile(file: string, context: InputContext): Promise<string> {
+  const workspace = context.env.GITHUB_WORKSPACE
+  const path = isAbsolute(file) ? file : resolve(workspace ?? process.cwd(), file)
+  const fail = (why: string): never => {
+    throw new InputError('sources-file', why)
+  }
+  try {
+    const real = await realpath(path)
+    if (workspace !== undefined) {
+      const root = await realpath(workspace)
+      const inside = relative(root, real)
+      if (inside === '' || inside.startsWith('..') || isAbsolute(inside))
+        fail(`${quote(file)} is outside the workspace ${root}; a release file must be in it`)
+    }
+    const { size } = await stat(real)
+    if (size > MAX_RELEASE_FILE_BYTES)
+      fail(
+        `${quote(file)} is ${size} bytes, over the ${MAX_RELEASE_FILE_BYTES} (4 MiB) a release file may be; split the release`
+      )
+    return await readFile(real, 'utf8')
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    return fail(
+      `cannot read ${quote(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+    )
+  }
 }
 
 const SINGLE_ONLY = [
@@ -96,17 +132,7 @@ async function releaseEntries(
       )
   const { parseReleaseDocument } = await import('./release-file.js')
   if (file !== '') {
-    const workspace = context.env.GITHUB_WORKSPACE ?? process.cwd()
-    const path = isAbsolute(file) ? file : resolve(workspace, file)
-    let text: string
-    try {
-      text = await (context.readFile ?? ((p) => readFile(p, 'utf8')))(path)
-    } catch (error) {
-      throw new InputError(
-        'sources-file',
-        `cannot read ${quote(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-      )
-    }
+    const text = await readReleaseFile(file, context)
     return { input: 'sources-file', entries: parseReleaseDocument(text, 'sources-file') }
   }
   // A YAML or JSON list inline, as the matrix output hands a group of a release to one job.

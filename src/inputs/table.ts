@@ -44,7 +44,7 @@ export const INPUTS: readonly InputSpec[] = [
     name: 'sources-file',
     value: 'PATH',
     description:
-      'A release file (YAML or JSON, schema in schema/release.schema.json): a list of entries with repository, tag and/or digest, and optional expected-digest, target-repository and extra tags.'
+      'A release file (YAML or JSON, schema in schema/release.schema.json): a list of entries with repository, tag and/or digest, and optional expected-digest, target-repository and extra tags. At most 4 MiB; on a runner it must be inside the workspace.'
   },
   {
     name: 'tags',
@@ -176,6 +176,6 @@ export const INPUTS: readonly InputSpec[] = [
     name: 'timeout',
     value: 'DURATION',
     description:
-      'Overall deadline, e.g. 10m or 90s: past it the run starts no new write, finishes those in flight and reports what was done. Default none (the job timeout).'
+      'Overall deadline with its unit, e.g. 10m, 90s or 2d (up to 365d): past it the run starts no new write, finishes those in flight and reports what was done. Default none (the job timeout).'
   }
 ]

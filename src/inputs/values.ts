@@ -98,17 +98,23 @@ export function parsePositiveNumber(input: string, value: string, fallback: numb
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** `90s`, `10m`, `1h30m`, `7d`, or plain minutes (`15`), as a number of milliseconds. */
+/** The longest duration an input takes: a year, far past any run or scan worth waiting for. */
+export const MAX_DURATION_MS = 365 * UNITS.d!
+
+/** `90s`, `10m`, `1h30m`, `7d` (up to a year), as a number of milliseconds; a unit is required. */
 export function parseDuration(input: string, value: string, allowZero = false): number {
   if (allowZero && /^0+$/.test(value)) return 0
-  const plain = /^\d+$/.test(value) ? `${value}m` : value
-  const parts = [...plain.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
-  const total = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNITS[unit!]!, 0)
-  if (parts.map((part) => part[0]).join('') !== plain || !(total > 0)) {
+  if (/^\d+(\.\d+)?$/.test(value))
     throw new InputError(
       input,
-      `${quote(value)} is not a duration; use minutes (15), or 90s, 10m, 1h30m, 7d`
+      `${quote(value)} has no unit; write it with one, such as ${value}s or ${value}m (also 1h30m, 7d)`
     )
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
+  const total = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNITS[unit!]!, 0)
+  if (parts.map((part) => part[0]).join('') !== value || !(total > 0)) {
+    throw new InputError(input, `${quote(value)} is not a duration; use 90s, 10m, 1h30m or 7d`)
   }
+  if (total > MAX_DURATION_MS)
+    throw new InputError(input, `${quote(value)} is longer than a year; use 365d or less`)
   return total
 }

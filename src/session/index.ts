@@ -47,6 +47,22 @@ const GRACE_MS = 4_000
 /** After a second signal, how long the report may take before the process exits anyway. */
 const LAST_CALL_MS = 2_000
 
+/** Node's timers fire at once past this (about 24.8 days): longer waits are chained. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1
+
+/** Calls `fire` once `ms` have passed, however long that is; never keeps the process alive. */
+export function after(ms: number, fire: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout
+  const wait = (left: number): void => {
+    timer = setTimeout(
+      () => (left > LONGEST_TIMER_MS ? wait(left - LONGEST_TIMER_MS) : fire()),
+      Math.min(left, LONGEST_TIMER_MS)
+    ).unref()
+  }
+  wait(ms)
+  return { cancel: () => clearTimeout(timer) }
+}
+
 export interface SessionOutcome {
   result: PromotionResult
   /** Why the run stopped early, when it did. */
@@ -76,13 +92,10 @@ export async function runSession(
   signals?.on('SIGTERM', onSignal)
   const deadline =
     inputs.timeoutMs !== undefined
-      ? setTimeout(
-          () =>
-            stop.stop(`the run passed its ${options.timeoutText ?? ''} timeout`.replace('  ', ' ')),
-          inputs.timeoutMs
+      ? after(inputs.timeoutMs, () =>
+          stop.stop(`the run passed its ${options.timeoutText ?? ''} timeout`.replace('  ', ' '))
         )
       : undefined
-  deadline?.unref()
   try {
     const registry = createRegistry({
       debug: (line) => options.log.debug(line),
@@ -106,7 +119,7 @@ export async function runSession(
     })
     return { result, ...(result.cancelled && { stopReason: stop.reason() }) }
   } finally {
-    clearTimeout(deadline)
+    deadline?.cancel()
     signals?.off('SIGINT', onSignal)
     signals?.off('SIGTERM', onSignal)
   }
