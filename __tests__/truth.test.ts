@@ -291,3 +291,103 @@ describe('what a source or target that is not there is called, and how the comma
     expect(run.stderr).not.toContain('not resolved')
   })
 })
+
+describe('a failure that no other write can get past', () => {
+  test('an expired token on the 3rd of 5 writes: the writes waiting their turn are not sent, and the message says what to check', async () => {
+    const { repository } = seeded('expired/app')
+    let puts = 0
+    emulator.onRequest((request) => {
+      if (request.operation !== 'PutImage' || ++puts !== 3) return undefined
+      return {
+        status: 400,
+        body: {
+          __type: 'ExpiredTokenException',
+          message: 'The security token included in the request is expired'
+        }
+      }
+    })
+    // Two writes a second: the 4th and 5th are waiting in the pacer when the 3rd fails.
+    const run = await runDist(
+      {
+        repository: repository.name,
+        'source-tag': 'staging',
+        tags: 't1,t2,t3,t4,t5',
+        'put-image-rate': '2'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(emulator.counts().PutImage).toBe(3)
+    expect(run.result?.tags.map((tag) => tag.status)).toEqual([
+      'created',
+      'created',
+      'failed',
+      'skipped',
+      'skipped'
+    ])
+    expect(run.result?.tags[2]?.message).toContain(
+      'the AWS credentials have expired (ExpiredTokenException). Renew them, or give the role session a longer duration'
+    )
+    expect(repository.tags.get('t4')).toBeUndefined()
+  })
+
+  test('text from AWS that quotes a credential is redacted from the log, the summary and the result', async () => {
+    const { repository } = seeded('leak/app')
+    const key = 'AKIAIOSFODNN7EXAMPLE'
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+    const token = 'IQoJb3JpZ2luX2VjE' + 'A'.repeat(120)
+    emulator.onRequest((request) =>
+      request.operation === 'PutImage'
+        ? {
+            status: 400,
+            body: {
+              __type: 'AccessDeniedException',
+              message: `User with key ${key} (secret ${secret}, token ${token}) is not authorized to perform: ecr:PutImage`
+            }
+          }
+        : undefined
+    )
+    const run = await runDist(
+      { repository: repository.name, 'source-tag': 'staging', tags: 'prod' },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    for (const text of [run.stdout, run.summary, run.outputs.result!])
+      for (const credential of [key, secret, token.slice(0, 40)])
+        expect(text).not.toContain(credential)
+    expect(run.result?.tags[0]?.message).toContain('[redacted key id]')
+    expect(run.result?.tags[0]?.message).toContain('The role needs ecr:PutImage')
+    expect(run.result?.tags[0]?.message).toContain('docs/iam.md')
+  })
+
+  test('a copy denied by IAM names the permissions and docs/iam.md, and claims no tag done', async () => {
+    const { repository: source } = seeded('denied/app')
+    const target = emulator.state.createRepository(ACCOUNT, REGION, `${source.name}-prod`)
+    emulator.onRequest((request) =>
+      request.operation === 'InitiateLayerUpload'
+        ? {
+            status: 400,
+            body: {
+              __type: 'AccessDeniedException',
+              message: 'not authorized to perform: ecr:InitiateLayerUpload'
+            }
+          }
+        : undefined
+    )
+    const run = await runDist(
+      {
+        repository: source.name,
+        'source-tag': 'staging',
+        'target-repository': target.name,
+        tags: 'prod'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.copy?.error).toContain('was denied. The role needs')
+    expect(run.result?.copy?.error).toContain('ecr:InitiateLayerUpload')
+    expect(run.result?.copy?.error).toContain('docs/iam.md')
+    expect(run.stdout).not.toContain('already done stay done')
+    expect(run.stdout).toContain('No tag was written')
+  })
+})

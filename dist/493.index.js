@@ -396,6 +396,13 @@ function createPublicEcr(transport, options) {
 /* harmony export */   s: () => (/* binding */ createService)
 /* harmony export */ });
 
+/** The signals after which a write is not sent, as one; none when there are none. */
+function notAfter(signals) {
+    const given = signals.filter((signal) => signal !== undefined);
+    if (given.length === 0)
+        return {};
+    return { notAfter: given.length === 1 ? given[0] : AbortSignal.any(given) };
+}
 function createService(name, transport, client, endpoint, stopWrites) {
     return {
         name,
@@ -408,7 +415,7 @@ function createService(name, transport, client, endpoint, stopWrites) {
                 endpoint: endpoint(repository.region),
                 ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
                 ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-                ...(options.write && stopWrites && { notAfter: stopWrites })
+                ...(options.write && notAfter([stopWrites, options.notAfter]))
             };
             return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
         }
@@ -487,7 +494,7 @@ function sharedWrites(service, commands, timeouts) {
                 imageManifestMediaType: request.mediaType,
                 imageDigest: request.digest,
                 ...(request.tag !== undefined && { imageTag: request.tag })
-            }), { write: true });
+            }), { write: true, ...(request.notAfter && { notAfter: request.notAfter }) });
             return output.image?.imageId?.imageDigest ?? '';
         },
         async startUpload(repository) {

@@ -2,11 +2,13 @@
 // plan.ts holds it as data) and carrying it out here: the missing blobs, then the missing manifests
 // by digest, children before the manifests that refer to them. It never moves a tag. It may import
 // src/registry and src/oci only.
-import type { RepositoryRef } from '../oci/index.js'
+import { describeRepository, type RepositoryRef } from '../oci/index.js'
 import {
   EcrError,
   ExplainedError,
+  explainCopyError,
   explainWriteError,
+  mayPassOnRerun,
   mapLimit,
   type Registry
 } from '../registry/index.js'
@@ -75,6 +77,18 @@ async function copyBlobs(
       const outcome = await copyBlob(registry, route.source, route.target, blob, (count) => {
         progress.bytes += count
         sent += count
+      }).catch((error: unknown) => {
+        if (!(error instanceof EcrError) || error.kind === 'cancelled' || error.kind === 'not-sent')
+          throw error
+        throw new ExplainedError(
+          explainCopyError(error, {
+            blob: blob.digest,
+            source: describeRepository(route.source),
+            target: describeRepository(route.target)
+          }),
+          mayPassOnRerun(error),
+          error.code
+        )
       })
       progress.blobs++
       // Counted once the target holds the blob: what a stop or a failure leaves there is told.

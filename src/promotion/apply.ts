@@ -75,14 +75,27 @@ async function writeTags(
   const unconfirmed: Unconfirmed[] = []
   const inFlight = new Set<Write>()
   let failed = false
+  // Once a write fails in a way no other can get past, writes still waiting for their turn are
+  // not sent either.
+  const halt = new AbortController()
   const settle = (write: Write, outcome: TagOutcome): void => {
     outcomes.set(write, outcome)
     log.info(`${write.image.request.name} -> ${write.tag.tag}: ${outcome.status}`)
   }
   const fail = (write: Write, error: EcrError): void => {
     failed = true
+    halt.abort()
     settle(write, failedWrite(write, error))
   }
+  const notAttempted = (write: Write): TagOutcome =>
+    failed
+      ? {
+          tag: write.tag.tag,
+          status: 'skipped',
+          previousDigest: write.tag.previousDigest,
+          message: 'Not attempted after an earlier write failed; rerun to finish.'
+        }
+      : notSent(write.tag, stop)
   const work = mapLimit(
     writes,
     WRITE_CONCURRENCY,
@@ -94,19 +107,21 @@ async function writeTags(
           manifest: image.source.manifest,
           mediaType: image.source.mediaType,
           digest: image.source.digest,
-          tag: tag.tag
+          tag: tag.tag,
+          notAfter: halt.signal
         })
         if (stored === image.source.digest) settle(write, written(tag))
         else unconfirmed.push({ write })
       } catch (error) {
         const failure = error instanceof EcrError ? error : new EcrError('Error', String(error))
-        if (failure.kind === 'not-sent') settle(write, notSent(tag, stop))
+        if (failure.kind === 'not-sent') settle(write, notAttempted(write))
         else if (failure.kind === 'cancelled') unconfirmed.push({ write, interrupted: true })
         else if (!stopsOtherWrites(failure)) unconfirmed.push({ write, error: failure })
         else if (answerMayBeLost(failure)) {
           // ECR may have applied it: no other write starts, and this one is read back before
           // anyone is told it failed.
           failed = true
+          halt.abort()
           unconfirmed.push({ write, error: failure })
         } else fail(write, failure)
       } finally {
@@ -115,18 +130,7 @@ async function writeTags(
     },
     {
       stopped: () => failed || stop?.stopping.aborted === true,
-      skip: (write) =>
-        void outcomes.set(
-          write,
-          failed
-            ? {
-                tag: write.tag.tag,
-                status: 'skipped',
-                previousDigest: write.tag.previousDigest,
-                message: 'Not attempted after an earlier write failed; rerun to finish.'
-              }
-            : notSent(write.tag, stop)
-        )
+      skip: (write) => void outcomes.set(write, notAttempted(write))
     }
   )
   if ((await withinGrace(work, stop)) === ABANDONED) {

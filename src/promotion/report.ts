@@ -318,7 +318,13 @@ export function nextStep(
         return tags.some((tag) => tag.permanent)
           ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
           : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
-      return tags.some((tag) => tag.permanent)
+      const permanent = tags.some((tag) => tag.permanent)
+      // Only a run that wrote a tag has tags "already done".
+      if (!tags.some((tag) => WRITTEN.has(tag.status)))
+        return permanent
+          ? 'No tag was written; what failed needs a change (permissions, tags, limits) before a rerun can promote.'
+          : 'No tag was written. A rerun finishes what was started and writes the tags.'
+      return permanent
         ? 'Tags already done stay done; what failed needs a change (permissions, tags, limits) before a rerun can finish it.'
         : 'A rerun finishes: tags already done are left as they are.'
     }

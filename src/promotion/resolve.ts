@@ -13,6 +13,7 @@ import {
   EcrError,
   ExplainedError,
   explainedRead,
+  redact,
   type FetchedImage,
   type ImageAnswer,
   type ImageFailure,
@@ -55,7 +56,7 @@ class GuardRefusal extends ExplainedError {
 }
 
 function failureText(failure: ImageFailure): string {
-  return `${failure.code}${failure.reason ? ` (${failure.reason})` : ''}`
+  return `${failure.code}${failure.reason ? ` (${redact(failure.reason)})` : ''}`
 }
 
 function sourceFailure(failure: ImageFailure, repository: RepositoryRef): string {
@@ -202,7 +203,7 @@ function mutabilityOf(
   const denied = error instanceof EcrError && error.code === 'AccessDeniedException'
   warn(
     denied
-      ? `ecr:DescribeRepositories is denied on ${describeRepository(target)}, so its tag mutability is not known: an immutable tag at another digest will be found only when it is written. Grant ecr:DescribeRepositories (see the README's IAM policy) to have it refused before any write.`
+      ? `ecr:DescribeRepositories is denied on ${describeRepository(target)}, so its tag mutability is not known: an immutable tag at another digest will be found only when it is written. Grant ecr:DescribeRepositories (docs/iam.md) to have it refused before any write.`
       : `The tag mutability of ${describeRepository(target)} could not be read (${messageOf(error)}): an immutable tag at another digest will be found only when it is written.`
   )
   return undefined

@@ -37,6 +37,9 @@ export interface PutImageRequest {
   mediaType: string
   digest: string
   tag?: string
+  /** Once aborted, the write is not sent, even if it was waiting for its turn (an earlier write
+   * failed in a way no other can get past). */
+  notAfter?: AbortSignal
 }
 
 export interface Referrer {

@@ -7,6 +7,33 @@
 export type FailureKind =
   'permanent' | 'throttled' | 'transient' | 'timeout' | 'cancelled' | 'not-sent'
 
+/** Shapes of credentials that must never reach a log, a summary or an output. */
+/** A secret access key: 40 characters of base64, in both cases and with digits (so never a
+ * repository name, which is lower case). */
+const secretKey = (run: string): string =>
+  /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run) ? '[redacted secret]' : run
+
+/** Shapes of credentials that must never reach a log, a summary or an output, and their stand-ins. */
+const CREDENTIAL_SHAPES: ReadonlyArray<[RegExp, (match: string, kept?: string) => string]> = [
+  // Access key ids: long-term (AKIA) and temporary (ASIA), and the other AWS id prefixes.
+  [
+    /\b(?:AKIA|ASIA|AROA|AIDA|AGPA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+    () => '[redacted key id]'
+  ],
+  // Signed URLs' and headers' secrets.
+  [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi, (_, name) => `${name}[redacted]`],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_, scheme) => `${scheme} [redacted]`],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, () => '[redacted token]'],
+  // Session tokens: long runs of base64, longer than any digest.
+  [/[A-Za-z0-9/+=]{100,}/g, () => '[redacted token]'],
+  [/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, secretKey]
+]
+
+/** Text from AWS with anything shaped like a credential replaced, before it is shown anywhere. */
+export function redact(text: string): string {
+  return CREDENTIAL_SHAPES.reduce((out, [shape, by]) => out.replace(shape, by), text)
+}
+
 /** An error answered by ECR (or met on the way there), reduced to what the action reasons about. */
 export class EcrError extends Error {
   /** ECR's error type (`ImageTagAlreadyExistsException`, ...) or the SDK's name for a local failure. */
@@ -28,7 +55,7 @@ export class EcrError extends Error {
       lastValidByteReceived?: number
     } = {}
   ) {
-    super(message)
+    super(redact(message))
     this.name = 'EcrError'
     this.code = code
     this.httpStatus = details.httpStatus

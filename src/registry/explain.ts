@@ -21,6 +21,39 @@ function publicProblem(error: EcrError): string {
     : 'ECR Public does not support this command here: its API exists only in us-east-1. Check AWS_ENDPOINT_URL_ECR_PUBLIC or any endpoint override that points it elsewhere.'
 }
 
+/** What to check when AWS refuses the credentials themselves, whatever the call. */
+export function credentialProblem(error: EcrError): string {
+  if (error.code === 'CredentialsProviderError')
+    return 'no AWS credentials were found. Configure them first: in a workflow with aws-actions/configure-aws-credentials, elsewhere as for the AWS CLI (environment variables, a profile, or a role).'
+  if (error.code === 'ExpiredTokenException')
+    return 'the AWS credentials have expired (ExpiredTokenException). Renew them, or give the role session a longer duration (role-duration-seconds of aws-actions/configure-aws-credentials) than the promotion takes.'
+  return `AWS rejected the credentials (${error.code}). Check that they are current, for the right account and partition, and that nothing changed them during the run.`
+}
+
+/** What happened and what to do, for an ECR error while copying a blob into another repository. */
+export function explainCopyError(
+  error: EcrError,
+  context: { blob: string; source: string; target: string }
+): string {
+  const detail = error.message ? ` ECR said: ${error.message}` : ''
+  const what = `Copying blob ${context.blob} from ${context.source} into ${context.target}`
+  switch (error.code) {
+    case 'AccessDeniedException':
+      return `${what} was denied. The role needs ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the source, and ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart and ecr:CompleteLayerUpload on the target (ecr-public: for ECR Public; docs/iam.md).${detail}`
+    case 'ExpiredTokenException':
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'CredentialsProviderError':
+      return `${what} failed: ${credentialProblem(error)}`
+    case 'RepositoryNotFoundException':
+      return `${what} failed: the repository does not exist. Check the target repository, registry id and region.${detail}`
+    case 'KmsException':
+      return `${what} failed with a KMS error: the target repository's KMS key refused the request. Check the key policy (kms:Decrypt, kms:GenerateDataKey).${detail}`
+    default:
+      return `${what} failed: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}.${detail}`
+  }
+}
+
 /** What happened and what to do, for an ECR error on a write. */
 export function explainWriteError(error: EcrError, context: WriteContext): string {
   const at = `tag "${context.tag}" in "${context.repository}"`
@@ -50,8 +83,13 @@ export function explainWriteError(error: EcrError, context: WriteContext): strin
     case 'Cancelled':
     case 'NotSent':
       return `PutImage for ${at}: ${error.message}.`
+    case 'ExpiredTokenException':
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'CredentialsProviderError':
+      return `PutImage for ${at} failed: ${credentialProblem(error)} No other write was sent after it.`
     case 'AccessDeniedException':
-      return `PutImage for ${at} was denied. The role needs ecr:PutImage (ecr-public:PutImage for ECR Public) on this repository (see the README's IAM policy).${detail}`
+      return `PutImage for ${at} was denied. The role needs ecr:PutImage (ecr-public:PutImage for ECR Public) on this repository (docs/iam.md).${detail}`
     case 'RegistryNotFoundException':
     case 'UnsupportedCommandException':
       return `PutImage for ${at} failed: ${publicProblem(error)}${detail}`
@@ -67,18 +105,17 @@ export function explainReadError(error: EcrError, where: string): string {
     case 'RepositoryNotFoundException':
       return `Cannot read repository ${where}: the repository does not exist there. Check repository, registry-id and region.${detail}`
     case 'AccessDeniedException':
-      return `Cannot read repository ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:DescribeImages, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (see the README's IAM policy).${detail}`
+      return `Cannot read repository ${where}: access denied. The role needs ecr:BatchGetImage on this repository, or for ECR Public ecr-public:DescribeImageTags, ecr-public:DescribeImages, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken (docs/iam.md).${detail}`
     case 'RegistryNotFoundException':
     case 'UnsupportedCommandException':
       return `Cannot read repository ${where}: ${publicProblem(error)}${detail}`
     case 'RegistryAliasNotFound':
       return `Cannot write to repository ${where}: ${error.message}`
     case 'CredentialsProviderError':
-      return `Cannot read repository ${where}: no AWS credentials were found. Configure them first: in a workflow with aws-actions/configure-aws-credentials, elsewhere as for the AWS CLI (environment variables, a profile, or a role).`
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'ExpiredTokenException':
-      return `Cannot read repository ${where}: AWS rejected the credentials (${error.code}). Check that they are current and for the right partition.`
+      return `Cannot read repository ${where}: ${credentialProblem(error)}`
     case 'RequestTimeout':
     case 'NetworkingError':
       return `Cannot read repository ${where}: ${error.message}. Check the network path to ECR (proxy, VPC endpoint, firewall), or the endpoint configured with AWS_ENDPOINT_URL_ECR.`

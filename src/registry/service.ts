@@ -12,6 +12,8 @@ export interface SendOptions {
   maxAttempts?: number
   /** A write: not sent once the run is stopping. */
   write?: boolean
+  /** Nor once this aborts. */
+  notAfter?: AbortSignal
 }
 
 export interface Service {
@@ -28,6 +30,13 @@ export interface Service {
 
 type SdkClient = {
   send(command: never, options: { abortSignal: AbortSignal }): Promise<{ $metadata: object }>
+}
+
+/** The signals after which a write is not sent, as one; none when there are none. */
+function notAfter(signals: Array<AbortSignal | undefined>): { notAfter?: AbortSignal } {
+  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined)
+  if (given.length === 0) return {}
+  return { notAfter: given.length === 1 ? given[0]! : AbortSignal.any(given) }
 }
 
 export function createService(
@@ -54,7 +63,7 @@ export function createService(
         endpoint: endpoint(repository.region),
         ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
         ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-        ...(options.write && stopWrites && { notAfter: stopWrites })
+        ...(options.write && notAfter([stopWrites, options.notAfter]))
       }
       return transport.call(label, target, (abortSignal) =>
         client(repository.region).send(command as never, { abortSignal })

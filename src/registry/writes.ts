@@ -117,7 +117,7 @@ export function sharedWrites(
           imageDigest: request.digest,
           ...(request.tag !== undefined && { imageTag: request.tag })
         }),
-        { write: true }
+        { write: true, ...(request.notAfter && { notAfter: request.notAfter }) }
       )
       return output.image?.imageId?.imageDigest ?? ''
     },

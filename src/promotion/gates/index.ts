@@ -60,7 +60,7 @@ export async function evaluateGates(
     const message = error instanceof Error ? error.message : String(error)
     const denied =
       error instanceof EcrError && error.code === 'AccessDeniedException'
-        ? " The role needs ecr:DescribeImageScanFindings (and, under enhanced scanning, inspector2:ListFindings and inspector2:ListCoverage) for the vulnerability gate, ecr:DescribeImageSigningStatus for the ECR signature gate (see the README's IAM policy)."
+        ? ' The role needs ecr:DescribeImageScanFindings (and, under enhanced scanning, inspector2:ListFindings and inspector2:ListCoverage) for the vulnerability gate, ecr:DescribeImageSigningStatus for the ECR signature gate (docs/iam.md).'
         : ''
     // ECR not answering (throttled, 5xx, timeouts) fails the run: a rerun may get an answer.
     throw new ExplainedError(
