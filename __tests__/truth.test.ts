@@ -3,6 +3,7 @@
 // entries, a source that does not resolve, a copy cut short. Each runs the action or the command
 // line as a user does, against the local ECR, with its state as the witness.
 import { describe, expect, test } from '@jest/globals'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
@@ -390,4 +391,36 @@ describe('a failure that no other write can get past', () => {
     expect(run.stdout).not.toContain('already done stay done')
     expect(run.stdout).toContain('No tag was written')
   })
+})
+
+describe('a stop that always reports', () => {
+  test('SIGINT, then SIGTERM, while every call takes 2.2 s: outputs, summary and record are written, the tags in flight said unknown', async () => {
+    const { repository } = seeded('slow/app')
+    const tags = Array.from({ length: 20 }, (_, i) => `s${i}`)
+    let signalled = false
+    let child: ChildProcess | undefined
+    // Every call answers 2.2 s late; the first write brings SIGINT, and SIGTERM 200 ms after it.
+    emulator.onRequest((request) => {
+      if (request.operation === 'PutImage' && !signalled && child) {
+        signalled = true
+        child.kill('SIGINT')
+        setTimeout(() => child!.kill('SIGTERM'), 200)
+      }
+      return new Promise((resolve) => setTimeout(() => resolve(undefined), 2200))
+    })
+    const run = await runDist(
+      { repository: repository.name, 'source-tag': 'staging', tags: tags.join(',') },
+      emulator.env,
+      (spawned) => (child = spawned)
+    )
+    expect(signalled).toBe(true)
+    expect(run.result?.status).toBe('cancelled')
+    expect(run.summary).toContain('Cancelled')
+    expect(run.outputs.record).not.toBe('')
+    expect(run.outputs.changed).toBeDefined()
+    // The writes in flight could not be read back in time: neither written nor not, but unknown.
+    const inFlight = run.result!.tags.filter((tag) => tag.message?.includes('not confirmed'))
+    expect(inFlight.length).toBeGreaterThan(0)
+    expect(inFlight.every((tag) => tag.status === 'cancelled')).toBe(true)
+  }, 20_000)
 })

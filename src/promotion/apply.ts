@@ -12,12 +12,10 @@ import {
 } from '../registry/index.js'
 import { unchanged, written, type TagOutcome } from './outcomes.js'
 import { claimKey, writesOf, type ImagePlan, type TagPlan } from './plan.js'
-import { ABANDONED, withinGrace, type Stop } from './stop.js'
+import { ABANDONED, readBackTimeUp, withinGrace, type Stop } from './stop.js'
 
 /** Writes in flight at once: the pacer, not this, keeps them within ECR's PutImage quota. */
 const WRITE_CONCURRENCY = 10
-/** A stopping run reads back what it could not confirm for this long at most. */
-const READ_BACK_WHEN_STOPPING_MS = 2_000
 
 interface Write {
   image: ImagePlan
@@ -206,12 +204,12 @@ async function confirm(
         image.target,
         entries.map((entry) => entry.write.tag.tag)
       )
-      const timeLimit = new Promise<'late'>((resolve) =>
-        setTimeout(() => resolve('late'), READ_BACK_WHEN_STOPPING_MS).unref()
-      )
-      const current = await (stop?.stopping.aborted ? Promise.race([read, timeLimit]) : read).catch(
-        (error: unknown) =>
-          error instanceof EcrError ? error : new EcrError('Error', String(error))
+      const current = await (
+        stop?.stopping.aborted
+          ? Promise.race([read, readBackTimeUp(stop).then(() => 'late' as const)])
+          : read
+      ).catch((error: unknown) =>
+        error instanceof EcrError ? error : new EcrError('Error', String(error))
       )
       for (const entry of entries) {
         const outcome =

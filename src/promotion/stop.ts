@@ -9,7 +9,17 @@ export interface Stop {
   readonly graceOver: Promise<void>
   /** Why the run stopped, as the report says it: "cancelled (SIGINT)", "past its 10m deadline". */
   readonly reason: () => string
+  /**
+   * How long reading back the writes a stop left unconfirmed may still take: a few seconds in the
+   * grace, and after a hurry only what leaves time to write the report before the process must exit.
+   */
+  readonly readBackMs: () => number
 }
+
+/** A stopping run reads back what it could not confirm for this long at most. */
+export const READ_BACK_WHEN_STOPPING_MS = 2_000
+/** What writing the report (outputs, summary, record) is given before the process must exit. */
+export const REPORT_MS = 500
 
 export const ABANDONED = Symbol('abandoned')
 
@@ -22,28 +32,54 @@ export function withinGrace<T>(
   return Promise.race([work, stop.graceOver.then((): typeof ABANDONED => ABANDONED)])
 }
 
+/**
+ * Settles once a read-back started now has had its time: READ_BACK_WHEN_STOPPING_MS, or less once a
+ * hurry leaves only enough to write the report. Checked every few milliseconds, so a hurry that
+ * comes while the read-back is under way still shortens it.
+ */
+export function readBackTimeUp(
+  stop: Stop,
+  now: () => number = () => performance.now()
+): Promise<void> {
+  const started = now()
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (stop.readBackMs() <= 0 || now() - started >= READ_BACK_WHEN_STOPPING_MS) resolve()
+      else setTimeout(check, 25).unref()
+    }
+    check()
+  })
+}
+
 /** A stop that never comes, for runs that cannot be stopped (tests of other things). */
 export function stopsNever(): Stop {
   return {
     stopping: new AbortController().signal,
     graceOver: new Promise(() => {}),
-    reason: () => 'not stopped'
+    reason: () => 'not stopped',
+    readBackMs: () => READ_BACK_WHEN_STOPPING_MS
   }
 }
 
 /**
  * A stop driven by whoever owns the process: `stop(reason)` starts it, and the grace runs out
- * `graceMs` later, or at once on `hurry()`.
+ * `graceMs` later, or at once on `hurry()`, after which the process has `lastCallMs` to report.
  */
-export function createStop(graceMs: number): Stop & { stop(reason: string): void; hurry(): void } {
+export function createStop(
+  graceMs: number,
+  lastCallMs = Infinity,
+  now: () => number = () => performance.now()
+): Stop & { stop(reason: string): void; hurry(): void } {
   const controller = new AbortController()
   let why = ''
   let release: () => void = () => {}
+  let exitAt = Infinity
   const graceOver = new Promise<void>((resolve) => (release = resolve))
   return {
     stopping: controller.signal,
     graceOver,
     reason: () => why,
+    readBackMs: () => Math.max(0, Math.min(READ_BACK_WHEN_STOPPING_MS, exitAt - REPORT_MS - now())),
     stop(reason) {
       if (controller.signal.aborted) return
       why = reason
@@ -52,6 +88,7 @@ export function createStop(graceMs: number): Stop & { stop(reason: string): void
     },
     /** Ends the grace now: the runner is about to kill the process, and the report comes first. */
     hurry() {
+      exitAt = Math.min(exitAt, now() + lastCallMs)
       release()
     }
   }

@@ -78,7 +78,7 @@ export async function runSession(
   inputs: PromoteInputs,
   options: SessionOptions
 ): Promise<SessionOutcome> {
-  const stop = createStop(options.graceMs ?? GRACE_MS)
+  const stop = createStop(options.graceMs ?? GRACE_MS, LAST_CALL_MS)
   const signals = options.signals
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stop.stopping.aborted) {
