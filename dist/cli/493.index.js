@@ -328,7 +328,8 @@ function createPublicEcr(transport, options) {
             BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.Ym,
             InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do,
             UploadLayerPart: dist_cjs/* UploadLayerPartCommand */.bV,
-            CompleteLayerUpload: dist_cjs/* CompleteLayerUploadCommand */.fU
+            CompleteLayerUpload: dist_cjs/* CompleteLayerUploadCommand */.fU,
+            DescribeImages: dist_cjs/* DescribeImagesCommand */.ji
         }, transport.timeouts),
         async writableRegistryId(repository) {
             const byAlias = await ownRegistries();
@@ -350,31 +351,19 @@ function createPublicEcr(transport, options) {
         },
         // ECR Public has no tag mutability setting to read.
         tagMutability: async () => undefined,
-        async tagCount(repository, id) {
-            const label = id.digest ?? id.tag ?? '';
-            const output = await service
-                .send(`DescribeImages ${where(repository)} ${label}`, repository, 'DescribeImages', new dist_cjs/* DescribeImagesCommand */.ji({
-                ...(0,writes/* inRepository */.yJ)(repository),
-                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-            }))
-                .catch(errors/* imageNotFound */.Dv);
-            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
-        },
         async presentImages(repository, digests) {
             // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
             const present = new Set();
             await (0,concurrency/* mapLimit */.s)(digests, READ_CONCURRENCY, async (digest) => {
-                try {
-                    await service.send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new dist_cjs/* DescribeImagesCommand */.ji({
-                        ...(0,writes/* inRepository */.yJ)(repository),
-                        imageIds: [{ imageDigest: digest }]
-                    }));
+                const found = await service
+                    .send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new dist_cjs/* DescribeImagesCommand */.ji({
+                    ...(0,writes/* inRepository */.yJ)(repository),
+                    imageIds: [{ imageDigest: digest }]
+                }))
+                    .then(() => true)
+                    .catch(errors/* imageNotFound */.Dv);
+                if (found)
                     present.add(digest);
-                }
-                catch (error) {
-                    if (!(error instanceof errors/* EcrError */.JA && error.code === 'ImageNotFoundException'))
-                        throw error;
-                }
             });
             return present;
         },
@@ -437,7 +426,8 @@ function createService(name, transport, client, endpoint, stopWrites) {
 /* unused harmony export UploadLost */
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
-// The calls ECR and ECR Public share request for request: PutImage and the layer upload calls. Each
+// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
+// DescribeImages for an image's tag count. Each
 // implementation hands in its service (an SDK client behind the transport) and its command classes,
 // so only those modules import the SDK and both services get the same requests, checks and answers.
 
@@ -487,6 +477,16 @@ function sharedWrites(service, commands, timeouts) {
     }
     return {
         checkBlobs,
+        async tagCount(repository, id) {
+            const output = await service
+                .send(`DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`, repository, 'DescribeImages', new commands.DescribeImages({
+                ...inRepository(repository),
+                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+            }))
+                // Not in the repository yet: it carries no tag there.
+                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .imageNotFound */ .Dv);
+            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
+        },
         async putImage(repository, request) {
             const output = await service.send(`PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`, repository, 'PutImage', new commands.PutImage({
                 ...inRepository(repository),

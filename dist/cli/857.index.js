@@ -228,7 +228,8 @@ function createPrivateEcr(transport, download, stopWrites) {
             BatchCheckLayerAvailability: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchCheckLayerAvailabilityCommand */ .YmI,
             InitiateLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .InitiateLayerUploadCommand */ .Do9,
             UploadLayerPart: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .UploadLayerPartCommand */ .bVv,
-            CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .CompleteLayerUploadCommand */ .fU9
+            CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .CompleteLayerUploadCommand */ .fU9,
+            DescribeImages: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5
         }, transport.timeouts),
         writableRegistryId: async (repository) => repository.registryId,
         getImages,
@@ -251,16 +252,6 @@ function createPrivateEcr(transport, download, stopWrites) {
                     .map((filter) => filter.filter)
                     .filter((filter) => filter !== undefined)
             };
-        },
-        async tagCount(repository, id) {
-            const label = id.digest ?? id.tag ?? '';
-            const output = await service
-                .send(`DescribeImages ${where(repository)} ${label}`, repository, 'DescribeImages', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({
-                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-            }))
-                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .imageNotFound */ .Dv);
-            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
         },
         async presentImages(repository, digests) {
             const { images } = await getImages(repository, digests.map((digest) => ({ digest })));
@@ -404,7 +395,8 @@ function createService(name, transport, client, endpoint, stopWrites) {
 /* unused harmony export UploadLost */
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
-// The calls ECR and ECR Public share request for request: PutImage and the layer upload calls. Each
+// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
+// DescribeImages for an image's tag count. Each
 // implementation hands in its service (an SDK client behind the transport) and its command classes,
 // so only those modules import the SDK and both services get the same requests, checks and answers.
 
@@ -454,6 +446,16 @@ function sharedWrites(service, commands, timeouts) {
     }
     return {
         checkBlobs,
+        async tagCount(repository, id) {
+            const output = await service
+                .send(`DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`, repository, 'DescribeImages', new commands.DescribeImages({
+                ...inRepository(repository),
+                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+            }))
+                // Not in the repository yet: it carries no tag there.
+                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .imageNotFound */ .Dv);
+            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
+        },
         async putImage(repository, request) {
             const output = await service.send(`PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`, repository, 'PutImage', new commands.PutImage({
                 ...inRepository(repository),

@@ -13,7 +13,6 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type DescribeImageTagsCommandOutput,
-  type DescribeImagesCommandOutput,
   type DescribeRegistriesCommandOutput
 } from '@aws-sdk/client-ecr-public'
 import { PUBLIC_REGION, describeRepository, type RepositoryRef } from '../oci/index.js'
@@ -148,7 +147,8 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
         BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
         InitiateLayerUpload: InitiateLayerUploadCommand,
         UploadLayerPart: UploadLayerPartCommand,
-        CompleteLayerUpload: CompleteLayerUploadCommand
+        CompleteLayerUpload: CompleteLayerUploadCommand,
+        DescribeImages: DescribeImagesCommand
       },
       transport.timeouts
     ),
@@ -180,28 +180,12 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     // ECR Public has no tag mutability setting to read.
     tagMutability: async () => undefined,
 
-    async tagCount(repository, id) {
-      const label = id.digest ?? id.tag ?? ''
-      const output = await service
-        .send<DescribeImagesCommandOutput>(
-          `DescribeImages ${where(repository)} ${label}`,
-          repository,
-          'DescribeImages',
-          new DescribeImagesCommand({
-            ...inRepository(repository),
-            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-          })
-        )
-        .catch(imageNotFound)
-      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
-    },
-
     async presentImages(repository, digests) {
       // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
       const present = new Set<string>()
       await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
-        try {
-          await service.send(
+        const found = await service
+          .send(
             `DescribeImages ${where(repository)} ${digest}`,
             repository,
             'DescribeImages',
@@ -210,10 +194,9 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
               imageIds: [{ imageDigest: digest }]
             })
           )
-          present.add(digest)
-        } catch (error) {
-          if (!(error instanceof EcrError && error.code === 'ImageNotFoundException')) throw error
-        }
+          .then(() => true)
+          .catch(imageNotFound)
+        if (found) present.add(digest)
       })
       return present
     },

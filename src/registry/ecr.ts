@@ -17,7 +17,6 @@ import {
   type BatchGetImageCommandOutput,
   type DescribeImageScanFindingsCommandOutput,
   type DescribeImageSigningStatusCommandOutput,
-  type DescribeImagesCommandOutput,
   type DescribeRepositoriesCommandOutput,
   type ListImageReferrersCommandOutput
 } from '@aws-sdk/client-ecr'
@@ -35,7 +34,7 @@ import type {
   TagMutability
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
-import { EcrError, ExplainedError, imageNotFound } from './errors.js'
+import { EcrError, ExplainedError } from './errors.js'
 import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
@@ -166,7 +165,8 @@ export function createPrivateEcr(
         BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
         InitiateLayerUpload: InitiateLayerUploadCommand,
         UploadLayerPart: UploadLayerPartCommand,
-        CompleteLayerUpload: CompleteLayerUploadCommand
+        CompleteLayerUpload: CompleteLayerUploadCommand,
+        DescribeImages: DescribeImagesCommand
       },
       transport.timeouts
     ),
@@ -208,22 +208,6 @@ export function createPrivateEcr(
           .map((filter) => filter.filter)
           .filter((filter): filter is string => filter !== undefined)
       }
-    },
-
-    async tagCount(repository, id) {
-      const label = id.digest ?? id.tag ?? ''
-      const output = await service
-        .send<DescribeImagesCommandOutput>(
-          `DescribeImages ${where(repository)} ${label}`,
-          repository,
-          'DescribeImages',
-          new DescribeImagesCommand({
-            ...inRepository(repository),
-            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-          })
-        )
-        .catch(imageNotFound)
-      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
     },
 
     async presentImages(repository, digests) {

@@ -1,9 +1,10 @@
-// The calls ECR and ECR Public share request for request: PutImage and the layer upload calls. Each
+// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
+// DescribeImages for an image's tag count. Each
 // implementation hands in its service (an SDK client behind the transport) and its command classes,
 // so only those modules import the SDK and both services get the same requests, checks and answers.
 import { describeRepository, type RepositoryRef } from '../oci/index.js'
 import type { Registry } from './api.js'
-import { EcrError } from './errors.js'
+import { EcrError, imageNotFound } from './errors.js'
 import type { Service } from './service.js'
 
 type CommandClass<Input> = new (input: Input) => object
@@ -33,11 +34,14 @@ export interface WriteCommands {
     }
   >
   CompleteLayerUpload: CommandClass<InRepository & { uploadId: string; layerDigests: string[] }>
+  DescribeImages: CommandClass<
+    InRepository & { imageIds: Array<{ imageDigest?: string; imageTag?: string }> }
+  >
 }
 
 export type SharedWrites = Pick<
   Registry,
-  'putImage' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload'
+  'putImage' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload' | 'tagCount'
 >
 
 /** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
@@ -104,6 +108,22 @@ export function sharedWrites(
 
   return {
     checkBlobs,
+
+    async tagCount(repository, id) {
+      const output = await service
+        .send<{ imageDetails?: Array<{ imageTags?: string[] }> }>(
+          `DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`,
+          repository,
+          'DescribeImages',
+          new commands.DescribeImages({
+            ...inRepository(repository),
+            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+          })
+        )
+        // Not in the repository yet: it carries no tag there.
+        .catch(imageNotFound)
+      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
+    },
 
     async putImage(repository, request) {
       const output = await service.send<{ image?: { imageId?: { imageDigest?: string } } }>(
