@@ -2,17 +2,23 @@
 // under the run's shared pacing, and say truthfully what each tag is now. Any answer that does not
 // plainly confirm a write, and any write still in flight when the run stopped, is read back.
 import type { ProgressLog } from '../copy/index.js'
+import { EcrError, mapLimit, stopsOtherWrites, type Registry } from '../registry/index.js'
 import {
-  EcrError,
-  explainWriteError,
-  mapLimit,
-  mayPassOnRerun,
-  stopsOtherWrites,
-  type Registry
-} from '../registry/index.js'
-import { unchanged, written, type TagOutcome } from './outcomes.js'
+  answerMayBeLost,
+  notAttemptedAfterFailure,
+  notSent,
+  readBackOutcome,
+  unchanged,
+  unknownOutcome,
+  writeFailed,
+  written,
+  type TagOutcome,
+  type Unconfirmed as Unsettled
+} from './outcomes.js'
 import { claimKey, writesOf, type ImagePlan, type TagPlan } from './plan.js'
 import { ABANDONED, readBackTimeUp, withinGrace, type Stop } from './stop.js'
+
+const stopReason = (stop: Stop | undefined): string => stop?.reason() ?? 'the run stopped'
 
 /** Writes in flight at once: the pacer, not this, keeps them within ECR's PutImage quota. */
 const WRITE_CONCURRENCY = 10
@@ -22,44 +28,9 @@ interface Write {
   tag: TagPlan
 }
 
-/**
- * A failure after which the write may still have landed: the request left, and its answer was lost
- * to a timeout, a dropped connection or a server error. Only a read says what the tag is.
- */
-const answerMayBeLost = (error: EcrError): boolean =>
-  error.kind === 'timeout' || error.kind === 'transient'
-
 /** A write whose answer contradicts the plan, or never came; only a fresh read may settle it. */
-interface Unconfirmed {
+interface Unconfirmed extends Unsettled {
   write: Write
-  error?: EcrError
-  /** Still in flight when the run stopped, or cut off by it: it may or may not have landed. */
-  interrupted?: boolean
-}
-
-const cancelled = (tag: TagPlan, message: string): TagOutcome => ({
-  tag: tag.tag,
-  status: 'cancelled',
-  previousDigest: tag.previousDigest,
-  message
-})
-
-const notSent = (tag: TagPlan, stop: Stop | undefined): TagOutcome =>
-  cancelled(tag, `Not written: ${stop?.reason() ?? 'the run stopped'}.`)
-
-/** A write ECR refused, or whose answer was lost and whose tag is not in place: why, in words. */
-function failedWrite(write: Write, error: EcrError): TagOutcome {
-  return {
-    tag: write.tag.tag,
-    status: 'failed',
-    previousDigest: write.tag.previousDigest,
-    message: explainWriteError(error, {
-      tag: write.tag.tag,
-      repository: write.image.target.name,
-      digest: write.image.source.digest
-    }),
-    ...(!mayPassOnRerun(error) && { permanent: true })
-  }
 }
 
 /** PutImage for each tag to write; after a failure no other tag can succeed, so none is started. */
@@ -83,17 +54,10 @@ async function writeTags(
   const fail = (write: Write, error: EcrError): void => {
     failed = true
     halt.abort()
-    settle(write, failedWrite(write, error))
+    settle(write, writeFailed(write.tag, write.image, error))
   }
   const notAttempted = (write: Write): TagOutcome =>
-    failed
-      ? {
-          tag: write.tag.tag,
-          status: 'skipped',
-          previousDigest: write.tag.previousDigest,
-          message: 'Not attempted after an earlier write failed; rerun to finish.'
-        }
-      : notSent(write.tag, stop)
+    failed ? notAttemptedAfterFailure(write.tag) : notSent(write.tag, stopReason(stop))
   const work = mapLimit(
     writes,
     WRITE_CONCURRENCY,
@@ -137,53 +101,10 @@ async function writeTags(
     for (const write of inFlight) unconfirmed.push({ write, interrupted: true })
     const pending = new Set(unconfirmed.map((entry) => entry.write))
     for (const write of writes)
-      if (!outcomes.has(write) && !pending.has(write)) outcomes.set(write, notSent(write.tag, stop))
+      if (!outcomes.has(write) && !pending.has(write))
+        outcomes.set(write, notSent(write.tag, stopReason(stop)))
   }
   return { outcomes, unconfirmed }
-}
-
-/** What a tag whose write was not plainly confirmed really is, now that it has been read back. */
-function confirmedOutcome(entry: Unconfirmed, now: string | null | undefined): TagOutcome {
-  const { write, error, interrupted } = entry
-  const { tag, image } = write
-  const digest = image.source.digest
-  if (now === digest) {
-    // Our own earlier attempt may have landed before a retry was told the image already exists.
-    const ours = interrupted || error === undefined || answerMayBeLost(error) || error.attempts > 1
-    return ours ? written(tag) : unchanged(tag)
-  }
-  if (interrupted)
-    return cancelled(
-      tag,
-      `The write was in flight when the run stopped, and the tag points at ${now ?? 'nothing'}, not at ${digest}; rerun to finish.`
-    )
-  if (error?.code === 'ImageTagAlreadyExistsException' && now) {
-    return {
-      tag: tag.tag,
-      status: 'conflict',
-      previousDigest: tag.previousDigest,
-      message: `Tag "${tag.tag}" is immutable in "${image.target.name}" and points at ${now}, not at ${digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`,
-      permanent: true
-    }
-  }
-  if (error && answerMayBeLost(error)) return failedWrite(write, error)
-  return {
-    tag: tag.tag,
-    status: 'failed',
-    previousDigest: tag.previousDigest,
-    message: `ECR answered ${error ? error.code : 'a success'} for tag "${tag.tag}", but the tag now points at ${now ?? 'nothing'}, not at ${digest}. Another writer may be moving it; rerun to converge.`
-  }
-}
-
-/** The read-back could not be made: the tag's state is unknown, and the report says so. */
-function unknownOutcome(entry: Unconfirmed, why: string): TagOutcome {
-  const { tag } = entry.write
-  return {
-    tag: tag.tag,
-    status: entry.interrupted ? 'cancelled' : 'failed',
-    previousDigest: tag.previousDigest,
-    message: `The write of tag "${tag.tag}" was not confirmed and reading it back ${why}; rerun to be sure.`
-  }
 }
 
 /** Reads the unconfirmed tags back, one call per image's target, and says what each is. */
@@ -214,9 +135,15 @@ async function confirm(
       for (const entry of entries) {
         const outcome =
           current instanceof Map
-            ? confirmedOutcome(entry, current.get(entry.write.tag.tag))
-            : unknownOutcome(
+            ? readBackOutcome(
+                entry.write.tag,
+                entry.write.image,
                 entry,
+                current.get(entry.write.tag.tag)
+              )
+            : unknownOutcome(
+                entry.write.tag,
+                entry.interrupted === true,
                 current === 'late' ? 'took too long while stopping' : `failed (${current.code})`
               )
         outcomes.set(entry.write, outcome)

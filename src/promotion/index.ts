@@ -29,7 +29,14 @@ import {
 } from './gates/index.js'
 import type { Log } from './log.js'
 import { describeImagePlan, planHeader } from './narrate.js'
-import { dryRunOutcome, notWritten, unresolvedOutcomes, type TagOutcome } from './outcomes.js'
+import {
+  copyFailed,
+  dryRunOutcome,
+  notWritten,
+  stoppedBeforeResolving,
+  unresolvedOutcomes,
+  type TagOutcome
+} from './outcomes.js'
 import {
   isResolved,
   planPromotion,
@@ -207,27 +214,82 @@ async function resolveAll(
   })
 }
 
-/** Every image's tags when the run writes none of them: refused, dry run, or stopped. */
-function unwrittenResult(
-  plan: Plan,
-  request: PromotionRequest,
-  tagsOf: (image: ImagePlan) => TagOutcome[],
-  flags: { cancelled?: boolean; refused?: boolean }
-): PromotionResult {
+/** How a run ended, for the one place that builds its result. */
+interface Ending {
+  /** Each resolved image's tags. */
+  tagsOf: (image: ImagePlan) => TagOutcome[]
+  /** What each copy did, when the run got to copying. */
+  copies?: Map<ImagePlan, CopyResult>
+  cancelled?: boolean
+  refused?: boolean
+}
+
+/** The run's result, however it ended: every image, with its problems, copy and tags. */
+function finish(plan: Plan, request: PromotionRequest, ending: Ending): PromotionResult {
   const problemsOf = (image: ImagePlan | UnresolvedImage): ImageProblem[] =>
     plan.problems
       .filter((problem) => problem.image === image.request.name)
       .map(({ title, tag, message }) => ({ title, ...(tag !== undefined && { tag }), message }))
   return {
     images: plan.images.map((image) => {
-      const result = imageResult(image, isResolved(image) ? tagsOf(image) : undefined)
+      const result = isResolved(image)
+        ? imageResult(image, ending.tagsOf(image), ending.copies?.get(image))
+        : imageResult(image, undefined)
       const problems = problemsOf(image)
       return problems.length > 0 ? { ...result, problems } : result
     }),
     release: request.release,
     dryRun: request.dryRun,
-    cancelled: flags.cancelled === true,
-    refused: flags.refused === true
+    cancelled: ending.cancelled === true,
+    refused: ending.refused === true
+  }
+}
+
+/** The run stopped before its images were resolved: nothing was read to plan with. */
+function stoppedWhileResolving(request: PromotionRequest, stop: Stop): PromotionResult {
+  return {
+    images: request.images.map((image) => ({
+      request: image,
+      problem: `Not resolved: ${stop.reason()}.`,
+      tags: stoppedBeforeResolving(image.tags, stop.reason())
+    })),
+    release: request.release,
+    dryRun: request.dryRun,
+    cancelled: true,
+    refused: false
+  }
+}
+
+/** The plan in the log: one group whose title says what the run will do, a line per tag. */
+async function logPlan(plan: Plan, request: PromotionRequest, log: Log): Promise<void> {
+  await log.group(planHeader(plan), async () => {
+    for (const image of plan.images.filter(isResolved))
+      for (const line of describeImagePlan(image, request.release)) log.info(line)
+    for (const problem of plan.problems)
+      log.info(
+        `${problem.failed ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
+      )
+  })
+}
+
+/** A plan with problems writes nothing: refused by a guard or gate, or failed before any write. */
+function notWrittenForProblems(plan: Plan): Ending {
+  const refused = plan.problems.every((problem) => !problem.failed)
+  const why = refused
+    ? 'the promotion was refused before any write.'
+    : 'the run failed before any write (see the problems above).'
+  return { tagsOf: (image) => image.tags.map((tag) => notWritten(tag, image, why)), refused }
+}
+
+/** Each image's tags once a copy failed: its own copy's failure, or another's. */
+function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult): Ending {
+  return {
+    copies,
+    tagsOf: (image) => {
+      const own = copies.get(image)
+      const mine = own?.error !== undefined
+      return copyFailed(image, mine, (mine ? own : failed).permanent === true)
+    }
   }
 }
 
@@ -318,134 +380,52 @@ async function copyAll(
 }
 
 /**
- * A release writes no tag until every copy is done: when one fails, each image's tags say whether
- * its own copy failed or another image's did, and whether a rerun gets past it.
+ * inputs -> resolve (with the gates and the copy survey) -> plan -> copy -> tags. A stage that stops
+ * the run gives every remaining tag its reason; every outcome, early stops included, is in the
+ * result.
  */
-function copyFailedTags(
-  image: ImagePlan,
-  own: CopyResult | undefined,
-  failed: CopyResult
-): TagOutcome[] {
-  const mine = own?.error !== undefined
-  const permanent = (mine ? own.permanent : failed.permanent) === true
-  const what = mine
-    ? 'copying the image into its target failed'
-    : "another image's copy failed, and a release writes no tag until every copy is done"
-  return image.tags.map((tag) =>
-    notWritten(
-      tag,
-      image,
-      permanent ? `${what}.` : `${what}; rerun to resume.`,
-      'skipped',
-      permanent
-    )
-  )
-}
-
-/** inputs -> resolve -> plan -> apply. Every outcome, early stops included, is in the result. */
 export async function promote(
   request: PromotionRequest,
   dependencies: Dependencies
 ): Promise<PromotionResult> {
   const { registry, log, stop } = dependencies
   const surveyed = await withinGrace(resolveAll(request, dependencies), stop)
-  const stoppedEarly = (): PromotionResult => ({
-    images: request.images.map((image) => ({
-      request: image,
-      problem: `Not resolved: ${stop!.reason()}.`,
-      tags: image.tags.map((tag) => ({
-        tag,
-        status: 'cancelled' as const,
-        message: `Not written: ${stop!.reason()}.`
-      }))
-    })),
-    release: request.release,
-    dryRun: request.dryRun,
-    cancelled: true,
-    refused: false
-  })
-  if (surveyed === ABANDONED) return stoppedEarly()
+  if (surveyed === ABANDONED) return stoppedWhileResolving(request, stop!)
 
   const plan = planPromotion({
     images: surveyed,
     protectTags: request.protectTags,
     dryRun: request.dryRun
   })
-  await log.group(planHeader(plan), async () => {
-    for (const image of plan.images.filter(isResolved))
-      for (const line of describeImagePlan(image, request.release)) log.info(line)
-    for (const problem of plan.problems)
-      log.info(
-        `${problem.failed ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
-      )
-  })
-  if (plan.problems.length > 0) {
-    // Refused when every problem is a guard's or a gate's; a source or target that is not there,
-    // or ECR not answering, fails the run.
-    const refused = plan.problems.every((problem) => !problem.failed)
-    const why = refused
-      ? 'the promotion was refused before any write.'
-      : 'the run failed before any write (see the problems above).'
-    return unwrittenResult(
-      plan,
-      request,
-      (image) => image.tags.map((tag) => notWritten(tag, image, why)),
-      { refused }
-    )
-  }
+  await logPlan(plan, request, log)
+  if (plan.problems.length > 0) return finish(plan, request, notWrittenForProblems(plan))
   if (plan.dryRun) {
     log.info('Dry run: nothing was written.')
-    return unwrittenResult(
-      plan,
-      request,
-      (image) => image.tags.map((tag) => dryRunOutcome(tag, image)),
-      {}
-    )
+    return finish(plan, request, {
+      tagsOf: (image) => image.tags.map((t) => dryRunOutcome(t, image))
+    })
   }
-  const images = plan.images.filter(isResolved)
-  const cancelledTags = (image: ImagePlan): TagOutcome[] =>
-    image.tags.map((tag) => notWritten(tag, image, `${stop!.reason()}.`, 'cancelled'))
-  if (stop?.stopping.aborted)
-    return unwrittenResult(plan, request, cancelledTags, { cancelled: true })
+  const cancelled = (copies?: Map<ImagePlan, CopyResult>): Ending => ({
+    tagsOf: (image) =>
+      image.tags.map((tag) => notWritten(tag, image, `${stop!.reason()}.`, 'cancelled')),
+    cancelled: true,
+    ...(copies && { copies })
+  })
+  if (stop?.stopping.aborted) return finish(plan, request, cancelled())
 
+  const images = plan.images.filter(isResolved)
   const copies = await copyAll(images, dependencies)
+  // A copy stopped by the run's stop fails as it ends; that is a cancellation, not a failure.
+  if (stop?.stopping.aborted) return finish(plan, request, cancelled(copies))
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
-  if (failedCopy || stop?.stopping.aborted) {
-    // A copy stopped by the run's stop fails as it ends; that is a cancellation, not a failure.
-    const cancelled = stop?.stopping.aborted === true
-    return {
-      images: plan.images.map((image) =>
-        imageResult(
-          image,
-          isResolved(image)
-            ? cancelled
-              ? cancelledTags(image)
-              : copyFailedTags(image, copies.get(image), failedCopy!)
-            : undefined,
-          isResolved(image) ? copies.get(image) : undefined
-        )
-      ),
-      release: request.release,
-      dryRun: false,
-      cancelled,
-      refused: false
-    }
-  }
-  const writes = plannedWrites(images)
-  const outcomes = await log.group(`Apply: ${writes} write(s)`, () =>
+  if (failedCopy) return finish(plan, request, afterCopyFailure(copies, failedCopy))
+
+  const outcomes = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
     applyTags(registry, images, log, stop)
   )
-  return {
-    images: plan.images.map((image) =>
-      imageResult(
-        image,
-        isResolved(image) ? outcomes.get(image) : undefined,
-        isResolved(image) ? copies.get(image) : undefined
-      )
-    ),
-    release: request.release,
-    dryRun: false,
-    cancelled: stop?.stopping.aborted === true,
-    refused: false
-  }
+  return finish(plan, request, {
+    tagsOf: (image) => outcomes.get(image)!,
+    copies,
+    cancelled: stop?.stopping.aborted === true
+  })
 }

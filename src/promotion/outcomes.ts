@@ -1,6 +1,7 @@
 // Every tag's outcome is decided here: what a plan comes to when it is written, when it is not
-// (dry run, refusal, a failed copy, a cancelled run), and which outcomes leave the tag where it
-// should be.
+// (dry run, refusal, a failed copy, a cancelled run), when its write fails or its answer is read
+// back, and which outcomes leave the tag where it should be.
+import { explainWriteError, mayPassOnRerun, type EcrError } from '../registry/index.js'
 import { conflictMessage, refusalMessage, type ImagePlan, type TagPlan } from './plan.js'
 import type { TagOutcome, TagStatus } from './types.js'
 
@@ -101,4 +102,128 @@ export function unresolvedOutcomes(
     message: `Not written: ${problem}`,
     ...(permanent && { permanent: true as const })
   }))
+}
+
+/**
+ * The outcomes of the images of a run stopped before they were resolved: none was touched, and
+ * none was read.
+ */
+export function stoppedBeforeResolving(tags: string[], reason: string): TagOutcome[] {
+  return tags.map((tag) => ({ tag, status: 'cancelled', message: `Not written: ${reason}.` }))
+}
+
+/**
+ * A release writes no tag until every copy is done: when one fails, each image's tags say whether
+ * its own copy failed or another image's did, and whether a rerun gets past it.
+ */
+export function copyFailed(image: ImagePlan, own: boolean, permanent: boolean): TagOutcome[] {
+  const what = own
+    ? 'copying the image into its target failed'
+    : "another image's copy failed, and a release writes no tag until every copy is done"
+  return image.tags.map((tag) =>
+    notWritten(
+      tag,
+      image,
+      permanent ? `${what}.` : `${what}; rerun to resume.`,
+      'skipped',
+      permanent
+    )
+  )
+}
+
+/** A write the run stopped before sending: certainly not written. */
+export function notSent(tag: TagPlan, reason: string): TagOutcome {
+  return {
+    tag: tag.tag,
+    status: 'cancelled',
+    previousDigest: tag.previousDigest,
+    message: `Not written: ${reason}.`
+  }
+}
+
+/** A write not sent because an earlier one failed in a way no other could get past. */
+export function notAttemptedAfterFailure(tag: TagPlan): TagOutcome {
+  return {
+    tag: tag.tag,
+    status: 'skipped',
+    previousDigest: tag.previousDigest,
+    message: 'Not attempted after an earlier write failed; rerun to finish.'
+  }
+}
+
+/**
+ * A failure after which the write may still have landed: the request left, and its answer was lost
+ * to a timeout, a dropped connection or a server error. Only a read says what the tag is.
+ */
+export const answerMayBeLost = (error: EcrError): boolean =>
+  error.kind === 'timeout' || error.kind === 'transient'
+
+/** A write ECR refused, or whose answer was lost and whose tag is not in place: why, in words. */
+export function writeFailed(tag: TagPlan, image: ImagePlan, error: EcrError): TagOutcome {
+  return {
+    tag: tag.tag,
+    status: 'failed',
+    previousDigest: tag.previousDigest,
+    message: explainWriteError(error, {
+      tag: tag.tag,
+      repository: image.target.name,
+      digest: image.source.digest
+    }),
+    ...(!mayPassOnRerun(error) && { permanent: true })
+  }
+}
+
+/** How a write not plainly confirmed was left: its error, or cut off by the run stopping. */
+export interface Unconfirmed {
+  error?: EcrError
+  /** Still in flight when the run stopped, or cut off by it: it may or may not have landed. */
+  interrupted?: boolean
+}
+
+/** What a tag whose write was not plainly confirmed really is, now that it has been read back. */
+export function readBackOutcome(
+  tag: TagPlan,
+  image: ImagePlan,
+  { error, interrupted }: Unconfirmed,
+  now: string | null | undefined
+): TagOutcome {
+  const digest = image.source.digest
+  if (now === digest) {
+    // Our own earlier attempt may have landed before a retry was told the image already exists.
+    const ours = interrupted || error === undefined || answerMayBeLost(error) || error.attempts > 1
+    return ours ? written(tag) : unchanged(tag)
+  }
+  if (interrupted)
+    return {
+      tag: tag.tag,
+      status: 'cancelled',
+      previousDigest: tag.previousDigest,
+      message: `The write was in flight when the run stopped, and the tag points at ${now ?? 'nothing'}, not at ${digest}; rerun to finish.`
+    }
+  if (error?.code === 'ImageTagAlreadyExistsException' && now) {
+    return {
+      tag: tag.tag,
+      status: 'conflict',
+      previousDigest: tag.previousDigest,
+      message: `Tag "${tag.tag}" is immutable in "${image.target.name}" and points at ${now}, not at ${digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`,
+      permanent: true
+    }
+  }
+  if (error && answerMayBeLost(error)) return writeFailed(tag, image, error)
+  return {
+    tag: tag.tag,
+    status: 'failed',
+    previousDigest: tag.previousDigest,
+    message: `ECR answered ${error ? error.code : 'a success'} for tag "${tag.tag}", but the tag now points at ${now ?? 'nothing'}, not at ${digest}. Another writer may be moving it; rerun to converge.`
+  }
+}
+
+/** The read-back could not be made: the tag's state is unknown, and the report says so. */
+export function unknownOutcome(tag: TagPlan, interrupted: boolean, why: string): TagOutcome {
+  return {
+    tag: tag.tag,
+    status: interrupted ? 'cancelled' : 'failed',
+    previousDigest: tag.previousDigest,
+    message: `The write of tag "${tag.tag}" was not confirmed and reading it back ${why}; rerun to be sure.`
+  }
 }
