@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions
   /** Rates per account, region and operation (token buckets), or 'ecr-defaults'. */
   quotas?: QuotaSetting
+  /** The clock the quotas refill by, in milliseconds; the process's own unless a test runs it fast. */
+  now?: () => number
   /** Serve HTTPS with a throwaway CA (made with openssl; its certificate is at `caFile`). */
   tls?: boolean
   stateFile?: string
@@ -104,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.defaultAccount && { defaultAccount: options.defaultAccount }),
     ...(options.faults && { faults: options.faults }),
     ...(options.quotas && { quotas: options.quotas }),
+    ...(options.now && { now: options.now }),
     ...(tls && { tls }),
     settings,
     store

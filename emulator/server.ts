@@ -90,6 +90,8 @@ export interface ServerOptions {
   defaultAccount?: string
   faults?: FaultOptions
   quotas?: QuotaSetting
+  /** The quotas' clock, in milliseconds. */
+  now?: () => number
   tls?: TlsMaterial
   settings: EmulatorSettings
   store: Store
@@ -285,7 +287,7 @@ export class EmulatorServer extends EventEmitter {
       return reply(status, { __type: type, message }, type)
     }
     // ECR's throttling: HTTP 400 ThrottlingException, logged without a fault.
-    if (!this.quotas.take(account, region, operation))
+    if (!this.quotas.take(account, region, operation, this.options.now?.() ?? performance.now()))
       return fail(new ServiceError('ThrottlingException', 'Rate exceeded'))
 
     const handler = (isPublic ? PUBLIC_OPERATIONS : OPERATIONS)[name]

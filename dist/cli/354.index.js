@@ -151,7 +151,7 @@ class Pacer {
                 : (this.options.rates?.[scope.operation] ??
                     ECR_DEFAULT_RATES[scope.operation] ??
                     UNLISTED_RATE);
-            limiter = new RateLimiter(rate, this.options.sleep);
+            limiter = new RateLimiter(rate, this.options.sleep, this.options.now);
             this.limiters.set(key, limiter);
         }
         return limiter;
@@ -253,7 +253,11 @@ function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.
     const debug = options.debug ?? (() => { });
     const patience = options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS;
     const runSignal = options.signal;
-    const pacer = new Pacer({ ...(options.rates && { rates: options.rates }), sleep });
+    const pacer = new Pacer({
+        ...(options.rates && { rates: options.rates }),
+        sleep: options.clock?.sleep ?? sleep,
+        ...(options.clock && { now: () => options.clock.now() })
+    });
     const backoff = (attempt, base) => options.retryDelay
         ? options.retryDelay(attempt)
         : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));

@@ -128,6 +128,8 @@ export interface PacingOptions {
   /** ECR Public's, likewise. */
   publicRates?: Partial<Record<string, number>>
   sleep: Sleep
+  /** Now, in milliseconds; the process's monotonic clock unless a test keeps its own. */
+  now?: () => number
 }
 
 /** The limiters of one run, one per registry, region and operation, made on first use. */
@@ -149,7 +151,7 @@ export class Pacer {
         : (this.options.rates?.[scope.operation] ??
           ECR_DEFAULT_RATES[scope.operation] ??
           UNLISTED_RATE)
-      limiter = new RateLimiter(rate, this.options.sleep)
+      limiter = new RateLimiter(rate, this.options.sleep, this.options.now)
       this.limiters.set(key, limiter)
     }
     return limiter

@@ -51,6 +51,14 @@ export interface TransportOptions {
   userAgent?: string
   /** Stands in for fetch in tests that shape a download. */
   fetch?: typeof fetch
+  /** The clock the pacing keeps time by; tests run it faster, with the local ECR on the same one. */
+  clock?: Clock
+}
+
+/** Time as the pacing sees it: now, in milliseconds, and a wait that a signal gives up. */
+export interface Clock {
+  now(): number
+  sleep: Sleep
 }
 
 /**
@@ -191,7 +199,11 @@ export function createTransport(
   const debug = options.debug ?? (() => {})
   const patience = options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS
   const runSignal = options.signal
-  const pacer = new Pacer({ ...(options.rates && { rates: options.rates }), sleep })
+  const pacer = new Pacer({
+    ...(options.rates && { rates: options.rates }),
+    sleep: options.clock?.sleep ?? sleep,
+    ...(options.clock && { now: () => options.clock!.now() })
+  })
   const backoff = (attempt: number, base: number): number =>
     options.retryDelay
       ? options.retryDelay(attempt)
