@@ -148,8 +148,11 @@ describe('one repository named two ways', () => {
     expect(run.result?.status).toBe('refused')
     expect(emulator.counts().PutImage).toBeUndefined()
     expect(repository.tags.get('claimed')).toBeUndefined()
+    // One problem, said once though it is both entries', with what to do.
     const errors = run.stdout.match(/^::error.*$/gm) ?? []
+    expect(errors).toHaveLength(1)
     expect(errors[0]).toContain('title=Tag claimed twice')
+    expect(errors[0]).toContain('give each image its own tags')
     expect(errors[0]).toContain(
       `${repository.name}:one (${one.digest}) and ${HOST}/${repository.name}:two (${two.digest})`
     )

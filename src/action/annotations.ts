@@ -23,13 +23,17 @@ export interface Problem {
  */
 export function problemsOf(reports: PromotionReport[]): Problem[] {
   const many = reports.length > 1
+  // A problem shared by several images (a tag two of them claim) names them all: said once.
+  const said = new Set<string>()
   return reports.flatMap((report) => {
     const where = many ? `${report.name}: ` : ''
     if (report.problems)
-      return report.problems.map((problem) => ({
-        message: `${where}${problem.message}`,
-        title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
-      }))
+      return report.problems
+        .filter((problem) => !said.has(problem.message) && said.add(problem.message))
+        .map((problem) => ({
+          message: `${where}${problem.message}`,
+          title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
+        }))
     const tags = report.tags.flatMap((tag): Problem[] => {
       // Tags left alone because of a problem said elsewhere, or by a stopped run, say nothing new.
       // Skipped tags follow from another problem, which has its own annotation.

@@ -175,11 +175,13 @@ function footer(summary: Summary, provenance: Provenance | undefined): void {
 }
 
 /** Every problem in plain sight, before the next step: what the annotations say, once each. */
-function problemList(summary: Summary, reports: PromotionReport[]): void {
+function problemList(summary: Summary, reports: PromotionReport[], status: RunStatus): void {
   const problems = problemsOf(reports)
   if (problems.length === 0) return
+  // Each problem carries the run's own mark: a refusal's, or a failure's.
+  const mark = status === 'refused' ? MARKS.refused : MARKS.failed
   summary.addRaw(
-    `<ul>${problems.map((problem) => `<li>⛔ <strong>${escape(problem.title)}</strong>: ${escape(problem.message)}</li>`).join('')}</ul>`,
+    `<ul>${problems.map((problem) => `<li>${mark} <strong>${escape(problem.title)}</strong>: ${escape(problem.message)}</li>`).join('')}</ul>`,
     true
   )
 }
@@ -206,7 +208,7 @@ export function renderImageSummary(
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report.dryRun)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
   tagTable(summary, report)
-  problemList(summary, [report])
+  problemList(summary, [report], report.status)
   nextStepLine(summary, report.status, [report], cancelReason)
   summary.addDetails('Full digests and messages', details(report))
   footer(summary, report.provenance)
@@ -284,7 +286,7 @@ export function renderReleaseSummary(
       `${releaseImageStatus(image).mark} ${releaseImageStatus(image).label}`
     ])
   ])
-  problemList(summary, report.images)
+  problemList(summary, report.images, report.status)
   nextStepLine(summary, report.status, report.images, cancelReason)
   for (const image of report.images)
     summary.addDetails(

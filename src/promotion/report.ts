@@ -4,7 +4,7 @@ import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/i
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { GateVerdict } from './gates/index.js'
-import { TAG_LIMIT_TITLE } from './plan.js'
+import { CLAIM_TITLE, TAG_LIMIT_TITLE } from './plan.js'
 import type { ImageProblem, ImageResult, PromotionResult, TagOutcome, TagStatus } from './types.js'
 
 export interface CopyReport {
@@ -307,6 +307,9 @@ export function nextStep(
           : []),
         ...(overTagLimit(reports).length > 0
           ? ['remove tags the image no longer needs, or promote fewer']
+          : []),
+        ...(reports.some((report) => report.problems?.some((p) => p.title === CLAIM_TITLE))
+          ? ['give each image its own tags']
           : [])
       ]
       return `Nothing was written. To promote, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
