@@ -100,4 +100,24 @@ describe('src/', () => {
     }
     expect(wrong).toEqual([])
   })
+
+  test('the faces reach AWS only through the session; the environment is read only at the edge', () => {
+    const wrong: string[] = []
+    for (const [file, imports] of graph) {
+      const folder = relative(src, file).split('/')[0]
+      if (folder === 'action' || folder === 'cli')
+        for (const target of imports) {
+          const other = relative(src, target).split('/')[0]
+          if (other === 'registry')
+            wrong.push(`${relative(root, file)} -> ${relative(root, target)}`)
+        }
+      // Configuration is read once by the faces and the session, and handed down as options.
+      if (
+        !['action', 'cli', 'session'].includes(folder!) &&
+        /process\.env/.test(readFileSync(file, 'utf8'))
+      )
+        wrong.push(`${relative(root, file)} reads process.env`)
+    }
+    expect(wrong).toEqual([])
+  })
 })

@@ -129,8 +129,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr-public/dist-cjs/index.js
 var dist_cjs = __webpack_require__(9821);
-// EXTERNAL MODULE: ./src/oci/index.ts + 4 modules
-var oci = __webpack_require__(8089);
+// EXTERNAL MODULE: ./src/oci/index.ts + 5 modules
+var oci = __webpack_require__(5527);
 // EXTERNAL MODULE: ./src/registry/blob-download.ts
 var blob_download = __webpack_require__(4213);
 // EXTERNAL MODULE: ./src/registry/concurrency.ts
@@ -251,7 +251,7 @@ const READ_CONCURRENCY = 8;
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
 function createPublicEcr(transport, options) {
     const client = new dist_cjs/* ECRPUBLICClient */.Rr(transport.clientConfig(oci/* PUBLIC_REGION */.Ne));
-    const service = (0,registry_service/* createService */.s)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region), options.stopWrites);
+    const service = (0,registry_service/* createService */.s)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region, options.endpoints), options.stopWrites);
     const where = oci/* describeRepository */.MD;
     // Registry ids of the caller's public registries, by alias; asked once.
     let registries;
@@ -424,7 +424,7 @@ function createService(name, transport, client, endpoint, stopWrites) {
 /* harmony export */   yJ: () => (/* binding */ inRepository)
 /* harmony export */ });
 /* unused harmony export UploadLost */
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
 // The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
 // DescribeImages for an image's tag count. Each

@@ -124,7 +124,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createPrivateEcr: () => (/* binding */ createPrivateEcr)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8249);
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
 /* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
 /* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1280);
@@ -198,7 +198,7 @@ function findingsOf(page) {
     ];
 }
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
-function createPrivateEcr(transport, download, stopWrites) {
+function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
     const clients = new Map();
     const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
     function client(region) {
@@ -209,7 +209,7 @@ function createPrivateEcr(transport, download, stopWrites) {
         }
         return existing;
     }
-    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region), stopWrites);
+    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region, endpoints), stopWrites);
     async function getImages(repository, ids) {
         const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
         const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_3__/* .BATCH_LIMIT */ .BR).map((batch) => service.send(`BatchGetImage ${where(repository)} (${batch.length} ids)`, repository, 'BatchGetImage', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchGetImageCommand */ .P8n({
@@ -393,7 +393,7 @@ function createService(name, transport, client, endpoint, stopWrites) {
 /* harmony export */   yJ: () => (/* binding */ inRepository)
 /* harmony export */ });
 /* unused harmony export UploadLost */
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8089);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
 // The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
 // DescribeImages for an image's tag count. Each

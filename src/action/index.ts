@@ -6,7 +6,6 @@ import * as core from '@actions/core'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CopyOptions } from '../copy/index.js'
 import { INPUTS, InputError, parseInputs } from '../inputs/index.js'
 import {
   PREDICATE_TYPE,
@@ -14,8 +13,13 @@ import {
   type PollOptions,
   type Provenance
 } from '../promotion/index.js'
-import type { RegistryOptions } from '../registry/index.js'
-import { reportsOf, runSession, type Reports } from '../session/index.js'
+import {
+  reportsOf,
+  runSession,
+  type CopyOptions,
+  type RegistryOptions,
+  type Reports
+} from '../session/index.js'
 import { failStep } from './annotations.js'
 import { setFailureOutputs, setImageOutputs, setReleaseOutputs } from './outputs.js'
 import { loadProvenance, userAgent } from './provenance.js'

@@ -2,8 +2,7 @@
 // (about 1,000 px wide). A headline whose mark differs for each outcome, the source and the
 // target, short digests in the tables and the full ones folded away, the copy's figures, and one
 // line saying what to do next when something did not happen.
-import { formatBytes } from '../copy/index.js'
-import { describeRepository, shortDigest as shortOf } from '../oci/index.js'
+import { describeRepository, formatBytes, shortDigest as shortOf } from '../oci/index.js'
 import type {
   CopyReport,
   EarlyFailureReport,

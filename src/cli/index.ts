@@ -4,8 +4,13 @@
 // Only the faces know how they are started; it may import every layer below, never src/action.
 import { InputError, parseInputs, type InputReader } from '../inputs/index.js'
 import type { EarlyFailureReport, Log, Provenance, RunStatus } from '../promotion/index.js'
-import { configuredRegion } from '../registry/index.js'
-import { reportsOf, runSession, VERSION, type SessionOptions } from '../session/index.js'
+import {
+  configuredRegion,
+  reportsOf,
+  runSession,
+  VERSION,
+  type SessionOptions
+} from '../session/index.js'
 import { helpText } from './help.js'
 import { asOptions, parseCommandLine, UsageError, wantsJson, type CommandLine } from './options.js'
 import { summaryLines } from './summary.js'
@@ -131,6 +136,7 @@ async function promoteFrom(commandLine: CommandLine, io: CliIo): Promise<CliRun>
       userAgent: USER_AGENT,
       ...(io.signals && { signals: io.signals }),
       timeoutText: read('timeout'),
+      env: io.env,
       copy: { onProgress: log.progress, progressIntervalMs: log.progressIntervalMs }
     }).finally(stopAnnouncing)
     const reports = reportsOf(outcome, inputs, PROVENANCE)

@@ -1,7 +1,6 @@
 // The end of a run for a person: a table of the tags (where each was, where it is now), what did
 // not work and why, and what to do next.
-import { formatBytes } from '../copy/index.js'
-import { shortDigest as shortOf } from '../oci/index.js'
+import { formatBytes, shortDigest as shortOf } from '../oci/index.js'
 import { digestAfter, type PromotionReport } from '../promotion/index.js'
 import type { Reports } from '../session/index.js'
 

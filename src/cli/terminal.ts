@@ -1,6 +1,7 @@
 // What a person sees while the run goes: the session's log as headed sections, and a copy's progress
 // as one line updated in place on a terminal (plain lines elsewhere, as in a CI log).
-import { formatBytes, type CopyProgressState } from '../copy/index.js'
+import type { CopyProgressState } from '../copy/index.js'
+import { formatBytes } from '../oci/index.js'
 import type { Log } from '../promotion/index.js'
 
 /** The stream human output goes to: a terminal, a pipe or a file. */

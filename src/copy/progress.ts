@@ -1,20 +1,10 @@
 // How a copy reports itself while it runs: bytes in words, and a progress line now and then.
+import { formatBytes } from '../oci/index.js'
 
 /** The lines a copy logs; whoever runs it owns groups and annotations. */
 export interface ProgressLog {
   info(message: string): void
   debug(message: string): void
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`
 }
 
 /** Where one copy's blobs are: one object per copy, its figures current whenever it is read. */

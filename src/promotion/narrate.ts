@@ -1,13 +1,7 @@
 // What the log says about a plan: one header that matches what the run will do, and a line per
 // tag and copy.
-import {
-  bytesToCopy,
-  formatBytes,
-  manifestWrites,
-  missingBlobs,
-  type CopyPlan
-} from '../copy/index.js'
-import { describeRepository } from '../oci/index.js'
+import { bytesToCopy, manifestWrites, missingBlobs, type CopyPlan } from '../copy/index.js'
+import { describeRepository, formatBytes } from '../oci/index.js'
 import { isResolved, plannedWrites, type ImagePlan, type Plan, type TagPlan } from './plan.js'
 
 function describeTag(tag: TagPlan, digest: string): string {

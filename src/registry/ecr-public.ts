@@ -21,6 +21,7 @@ import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { mapLimit } from './concurrency.js'
 import { EcrError, imageNotFound } from './errors.js'
 import { createPublicRegistryReader } from './public-registry.js'
+import type { Endpoints } from './endpoints.js'
 import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { inRepository, sharedWrites } from './writes.js'
@@ -32,6 +33,7 @@ export interface PublicEcrOptions {
   registryUrl?: string
   download: DownloadOptions
   stopWrites?: AbortSignal
+  endpoints?: Endpoints
 }
 
 /** Registry-wide calls count against the caller's own public registry. */
@@ -43,7 +45,7 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     'ECR Public',
     transport,
     () => client,
-    (region) => endpointOf('ECR_PUBLIC', region),
+    (region) => endpointOf('ECR_PUBLIC', region, options.endpoints),
     options.stopWrites
   )
   const where = describeRepository

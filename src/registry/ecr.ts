@@ -35,6 +35,7 @@ import type {
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
+import type { Endpoints } from './endpoints.js'
 import { createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
@@ -114,7 +115,8 @@ const idKey = (id: ImageId): string =>
 export function createPrivateEcr(
   transport: Transport,
   download: DownloadOptions,
-  stopWrites?: AbortSignal
+  stopWrites?: AbortSignal,
+  endpoints: Endpoints = {}
 ): Registry {
   const clients = new Map<string, ECRClient>()
   const where = describeRepository
@@ -131,7 +133,7 @@ export function createPrivateEcr(
     'ECR',
     transport,
     client,
-    (region) => endpointOf('ECR', region),
+    (region) => endpointOf('ECR', region, endpoints),
     stopWrites
   )
 

@@ -5,6 +5,7 @@
 import type { RepositoryRef } from '../oci/index.js'
 import type { Registry } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
+import type { Endpoints } from './endpoints.js'
 import { createWarmer, letIoThrough } from './preconnect.js'
 import type { TransportOptions } from './transport.js'
 
@@ -14,11 +15,17 @@ export { EcrError, ExplainedError, mayPassOnRerun, redact, type FailureKind } fr
 export { explainCopyError, explainWriteError, stopsOtherWrites } from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
 export { configuredRegion } from './region.js'
+export { configuredEndpoints, type Endpoints } from './endpoints.js'
 export type { Timeouts } from './transport.js'
 
 export interface RegistryOptions extends TransportOptions, DownloadOptions {
   /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
   publicRegistryUrl?: string
+  /** The services' endpoints as configured (configuredEndpoints), for timeouts' words and
+   * connections opened ahead; unset: the regional defaults. */
+  endpoints?: Endpoints
+  /** Open the first calls' connections while the SDK loads (default true). */
+  preconnect?: boolean
   /** Once aborted, no write is sent (reads still are): a stopping run finishes what is in flight. */
   stopWrites?: AbortSignal
 }
@@ -48,7 +55,8 @@ const OPERATIONS = {
 
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const download: DownloadOptions = { ...(options.onResume && { onResume: options.onResume }) }
-  const warmer = createWarmer()
+  const endpoints = options.endpoints ?? {}
+  const warmer = createWarmer({ enabled: options.preconnect ?? true, endpoints })
   const transport = import('./transport.js').then((module) =>
     module.createTransport(options, warmer)
   )
@@ -60,11 +68,14 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
           transport,
           // The SDK's chunks compile after a turn of the event loop: see letIoThrough.
           transport.then(letIoThrough).then(() => import('./ecr.js'))
-        ]).then(([made, module]) => module.createPrivateEcr(made, download, options.stopWrites)))
+        ]).then(([made, module]) =>
+          module.createPrivateEcr(made, download, options.stopWrites, endpoints)
+        ))
       : (publicEcr ??= Promise.all([transport, import('./ecr-public.js')]).then(([made, module]) =>
           module.createPublicEcr(made, {
             download,
             ...(options.stopWrites && { stopWrites: options.stopWrites }),
+            endpoints,
             ...(options.publicRegistryUrl && { registryUrl: options.publicRegistryUrl })
           })
         ))

@@ -12,7 +12,7 @@ import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { Duplex } from 'node:stream'
 import type { RepositoryRef } from '../oci/index.js'
-import { endpointOf } from './endpoints.js'
+import { endpointOf, type Endpoints } from './endpoints.js'
 
 /**
  * One turn of the event loop. Loading the SDK's chunks holds the one thread for tens of
@@ -61,8 +61,8 @@ export function connectionsAhead(operation: string, args: readonly unknown[]): n
 const originOf = (protocol: string, host: string, port: number): string =>
   `${protocol}//${host}:${port}`
 
-export function createWarmer(options: { enabled?: boolean } = {}): Warmer {
-  const enabled = options.enabled ?? process.env.ECR_PROMOTE_PRECONNECT !== 'false'
+export function createWarmer(options: { enabled?: boolean; endpoints?: Endpoints } = {}): Warmer {
+  const enabled = options.enabled ?? true
   const idle = new Map<string, Socket[]>()
   const counts = new Map<string, number>()
 
@@ -148,7 +148,10 @@ export function createWarmer(options: { enabled?: boolean } = {}): Warmer {
     ahead(operation, repository, args) {
       // ECR Public's calls split between its API and its registry endpoint: not guessed.
       if (repository.publicAlias !== undefined) return
-      open(endpointOf('ECR', repository.region), connectionsAhead(operation, args))
+      open(
+        endpointOf('ECR', repository.region, options.endpoints),
+        connectionsAhead(operation, args)
+      )
     },
     open,
     take(protocol, host, port) {

@@ -22,7 +22,10 @@ import {
   type ReleaseReport,
   type RunStatus
 } from '../promotion/index.js'
-import { createRegistry, type RegistryOptions } from '../registry/index.js'
+import { configuredEndpoints, createRegistry, type RegistryOptions } from '../registry/index.js'
+
+export { configuredRegion, type RegistryOptions } from '../registry/index.js'
+export type { CopyOptions } from '../copy/index.js'
 import packageJson from '../../package.json' with { type: 'json' }
 
 export const VERSION: string = packageJson.version
@@ -41,6 +44,8 @@ export interface SessionOptions {
   copy?: CopyOptions
   /** The clock the gates poll a scan with. */
   poll?: PollOptions
+  /** The environment the run reads its configuration from, once; the process's by default. */
+  env?: NodeJS.ProcessEnv
 }
 
 const GRACE_MS = 4_000
@@ -61,6 +66,19 @@ export function after(ms: number, fire: () => void): { cancel(): void } {
   }
   wait(ms)
   return { cancel: () => clearTimeout(timer) }
+}
+
+/**
+ * What the registry takes from the environment, read here once: the endpoints the SDK will use
+ * (for timeouts' words and connections opened ahead), whether to open them ahead, and a stand-in
+ * for public.ecr.aws's registry endpoint (as AWS_ENDPOINT_URL_ECR_PUBLIC is for its API).
+ */
+export function registryEnvironment(env: NodeJS.ProcessEnv): RegistryOptions {
+  return {
+    endpoints: configuredEndpoints(env),
+    preconnect: env.ECR_PROMOTE_PRECONNECT !== 'false',
+    ...(env.ECR_PUBLIC_REGISTRY_URL && { publicRegistryUrl: env.ECR_PUBLIC_REGISTRY_URL })
+  }
 }
 
 export interface SessionOutcome {
@@ -104,10 +122,7 @@ export async function runSession(
       userAgent: options.userAgent,
       rates: { PutImage: inputs.putImageRate },
       stopWrites: stop.stopping,
-      // A stand-in for public.ecr.aws's registry endpoint, as AWS_ENDPOINT_URL_ECR_PUBLIC is for its API.
-      ...(process.env.ECR_PUBLIC_REGISTRY_URL && {
-        publicRegistryUrl: process.env.ECR_PUBLIC_REGISTRY_URL
-      }),
+      ...registryEnvironment(options.env ?? process.env),
       ...options.registry
     })
     const result = await promote(inputs.request, {
