@@ -131,22 +131,24 @@ function startReads(registry: Registry, requests: ImageRequest[]) {
   // Within one repository the image is there already: how many tags it carries is read beside the
   // rest, by the source's own id, for ECR's tag limit.
   const counts = new Map<string, ReturnType<typeof settle<number>>>()
-  for (const request of requests) {
+  // The source's digest when given, else its tag: what DescribeImages is asked by.
+  const countedBy = (request: ImageRequest) => {
     const [id] = idsOf(request).reverse()
     if (!id || request.tags.length === 0 || !isSameRepository(request.source, request.target))
-      continue
-    const key = `${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`
-    if (!counts.has(key)) counts.set(key, settle(registry.tagCount(request.target, id)))
+      return undefined
+    return { id, key: `${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}` }
+  }
+  for (const request of requests) {
+    const by = countedBy(request)
+    if (by && !counts.has(by.key))
+      counts.set(by.key, settle(registry.tagCount(request.target, by.id)))
   }
   const targets = new Map(requests.map((request) => [keyOf(request.target), request.target]))
   const perTarget = <T>(read: (target: RepositoryRef) => Promise<T>) =>
     new Map([...targets].map(([key, target]) => [key, settle(read(target))]))
   const countOf = (request: ImageRequest): ReturnType<typeof settle<number | undefined>> => {
-    const [id] = idsOf(request).reverse()
-    return (
-      (id && counts.get(`${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}`)) ??
-      Promise.resolve({ value: undefined })
-    )
+    const by = countedBy(request)
+    return (by && counts.get(by.key)) ?? Promise.resolve({ value: undefined })
   }
   return {
     reads,
