@@ -67,3 +67,18 @@ describe('RateLimiter', () => {
     await expect(waits[2]).rejects.toThrow('the run was cancelled')
   })
 })
+
+describe('a rate set far above what ECR allows', () => {
+  test('comes down to ECR’s rate under throttling, and one success does not throw it back over', () => {
+    const clock = simulatedClock()
+    const limiter = new RateLimiter(1000, clock.sleep, clock.now)
+    for (let i = 0; i < 8; i++) limiter.throttled()
+    // 1000 halved eight times: under ECR's default 10 a second, where a 1/16 floor held it at 62.5.
+    expect(limiter.currentRate).toBeLessThan(10)
+    for (let i = 0; i < 20; i++) limiter.throttled()
+    expect(limiter.currentRate).toBe(1)
+    const before = limiter.currentRate
+    limiter.succeeded()
+    expect(limiter.currentRate).toBeLessThanOrEqual(before + 0.5)
+  })
+})

@@ -427,3 +427,38 @@ describe('a stop that always reports', () => {
     expect(inFlight.every((tag) => tag.status === 'cancelled')).toBe(true)
   }, 20_000)
 })
+
+describe('a raised put-image-rate', () => {
+  test('is used: 50 tags at 1000 a second go out at once, not ten at a time', async () => {
+    const { repository, image } = seeded('fast/app')
+    // Each write held 100 ms, so that writes sent together overlap.
+    emulator.onRequest((request) =>
+      request.operation === 'PutImage'
+        ? new Promise((resolve) => setTimeout(() => resolve(undefined), 100))
+        : undefined
+    )
+    const tags = Array.from({ length: 50 }, (_, i) => `f${i}`)
+    const run = await runDist(
+      {
+        repository: repository.name,
+        'source-tag': 'staging',
+        tags: tags.join(','),
+        'put-image-rate': '1000'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(0)
+    for (const tag of tags) expect(repository.tags.get(tag)).toBe(image.digest)
+    const puts = emulator.log.filter((entry) => entry.operation === 'PutImage')
+    const overlap = Math.max(
+      ...puts.map(
+        (one) =>
+          puts.filter(
+            (other) =>
+              other.startedAt <= one.startedAt && other.startedAt + other.durationMs > one.startedAt
+          ).length
+      )
+    )
+    expect(overlap).toBeGreaterThan(10)
+  })
+})

@@ -59,8 +59,11 @@ const ECR_PUBLIC_DEFAULT_RATES = {
 };
 /** A rate nobody documented: generous, so that only ECR's own throttling slows it down. */
 const UNLISTED_RATE = 100;
-/** After throttling, never slower than this share of the configured rate. */
+/** After throttling, never slower than this share of the configured rate, */
 const MIN_SHARE = 1 / 16;
+/** or than one call a second, whichever is lower: a rate set far above what ECR allows (a quota
+ * that was never raised) comes down to it. */
+const MIN_RATE = 1;
 /**
  * A token bucket holding one second's worth of requests (at least one) and starting full, so a
  * handful of calls go at once and a long run settles at the rate; multiplicative decrease on
@@ -119,10 +122,14 @@ class RateLimiter {
     /** ECR said slow down: halve the rate, and spend what burst was left. */
     throttled() {
         this.refill();
-        this.rate = Math.max(this.configured * MIN_SHARE, this.rate / 2);
+        this.rate = Math.max(Math.min(this.configured * MIN_SHARE, MIN_RATE), this.rate / 2);
         this.tokens = Math.min(this.tokens, 0);
     }
-    /** An answered call: win back a twentieth of the configured rate. */
+    /**
+     * An answered call: win back a twentieth of the configured rate, or a tenth of the current one
+     * (at least half a call a second) when that is less, so that a rate configured far above ECR's
+     * is not thrown straight back over it by one success.
+     */
     succeeded() {
         if (!this.anchored) {
             // What accrued before ECR could have seen a call is not ECR's to give: drop it.
@@ -130,7 +137,7 @@ class RateLimiter {
             this.at = this.now();
         }
         if (this.rate < this.configured)
-            this.rate = Math.min(this.configured, this.rate + this.configured / 20);
+            this.rate = Math.min(this.configured, this.rate + Math.min(this.configured / 20, Math.max(0.5, this.rate / 10)));
     }
 }
 /** The limiters of one run, one per registry, region and operation, made on first use. */

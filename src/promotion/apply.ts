@@ -20,8 +20,11 @@ import { ABANDONED, readBackTimeUp, withinGrace, type Stop } from './stop.js'
 
 const stopReason = (stop: Stop | undefined): string => stop?.reason() ?? 'the run stopped'
 
-/** Writes in flight at once: the pacer, not this, keeps them within ECR's PutImage quota. */
-const WRITE_CONCURRENCY = 10
+/**
+ * Writes in flight at once by default, ECR's default PutImage rate: the pacer, not this, keeps them
+ * within the quota. A raised `put-image-rate` raises it (see the session).
+ */
+export const WRITES_IN_FLIGHT = 10
 
 interface Write {
   image: ImagePlan
@@ -38,7 +41,8 @@ async function writeTags(
   registry: Registry,
   writes: Write[],
   log: ProgressLog,
-  stop: Stop | undefined
+  stop: Stop | undefined,
+  inFlightAtOnce: number
 ): Promise<{ outcomes: Map<Write, TagOutcome>; unconfirmed: Unconfirmed[] }> {
   const outcomes = new Map<Write, TagOutcome>()
   const unconfirmed: Unconfirmed[] = []
@@ -60,7 +64,7 @@ async function writeTags(
     failed ? notAttemptedAfterFailure(write.tag) : notSent(write.tag, stopReason(stop))
   const work = mapLimit(
     writes,
-    WRITE_CONCURRENCY,
+    inFlightAtOnce,
     async (write) => {
       const { image, tag } = write
       inFlight.add(write)
@@ -162,7 +166,8 @@ export async function applyTags(
   registry: Registry,
   images: ImagePlan[],
   log: ProgressLog,
-  stop?: Stop
+  stop?: Stop,
+  writesInFlight = WRITES_IN_FLIGHT
 ): Promise<Map<ImagePlan, TagOutcome[]>> {
   // One write per tag of a repository: entries that name the same image and tag share it.
   const writes = new Map<string, Write>()
@@ -171,7 +176,7 @@ export async function applyTags(
       if (!writes.has(claimKey(image, tag.tag)))
         writes.set(claimKey(image, tag.tag), { image, tag })
   const all = [...writes.values()]
-  const { outcomes, unconfirmed } = await writeTags(registry, all, log, stop)
+  const { outcomes, unconfirmed } = await writeTags(registry, all, log, stop, writesInFlight)
   const confirmed = await confirm(registry, unconfirmed, log, stop)
   return new Map(
     images.map((image) => [

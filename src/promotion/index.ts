@@ -85,6 +85,8 @@ export interface Dependencies {
   stop?: Stop
   /** The clock the gates poll a scan with; tests make it fast. */
   poll?: PollOptions
+  /** PutImage calls in flight at once (default 10): what the PutImage rate's burst allows. */
+  writesInFlight?: number
 }
 
 /** Surveys at once: each is a handful of reads. */
@@ -421,7 +423,7 @@ export async function promote(
   if (failedCopy) return finish(plan, request, afterCopyFailure(copies, failedCopy))
 
   const outcomes = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
-    applyTags(registry, images, log, stop)
+    applyTags(registry, images, log, stop, dependencies.writesInFlight)
   )
   return finish(plan, request, {
     tagsOf: (image) => outcomes.get(image)!,

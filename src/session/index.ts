@@ -49,6 +49,8 @@ export interface SessionOptions {
 }
 
 const GRACE_MS = 4_000
+/** However high the PutImage rate, no more writes than this in flight at once. */
+const MAX_WRITES_IN_FLIGHT = 64
 /** After a second signal, how long the report may take before the process exits anyway. */
 const LAST_CALL_MS = 2_000
 
@@ -129,6 +131,9 @@ export async function runSession(
       registry,
       log: options.log,
       stop,
+      // The limiter's bucket holds a second of the rate: as many writes may go at once, and more
+      // would only wait for a token.
+      writesInFlight: Math.min(MAX_WRITES_IN_FLIGHT, Math.max(1, Math.floor(inputs.putImageRate))),
       ...(options.copy && { copy: options.copy }),
       ...(options.poll && { poll: options.poll })
     })
