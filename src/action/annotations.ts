@@ -25,11 +25,12 @@ export function problemsOf(reports: PromotionReport[]): Problem[] {
   const many = reports.length > 1
   // A problem shared by several images (a tag two of them claim) names them all: said once.
   const said = new Set<string>()
+  const first = (message: string): boolean => !said.has(message) && Boolean(said.add(message))
   return reports.flatMap((report) => {
     const where = many ? `${report.name}: ` : ''
     if (report.problems)
       return report.problems
-        .filter((problem) => !said.has(problem.message) && said.add(problem.message))
+        .filter((problem) => first(problem.message))
         .map((problem) => ({
           message: `${where}${problem.message}`,
           title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
