@@ -390,7 +390,7 @@ describe('guards that stop the run before any write', () => {
     const byTag = await runAction({ ...base, tags: 'prod' })
     expect(byTag.exitCode).toBe(1)
     expect(byTag.stdout).toContain(
-      '::error title=Source image not found::Source image not found: there is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
+      '::error title=Source image not found::There is no image with tag "staging" in repository hello-world (your account\'s registry, us-east-1).'
     )
     const byDigest = await runAction({
       ...base,

@@ -140,7 +140,7 @@ describe('a release of twenty images in three repositories, into another account
     // One problem, one annotation: the image, what is wrong, and what to do.
     expect(run.stdout.match(/^::error.*$/gm)).toEqual([
       expect.stringContaining(
-        `::error title=Source image not found::${r.names[0]}:no-such-build: Source image not found`
+        `::error title=Source image not found::${r.names[0]}:no-such-build: There is no image with tag "no-such-build"`
       )
     ])
   }, 60_000)

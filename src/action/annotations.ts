@@ -12,6 +12,13 @@ const TITLES: Partial<Record<string, string>> = {
 const sentence = (text: string): string =>
   /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 
+/** A message without the title it starts with, which its annotation or list item shows already. */
+function untitled(message: string, title: string): string {
+  if (!message.startsWith(`${title}: `)) return message
+  const rest = message.slice(title.length + 2)
+  return `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`
+}
+
 export interface Problem {
   message: string
   title: string
@@ -32,7 +39,7 @@ export function problemsOf(reports: PromotionReport[]): Problem[] {
       return report.problems
         .filter((problem) => first(problem.message))
         .map((problem) => ({
-          message: `${where}${problem.message}`,
+          message: `${where}${untitled(problem.message, problem.title)}`,
           title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
         }))
     const tags = report.tags.flatMap((tag): Problem[] => {

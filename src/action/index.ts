@@ -23,8 +23,14 @@ import {
 import { failStep } from './annotations.js'
 import { setFailureOutputs, setImageOutputs, setReleaseOutputs } from './outputs.js'
 import { loadProvenance, userAgent } from './provenance.js'
-import { createRunner, type Runner } from './runner.js'
-import { renderEarlyFailure, renderImageSummary, renderReleaseSummary } from './summary.js'
+import { createRunner, type Runner, type Summary } from './runner.js'
+import {
+  SUMMARY_DETAILS,
+  renderEarlyFailure,
+  renderImageSummary,
+  renderReleaseSummary,
+  type SummaryView
+} from './summary.js'
 
 /** What tests may tune (a zero retry delay, a short grace); the action runs with none. */
 export interface Tuning {
@@ -41,20 +47,33 @@ function givenInputs(): Array<[string, string]> {
   )
 }
 
-/** The record's path; none, with a warning, when it cannot be written (the outputs still say all). */
-function writeRecord(runner: Runner, record: unknown): string {
+/** A file of the run's, in the runner's temporary folder: its path, or none, with a warning, when
+ * it cannot be written (the outputs still say all). */
+function writeRunFile(runner: Runner, kind: 'record' | 'result', content: unknown): string {
   const directory = process.env.RUNNER_TEMP || tmpdir()
-  const path = join(directory, `ecr-promote-record-${process.pid}-${Date.now()}.json`)
+  const path = join(directory, `ecr-promote-${kind}-${process.pid}-${Date.now()}.json`)
   try {
-    writeFileSync(path, JSON.stringify(record, null, 2) + '\n')
+    writeFileSync(path, JSON.stringify(content, null, 2) + '\n')
   } catch (error) {
     runner.warning(
-      `The promotion record could not be written to ${directory}: ${error instanceof Error ? error.message : String(error)}`
+      `The promotion ${kind} could not be written to ${directory}: ${error instanceof Error ? error.message : String(error)}`
     )
     return ''
   }
-  runner.info(`Promotion record (predicate type ${PREDICATE_TYPE}): ${path}`)
+  if (kind === 'record') runner.info(`Promotion record (predicate type ${PREDICATE_TYPE}): ${path}`)
   return path
+}
+
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what the toolkit adds. */
+export const SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024
+
+/** Renders the summary with as much detail as fits GitHub's limit on its size. */
+function renderFitting(summary: Summary, render: (view: SummaryView) => void): void {
+  for (const detail of SUMMARY_DETAILS) {
+    summary.emptyBuffer()
+    render({ detail })
+    if (Buffer.byteLength(summary.stringify()) <= SUMMARY_BUDGET) return
+  }
 }
 
 /** Outputs, job summary, annotations and record for a run that got as far as a plan. */
@@ -63,13 +82,23 @@ async function report(
   reports: Reports,
   stopReason: string | undefined
 ): Promise<void> {
-  const record = writeRecord(runner, reports.record)
+  const files = {
+    record: writeRunFile(runner, 'record', reports.record),
+    result: writeRunFile(runner, 'result', reports.report)
+  }
+  const resultFile = files.result || undefined
   if ('images' in reports.report) {
-    setReleaseOutputs(runner, reports.report, reports.matrix ?? '', record)
-    renderReleaseSummary(runner.summary, reports.report, stopReason)
+    const release = reports.report
+    setReleaseOutputs(runner, release, reports.matrix ?? '', files)
+    renderFitting(runner.summary, (view) =>
+      renderReleaseSummary(runner.summary, release, stopReason, { ...view, resultFile })
+    )
   } else {
-    setImageOutputs(runner, reports.report, record)
-    renderImageSummary(runner.summary, reports.report, stopReason)
+    const image = reports.report
+    setImageOutputs(runner, image, files)
+    renderFitting(runner.summary, (view) =>
+      renderImageSummary(runner.summary, image, stopReason, { ...view, resultFile })
+    )
   }
   if (reports.outcome) failStep(runner, reports.images, reports.outcome, reports.next)
   await runner.writeSummary()

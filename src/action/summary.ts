@@ -12,7 +12,13 @@ import type {
   RunStatus,
   TagReport
 } from '../promotion/index.js'
-import { IN_PLACE_STATUSES, digestAfter, nextStep } from '../promotion/index.js'
+import {
+  IN_PLACE_STATUSES,
+  digestAfter,
+  heldBack,
+  needsAttention,
+  nextStep
+} from '../promotion/index.js'
 import { problemsOf } from './annotations.js'
 import type { Summary } from './runner.js'
 
@@ -60,7 +66,7 @@ function headline(report: PromotionReport): string {
   const tags = `${count} tag${count === 1 ? '' : 's'}`
   const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
   const inPlace = report.tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).length
-  const name = escape(report.name)
+  const name = escape(shortName(report.name))
   switch (report.status) {
     case 'promoted':
       return `Promoted ${name} to ${written.length === count ? tags : `${written.length} of ${tags} (the rest already in place)`}`
@@ -199,17 +205,20 @@ function nextStepLine(
 export function renderImageSummary(
   summary: Summary,
   report: PromotionReport,
-  cancelReason?: string
+  cancelReason?: string,
+  view: SummaryView = {}
 ): Summary {
   summary.addHeading(`${MARKS[report.status]} ${headline(report)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report.dryRun)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
-  tagTable(summary, report)
   problemList(summary, [report], report.status)
   nextStepLine(summary, report.status, [report], cancelReason)
-  summary.addDetails('Full digests and messages', details(report))
+  const detail = view.detail ?? 'full'
+  if (detail !== 'attention') tagTable(summary, report)
+  if (detail === 'full') summary.addDetails('Full digests and messages', details(report))
+  else leftOut(summary, detail === 'rows' ? 'the full digests and messages' : 'the tags', view)
   footer(summary, report.provenance)
   return summary
 }
@@ -229,7 +238,9 @@ function releaseHeadline(report: ReleaseReport): string {
     case 'refused':
       return `Refused: nothing was written for the release of ${images}`
     case 'failed':
-      return `Failed: ${promoted} of ${images} fully promoted`
+      return report.changed
+        ? `Failed: ${promoted} of ${images} fully promoted`
+        : `Failed: nothing was written for the release of ${images}`
     case 'cancelled':
       return `Cancelled: ${promoted} of ${images} fully promoted before the run stopped`
     case 'input-error':
@@ -238,11 +249,21 @@ function releaseHeadline(report: ReleaseReport): string {
 }
 
 /**
- * An image as the release's table names it: without a private registry's host, which the details
- * below give in full, so that the row fits GitHub's summary pane.
+ * An image as a heading or table names it: without a private registry's host, which the details
+ * give in full, and with a digest shortened as in the tables, so that it fits GitHub's pane.
  */
 function shortName(name: string): string {
-  return name.replace(/^[0-9]{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.[a-z.]+\//, '')
+  return name
+    .replace(/^[0-9]{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9-]+\.[a-z.]+\//, '')
+    .replace(/@(sha256:[0-9a-f]{12})[0-9a-f]{52}$/, '@$1…')
+}
+
+/** Where a target is, in a short form: the account and region, or ECR Public. */
+function targetCell(image: PromotionReport): string {
+  if (image.publicAlias !== undefined)
+    return `${code(`${image.publicAlias}/${image.repository}`)}<br><sub>ECR Public</sub>`
+  const account = image.registryId ?? 'account not read'
+  return `${code(image.repository)}<br><sub>${account} · ${escape(image.region)}</sub>`
 }
 
 /**
@@ -251,21 +272,52 @@ function shortName(name: string): string {
  * sees at a glance which image to fix.
  */
 function releaseImageStatus(image: PromotionReport): { mark: string; label: string } {
-  const stoppedItself = image.problem !== undefined || image.problems !== undefined
-  const heldBack =
-    (image.status === 'refused' || image.status === 'failed') &&
-    !stoppedItself &&
-    image.tags.every((tag) => tag.status === 'skipped' || IN_PLACE_STATUSES.has(tag.status)) &&
-    image.copy?.error === undefined
-  return { mark: heldBack ? TAG_MARKS.skipped : MARKS[image.status], label: image.status }
+  return { mark: heldBack(image) ? TAG_MARKS.skipped : MARKS[image.status], label: image.status }
+}
+
+/**
+ * How much a summary says, for GitHub's limit on its size: `full`, then without each image's folded
+ * details (`rows`), then only the images that stopped the run (`attention`). Problems are always in
+ * full; what is left out is in the files the `fullDetail` line names.
+ */
+export type SummaryDetail = 'full' | 'rows' | 'attention'
+export const SUMMARY_DETAILS: readonly SummaryDetail[] = ['full', 'rows', 'attention']
+
+export interface SummaryView {
+  detail?: SummaryDetail
+  /** The file with the full `result` (the `result-file` output), named when detail is left out. */
+  resultFile?: string
+}
+
+function releaseRow(image: PromotionReport): string[] {
+  const { mark, label } = releaseImageStatus(image)
+  return [
+    `${code(shortName(image.name))}<br><sub>${shortDigest(image.digest)}</sub>`,
+    targetCell(image),
+    image.tags.map((tag) => `${TAG_MARKS[tag.status]} ${code(tag.tag)}`).join(' '),
+    `${mark} ${label}`
+  ]
+}
+
+/** What a shortened summary left out, and where it is. */
+function leftOut(summary: Summary, what: string, view: SummaryView): void {
+  const where = view.resultFile
+    ? `the ${code('result-file')} output (${code(view.resultFile)}) and the promotion record`
+    : 'the promotion record'
+  summary.addRaw(
+    `<p><em>Shortened to fit GitHub's 1 MiB limit for a job summary: ${what} are in ${where}.</em></p>`,
+    true
+  )
 }
 
 /** The summary of a release: a row per image, the totals, and each image's tags folded away. */
 export function renderReleaseSummary(
   summary: Summary,
   report: ReleaseReport,
-  cancelReason?: string
+  cancelReason?: string,
+  view: SummaryView = {}
 ): Summary {
+  const detail = view.detail ?? 'full'
   summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report)}`, 3)
   const statuses = Object.entries(report.totals.statuses).map(
     ([status, count]) => `${count} ${status}`
@@ -275,22 +327,27 @@ export function renderReleaseSummary(
       ? `; ${report.totals.blobsCopied} blob(s) copied (${formatBytes(report.totals.bytesCopied)})`
       : ''
   summary.addRaw(`<p>${report.totals.tags} tag(s): ${statuses.join(', ')}${copied}.</p>`, true)
-  summary.addTable([
-    ['Image', 'Digest', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),
-    ...report.images.map((image) => [
-      code(shortName(image.name)),
-      shortDigest(image.digest),
-      code(image.repository),
-      image.tags.map((tag) => `${TAG_MARKS[tag.status]} ${code(tag.tag)}`).join(' '),
-      `${releaseImageStatus(image).mark} ${releaseImageStatus(image).label}`
-    ])
-  ])
   problemList(summary, report.images, report.status)
   nextStepLine(summary, report.status, report.images, cancelReason)
-  for (const image of report.images)
-    summary.addDetails(
-      `${releaseImageStatus(image).mark} ${escape(shortName(image.name))}: ${fromTo(image)}`,
-      `${image.gates?.length ? gateLines(image) : ''}${details(image)}`
+  const rows = detail === 'attention' ? report.images.filter(needsAttention) : report.images
+  if (rows.length > 0)
+    summary.addTable([
+      ['Image', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),
+      ...rows.map(releaseRow)
+    ])
+  if (detail === 'full')
+    for (const image of report.images)
+      summary.addDetails(
+        `${releaseImageStatus(image).mark} ${escape(shortName(image.name))}: ${fromTo(image)}`,
+        `${image.gates?.length ? gateLines(image) : ''}${details(image)}`
+      )
+  else
+    leftOut(
+      summary,
+      detail === 'rows'
+        ? "each image's digests, messages and gate verdicts"
+        : `the ${report.images.length - rows.length} other image(s), and each image's details`,
+      view
     )
   footer(summary, report.provenance)
   return summary

@@ -60,6 +60,7 @@ export interface PromotionReport {
   problems?: ImageProblem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
   provenance?: Provenance
+  shortened?: Shortened
 }
 
 /** Where the run happened, for the record: the workflow run, or whoever ran the command line. */
@@ -97,6 +98,19 @@ export interface ReleaseTotals {
   bytesCopied: number
 }
 
+/**
+ * Set on a `result` that GitHub's limit on a job's outputs made shorter than the run's: what was
+ * left out, and the file that holds the whole result.
+ */
+export interface Shortened {
+  /** Images left out of `images` (promoted, unchanged, or held back with the run). */
+  omittedImages?: number
+  /** Tags left out of a single image's `tags`. */
+  omittedTags?: number
+  /** The whole result, as the `result-file` output names it. */
+  file?: string
+}
+
 /** A release's `result`: one entry per source, and the totals. */
 export interface ReleaseReport {
   status: RunStatus
@@ -105,6 +119,7 @@ export interface ReleaseReport {
   images: PromotionReport[]
   totals: ReleaseTotals
   provenance?: Provenance
+  shortened?: Shortened
 }
 
 function buildCopyReport(copy: NonNullable<ImageResult['copy']>): CopyReport {
@@ -260,6 +275,26 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     images,
     totals: releaseTotals(images)
   }
+}
+
+/**
+ * An image refused or failed only because another image stopped the run: nothing of its own went
+ * wrong, and its tags were left as they were.
+ */
+export function heldBack(image: PromotionReport): boolean {
+  return (
+    (image.status === 'refused' || image.status === 'failed') &&
+    image.problem === undefined &&
+    image.problems === undefined &&
+    image.tags.every((tag) => tag.status === 'skipped' || IN_PLACE_STATUSES.has(tag.status)) &&
+    image.copy?.error === undefined
+  )
+}
+
+/** An image a reader must look at: it did not get where it was meant to, for a reason of its own. */
+export function needsAttention(image: PromotionReport): boolean {
+  const done = image.status === 'promoted' || image.status === 'unchanged'
+  return !done && image.status !== 'dry-run' && !heldBack(image)
 }
 
 export function failedTags(report: PromotionReport): TagReport[] {
