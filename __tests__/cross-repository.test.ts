@@ -54,6 +54,27 @@ const calls = (operation: string): number =>
   emulator.log.filter((entry) => entry.operation === operation).length
 
 describe('promotion into another account and region', () => {
+  test('a copy the run never started is said to be not copied, not "Copied 0"', async () => {
+    const { source, target, inputs } = repositories()
+    const image = buildImage({ files: { 'bin/app': randomBytes(512) } })
+    const other = buildImage({ files: { 'bin/other': randomBytes(512) } })
+    pushImage(source, image, emulator.state.settings, ['staging'])
+    pushImage(target, other, emulator.state.settings, ['prod'])
+    const run = await runAction(
+      { ...inputs, 'source-tag': 'staging', tags: 'prod', 'protect-tags': 'prod' },
+      {},
+      fast
+    )
+    expect(run.result?.status).toBe('refused')
+    expect(run.summary).toMatch(
+      /Not copied: the run stopped before copying the 2 blob\(s\) \(\d+ B\) the target lacks\./
+    )
+    expect(run.summary).not.toContain('Copied 0')
+    // The target named with its registry: this is not a retag in place.
+    expect(run.summary).toContain(`to <code>${host(PROD, 'eu-west-1')}/${target.name}</code>`)
+    expect(calls('InitiateLayerUpload')).toBe(0)
+  })
+
   test('copies a single-platform image, then a rerun copies and writes nothing', async () => {
     const { source, target, inputs } = repositories()
     const image = buildImage({ files: { 'bin/app': randomBytes(4096) } })
@@ -276,10 +297,13 @@ describe('interrupted and corrupt copies', () => {
     const progress = run.stdout
       .split('\n')
       .filter((line) =>
-        /^Copied [\d.]+ (B|KiB|MiB) of 12\.0 MiB \(\d+%\), \d of 3 blobs$/.test(line)
+        /^Copying [\d.]+ (B|KiB|MiB) of 12\.0 MiB \(\d+%\), \d of 3 blobs(, [\d.]+ (B|KiB|MiB)\/s)?$/.test(
+          line
+        )
       )
     expect(progress.length).toBeGreaterThan(1)
-    expect(progress.at(-1)).toMatch(/^Copied 12\.0 MiB of 12\.0 MiB \(100%\), 3 of 3 blobs$/)
+    // The last line says what was done, once the blobs are over.
+    expect(run.stdout).toMatch(/^Copied 3 blobs \(12\.0 MiB\) in [\d.]+ s/m)
     expect(run.stdout).toMatch(
       /Download of blob sha256:\w+ from \S+ interrupted at byte \d+ .*resuming/
     )

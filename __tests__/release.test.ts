@@ -19,6 +19,24 @@ const fast = { registry: { retryDelay: () => 0 }, copy: { progressIntervalMs: 0 
 const emulator = useEmulator({ defaultAccount: DEV, inProcess: true })
 const workspace = mkdtempSync(join(tmpdir(), 'ecr-promote-release-'))
 
+/** The log's groups as GitHub folds them; a group opened in another, or closed twice, fails. */
+function logGroups(stdout: string): Array<{ name: string; lines: string[] }> {
+  const groups: Array<{ name: string; lines: string[] }> = []
+  let open: { name: string; lines: string[] } | undefined
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('::group::')) {
+      if (open) throw new Error(`group "${line.slice(9)}" opened inside "${open.name}"`)
+      open = { name: line.slice(9), lines: [] }
+      groups.push(open)
+    } else if (line === '::endgroup::') {
+      if (!open) throw new Error('::endgroup:: with no group open')
+      open = undefined
+    } else open?.lines.push(line)
+  }
+  if (open) throw new Error(`group "${open.name}" never closed`)
+  return groups
+}
+
 let counter = 0
 interface Release {
   images: Array<{ service: string; tag: string; image: BuiltImage }>
@@ -103,6 +121,14 @@ describe('a release of twenty images in three repositories, into another account
     expect(run.outputs.images!.split('\n')).toHaveLength(20)
     expect(run.outputs.changed).toBe('true')
     expect(run.summary).toContain('<h3>✅ Promoted a release of 20 images</h3>')
+    // Copies run side by side in one group, every line naming its image, and the groups balance.
+    const copy = logGroups(run.stdout).filter((group) => group.name.startsWith('Copy'))
+    expect(copy.map((group) => group.name)).toEqual(['Copy 20 images into their targets'])
+    for (const image of result.images) {
+      const lines = copy[0]!.lines.filter((line) => line.startsWith(`${image.name}: `))
+      expect(lines[0]).toMatch(/: copying into 222222222222\.dkr\.ecr\./)
+      expect(lines.some((line) => /: Copied \d+ blobs? \(/.test(line))).toBe(true)
+    }
 
     emulator.resetLog()
     const rerun = await runAction(inputs(file), env, fast)

@@ -229,7 +229,7 @@ basicAuth, url = PUBLIC_REGISTRY_URL) {
 }
 
 // EXTERNAL MODULE: ./src/registry/service.ts
-var registry_service = __webpack_require__(8899);
+var registry_service = __webpack_require__(1280);
 // EXTERNAL MODULE: ./src/registry/endpoints.ts
 var endpoints = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/registry/writes.ts
@@ -378,7 +378,7 @@ function createPublicEcr(transport, options) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 1280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

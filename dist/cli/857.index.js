@@ -127,7 +127,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
 /* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
-/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8899);
+/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1280);
 /* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2109);
 /* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6867);
 // Private Amazon ECR through its API: the Registry operations for a repository in an account's
@@ -347,7 +347,7 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 1280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -87,10 +87,17 @@ function headline(report: PromotionReport): string {
   }
 }
 
-function copyLine(copy: CopyReport, dryRun: boolean): string {
+function copyLine(copy: CopyReport, report: PromotionReport): string {
   const referrers = copy.referrers > 0 ? `; referrers (signatures, SBOMs): ${copy.referrers}` : ''
-  if (dryRun)
-    return `Would copy ${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)}) and write ${copy.manifestsToWrite} manifest(s) by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
+  const manifests = copy.manifestsToWrite > 0 ? ` and ${copy.manifestsToWrite} manifest(s)` : ''
+  const needed = `${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)})${manifests}`
+  if (report.dryRun)
+    return `Would copy ${needed} by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
+  const started = copy.blobsCopied > 0 || copy.manifestsWritten > 0 || copy.error !== undefined
+  if (!started && copy.blobsToCopy + copy.manifestsToWrite === 0)
+    return `Nothing to copy: the target already holds every blob and manifest${referrers}.`
+  if (!started && report.status !== 'promoted' && report.status !== 'unchanged')
+    return `Not copied: the run stopped before copying the ${needed} the target lacks${referrers}.`
   return `Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
 }
 
@@ -155,7 +162,7 @@ function details(report: PromotionReport): string {
 }
 
 function fromTo(report: PromotionReport): string {
-  const target = report.image?.slice(0, report.image.lastIndexOf('@')) ?? report.repository
+  const target = report.image?.slice(0, report.image.lastIndexOf('@')) ?? targetName(report)
   return report.source
     ? `from ${code(sourceName(report))} to ${code(target)}`
     : `in ${code(target)}`
@@ -164,6 +171,16 @@ function fromTo(report: PromotionReport): string {
 function sourceName(report: PromotionReport): string {
   const { repository, ...source } = report.source!
   return describeRepository({ ...source, name: repository })
+}
+
+function targetName(report: PromotionReport): string {
+  const { repository, registryId, region, publicAlias } = report
+  return describeRepository({
+    name: repository,
+    region,
+    ...(registryId !== undefined && { registryId }),
+    ...(publicAlias !== undefined && { publicAlias })
+  })
 }
 
 function footer(summary: Summary, provenance: Provenance | undefined): void {
@@ -211,7 +228,7 @@ export function renderImageSummary(
   summary.addHeading(`${MARKS[report.status]} ${headline(report)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
-  if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report.dryRun)}</p>`, true)
+  if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
   problemList(summary, [report], report.status)
   nextStepLine(summary, report.status, [report], cancelReason)

@@ -1,7 +1,6 @@
 // What a person sees while the run goes: the session's log as headed sections, and a copy's progress
 // as one line updated in place on a terminal (plain lines elsewhere, as in a CI log).
-import type { CopyProgressState } from '../copy/index.js'
-import { formatBytes } from '../oci/index.js'
+import { progressText, type CopyProgressState } from '../copy/index.js'
 import type { Log } from '../promotion/index.js'
 
 /** The stream human output goes to: a terminal, a pipe or a file. */
@@ -63,31 +62,19 @@ export class Screen {
   }
 }
 
-const rate = (copy: CopyProgressState): string =>
-  `${formatBytes(copy.elapsedMs > 0 ? Math.round((copy.bytes * 1000) / copy.elapsedMs) : 0)}/s`
-
-function figures(bytes: number, total: number, blobs: number, blobCount: number): string {
-  const share = total > 0 ? ` (${Math.floor((100 * bytes) / total)}%)` : ''
-  return `${formatBytes(bytes)} of ${formatBytes(total)}${share}, ${blobs} of ${blobCount} blobs`
-}
-
-function progressLine(copy: CopyProgressState): string {
-  const where = figures(copy.bytes, copy.totalBytes, copy.blobs, copy.blobCount)
-  return copy.done
-    ? `Copied ${where} in ${(copy.elapsedMs / 1000).toFixed(1)} s (${rate(copy)})`
-    : `Copied ${where}, ${rate(copy)}`
-}
-
 /** Every copy going on at once, in one line. */
 function statusLine(copies: readonly CopyProgressState[]): string {
   const sum = (field: 'bytes' | 'totalBytes' | 'blobs' | 'blobCount'): number =>
     copies.reduce((total, copy) => total + copy[field], 0)
-  const perSecond = copies.reduce(
-    (total, copy) => total + (copy.elapsedMs > 0 ? (copy.bytes * 1000) / copy.elapsedMs : 0),
-    0
-  )
-  const label = copies.length > 1 ? `Copying ${copies.length} images: ` : 'Copying '
-  return `${label}${figures(sum('bytes'), sum('totalBytes'), sum('blobs'), sum('blobCount'))}, ${formatBytes(Math.round(perSecond))}/s`
+  const all = progressText({
+    bytes: sum('bytes'),
+    totalBytes: sum('totalBytes'),
+    blobs: sum('blobs'),
+    blobCount: sum('blobCount'),
+    elapsedMs: Math.max(...copies.map((copy) => copy.elapsedMs)),
+    done: false
+  })
+  return copies.length > 1 ? `${copies.length} images: ${all}` : all
 }
 
 export interface TerminalLog extends Log {
@@ -136,11 +123,11 @@ export function createTerminalLog(screen: Screen, detail: Detail): TerminalLog {
       if (copy.done) {
         copies.delete(copy)
         redraw()
-        say(progressLine(copy))
+        say(progressText(copy))
       } else if (screen.interactive) {
         copies.add(copy)
         redraw()
-      } else say(progressLine(copy))
+      } else say(progressText(copy))
     }
   }
 }

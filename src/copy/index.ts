@@ -17,7 +17,13 @@ import { bytesToCopy, missingBlobs, writeWaves, type CopyPlan, type ManifestCopy
 import { CopyProgress, type ProgressListener, type ProgressLog } from './progress.js'
 
 export * from './plan.js'
-export { type CopyProgressState, type ProgressListener, type ProgressLog } from './progress.js'
+export {
+  progressText,
+  rateText,
+  type CopyProgressState,
+  type ProgressListener,
+  type ProgressLog
+} from './progress.js'
 export { surveyCopy, type SurveyRequest } from './survey.js'
 
 /** Blobs copied at once: enough to fill the link, few enough to keep memory small. */

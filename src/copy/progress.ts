@@ -24,6 +24,24 @@ export interface CopyProgressState {
  */
 export type ProgressListener = (copy: CopyProgressState) => void
 
+/** A rate, over a second or more: over less it says more about the clock than the copy. */
+export function rateText(bytes: number, elapsedMs: number): string | undefined {
+  return elapsedMs >= 1000 ? `${formatBytes(Math.round((bytes * 1000) / elapsedMs))}/s` : undefined
+}
+
+/**
+ * One or more copies in words: where they are while they run (`Copying 92.0 MiB of 144.0 MiB (63%),
+ * 5 of 8 blobs, 36.1 MiB/s`), and what they did once done (`Copied 8 blobs (144.0 MiB) in 4.0 s,
+ * 36.1 MiB/s`).
+ */
+export function progressText(copy: CopyProgressState): string {
+  const rate = rateText(copy.bytes, copy.elapsedMs)
+  if (copy.done && copy.blobs === copy.blobCount)
+    return `Copied ${copy.blobs} blob${copy.blobs === 1 ? '' : 's'} (${formatBytes(copy.bytes)}) in ${(copy.elapsedMs / 1000).toFixed(1)} s${rate ? `, ${rate}` : ''}`
+  const share = copy.totalBytes > 0 ? ` (${Math.floor((100 * copy.bytes) / copy.totalBytes)}%)` : ''
+  return `${copy.done ? 'Stopped at' : 'Copying'} ${formatBytes(copy.bytes)} of ${formatBytes(copy.totalBytes)}${share}, ${copy.blobs} of ${copy.blobCount} blobs${rate ? `, ${rate}` : ''}`
+}
+
 /** Counts bytes and blobs as they land, and reports where the copy is every `intervalMs`. */
 export class CopyProgress implements CopyProgressState {
   bytes = 0
@@ -58,11 +76,7 @@ export class CopyProgress implements CopyProgressState {
 
   report(): void {
     if (this.listener) return this.listener(this)
-    const total = this.totalBytes
-    const share = total > 0 ? ` (${Math.floor((100 * this.bytes) / total)}%)` : ''
-    this.log.info(
-      `Copied ${formatBytes(this.bytes)} of ${formatBytes(total)}${share}, ${this.blobs} of ${this.blobCount} blobs`
-    )
+    this.log.info(progressText(this))
   }
 
   stop(): void {

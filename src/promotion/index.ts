@@ -27,7 +27,7 @@ import {
   type GateVerdict,
   type PollOptions
 } from './gates/index.js'
-import type { Log } from './log.js'
+import { prefixed, type Log } from './log.js'
 import { describeImagePlan, planHeader } from './narrate.js'
 import {
   copyFailed,
@@ -350,31 +350,40 @@ async function copyAll(
       results.set(image, { plan: image.copy, stats: emptyStats(image.copy) })
     }
   }
+  if (copies.length === 0) return results
   let failed = false
-  const work = mapLimit(
-    copies,
-    COPY_CONCURRENCY,
-    async (image) => {
-      const result = results.get(image)!
-      try {
-        await log.group(`Copy ${image.request.name} into ${describeRepository(image.target)}`, () =>
-          applyCopy(
+  // Copies run side by side, so they share one group, each line naming its image.
+  const title =
+    copies.length === 1
+      ? `Copy ${copies[0]!.request.name} into ${describeRepository(copies[0]!.target)}`
+      : `Copy ${copies.length} images into their targets`
+  const work = log.group(title, () =>
+    mapLimit(
+      copies,
+      COPY_CONCURRENCY,
+      async (image) => {
+        const result = results.get(image)!
+        const lines = copies.length === 1 ? log : prefixed(log, `${image.request.name}: `)
+        try {
+          if (copies.length > 1) lines.info(`copying into ${describeRepository(image.target)}`)
+          await applyCopy(
             registry,
             result.plan,
             { source: image.source.repository, target: image.target },
-            log,
+            lines,
             options,
             result.stats
           )
-        )
-        result.done = true
-      } catch (error) {
-        failed = true
-        result.error = error instanceof Error ? error.message : String(error)
-        result.permanent = permanentFailure(error)
-      }
-    },
-    { stopped: () => failed || stop?.stopping.aborted === true }
+          result.done = true
+        } catch (error) {
+          failed = true
+          result.error = error instanceof Error ? error.message : String(error)
+          result.permanent = permanentFailure(error)
+          lines.info(`copy failed: ${result.error}`)
+        }
+      },
+      { stopped: () => failed || stop?.stopping.aborted === true }
+    )
   )
   // Abandoned or not, the tallies say what reached each target.
   await withinGrace(work, stop)

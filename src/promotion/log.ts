@@ -11,3 +11,11 @@ export interface Log {
   error(message: string, properties?: AnnotationProperties): void
   group<T>(name: string, body: () => Promise<T>): Promise<T>
 }
+
+/** A log whose every line names what it is about, for work on several images side by side. */
+export function prefixed(log: Log, prefix: string): Pick<Log, 'info' | 'debug'> {
+  return {
+    info: (message) => log.info(`${prefix}${message}`),
+    debug: (message) => log.debug(`${prefix}${message}`)
+  }
+}
