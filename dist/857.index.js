@@ -182,19 +182,39 @@ function tagsFound(answer, tags, repository) {
         return [tag, found.get(tag) ?? null];
     }));
 }
-/** The findings of one page, basic or enhanced, reduced to id, severity and fixability. */
+/** The findings of one page, basic or enhanced, reduced to what the gate judges and says. */
 function findingsOf(page) {
     const findings = page.imageScanFindings;
+    const defined = (fields) => Object.fromEntries(Object.entries(fields).filter(([, value]) => value));
     return [
-        ...(findings?.findings ?? []).map((finding) => ({
-            id: finding.name ?? '',
-            severity: finding.severity ?? 'UNDEFINED'
-        })),
-        ...(findings?.enhancedFindings ?? []).map((finding) => ({
-            id: finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.title ?? '',
-            severity: finding.severity ?? 'UNTRIAGED',
-            ...(finding.fixAvailable && { fixAvailable: finding.fixAvailable })
-        }))
+        ...(findings?.findings ?? []).map((finding) => {
+            const attribute = (key) => finding.attributes?.find((a) => a.key === key)?.value;
+            return {
+                id: finding.name ?? '',
+                severity: finding.severity ?? 'UNDEFINED',
+                ...defined({
+                    package: attribute('package_name'),
+                    version: attribute('package_version'),
+                    url: finding.uri
+                })
+            };
+        }),
+        ...(findings?.enhancedFindings ?? []).map((finding) => {
+            const details = finding.packageVulnerabilityDetails;
+            const vulnerable = details?.vulnerablePackages?.[0];
+            return {
+                id: details?.vulnerabilityId ?? finding.title ?? '',
+                severity: finding.severity ?? 'UNTRIAGED',
+                ...defined({
+                    fixAvailable: finding.fixAvailable,
+                    package: vulnerable?.name,
+                    version: vulnerable?.version,
+                    // Inspector says NotAvailable where no version fixes it.
+                    fixedIn: vulnerable?.fixedInVersion === 'NotAvailable' ? undefined : vulnerable?.fixedInVersion,
+                    url: details?.sourceUrl ?? finding.remediation?.recommendation?.url
+                })
+            };
+        })
     ];
 }
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;

@@ -116,6 +116,54 @@ describe('the vulnerability gate', () => {
     expect(repository.tags.get('prod')).toBe(image.digest)
   })
 
+  test('a refusal names the findings that decided it, worst first, capped, once in the summary', async () => {
+    const { repository, image, inputs } = fixture()
+    const vulnerable = (id: string, severity: string, name: string, fixed?: string) => ({
+      severity,
+      fixAvailable: fixed ? 'YES' : 'NO',
+      packageVulnerabilityDetails: {
+        vulnerabilityId: id,
+        sourceUrl: `https://nvd.nist.gov/vuln/detail/${id}`,
+        vulnerablePackages: [
+          { name, version: '1.0.0', ...(fixed ? { fixedInVersion: fixed } : {}) }
+        ]
+      }
+    })
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
+      status: 'ACTIVE',
+      enhancedFindings: [
+        vulnerable('CVE-2026-0010', 'HIGH', 'zlib', '1.0.1'),
+        vulnerable('CVE-2026-0001', 'CRITICAL', 'openssl', '1.0.2'),
+        vulnerable('CVE-2026-0011', 'HIGH', 'curl'),
+        vulnerable('CVE-2026-0012', 'HIGH', 'libxml2', '1.0.9'),
+        vulnerable('CVE-2026-0013', 'HIGH', 'glibc'),
+        vulnerable('CVE-2026-0014', 'HIGH', 'expat'),
+        vulnerable('CVE-2026-0015', 'HIGH', 'sqlite'),
+        vulnerable('CVE-2026-0099', 'LOW', 'bash')
+      ]
+    })
+    const run = await runAction({ ...inputs, 'vulnerability-threshold': 'high' }, {}, fast)
+    expect(run.exitCode).toBe(1)
+    const verdict = run.result!.gates![0]!
+    expect(verdict.reason).toBe(
+      'The vulnerability gate refused the promotion: image: 1 CRITICAL, 6 HIGH at or above HIGH. Worst first: CVE-2026-0001 (openssl 1.0.0, CRITICAL, fixed in 1.0.2); CVE-2026-0010 (zlib 1.0.0, HIGH, fixed in 1.0.1); CVE-2026-0011 (curl 1.0.0, HIGH); CVE-2026-0012 (libxml2 1.0.0, HIGH, fixed in 1.0.9); CVE-2026-0013 (glibc 1.0.0, HIGH); and 2 more.'
+    )
+    // The record keeps each deciding finding, with its link; the LOW one decided nothing.
+    expect(verdict.findings).toHaveLength(7)
+    expect(verdict.findings![0]).toEqual({
+      id: 'CVE-2026-0001',
+      severity: 'CRITICAL',
+      package: 'openssl',
+      version: '1.0.0',
+      fixedIn: '1.0.2',
+      url: 'https://nvd.nist.gov/vuln/detail/CVE-2026-0001',
+      platforms: ['image']
+    })
+    // Said once in the summary: in the problems, with the gate's line pointing there.
+    expect(run.summary.match(/CVE-2026-0001/g)).toHaveLength(1)
+    expect(run.summary).toContain('⛔ Vulnerability scan refused the image (why: in the problems)')
+  })
+
   test.each([
     ['FAILED', 'the scan failed'],
     ['UNSUPPORTED_IMAGE', 'ECR cannot scan'],
@@ -171,6 +219,40 @@ describe('the vulnerability gate', () => {
     expect(gaveUp.result?.gates?.[0]?.reason).toContain('its scan is still PENDING after waiting')
   })
 
+  test('a long scan-wait says what it waits for at a human pace, on a simulated clock', async () => {
+    const { repository, image, inputs } = fixture()
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, { status: 'PENDING' })
+    let now = Date.now()
+    const clock = {
+      now: () => now,
+      sleep: (ms: number) => {
+        now += ms
+        return Promise.resolve()
+      }
+    }
+    const run = await runAction(
+      { ...inputs, 'vulnerability-threshold': 'high', 'scan-wait': '5m' },
+      {},
+      { ...fast, poll: clock }
+    )
+    expect(run.exitCode).toBe(1)
+    const waits = [
+      ...run.stdout.matchAll(
+        /image: the scan is PENDING; waiting for it \((\d+) s of scan-wait's 300 s\)/g
+      )
+    ]
+    const seconds = waits.map((match) => Number(match[1]))
+    expect(seconds[0]).toBe(0)
+    // Said every 30 s or so, not at every poll.
+    expect(seconds.length).toBeGreaterThan(5)
+    expect(seconds.length).toBeLessThan(emulator.counts().DescribeImageScanFindings!)
+    for (let i = 1; i < seconds.length; i++)
+      expect(seconds[i]! - seconds[i - 1]!).toBeGreaterThanOrEqual(30)
+    expect(run.stdout).toMatch(
+      /: the vulnerability gate refused it: The vulnerability gate refused/
+    )
+  })
+
   test('refuses vulnerability data older than scan-max-age', async () => {
     const { repository, image, inputs } = fixture()
     emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
@@ -218,7 +300,7 @@ describe('the vulnerability gate', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.result?.gates?.[0]?.reason).toBe(
-      'The vulnerability gate refused the promotion: linux/arm64: 1 CRITICAL at or above HIGH.'
+      'The vulnerability gate refused the promotion: linux/arm64: 1 CRITICAL at or above HIGH. Worst first: CVE-9 (CRITICAL).'
     )
     expect(run.result?.gates?.[0]?.counts).toEqual({
       'linux/amd64': {},
@@ -340,7 +422,7 @@ describe('the Sigstore signature gate', () => {
       passed: true,
       signer: { identity: BUILDER, issuer: ISSUER }
     })
-    expect(exact.summary).toContain(`Sigstore signature: signed by ${BUILDER}`)
+    expect(exact.summary).toContain(`Sigstore signature passed: signed by ${BUILDER}`)
     const pattern = await runAction(
       {
         ...inputs,

@@ -107,18 +107,15 @@ const GATE_NAMES: Record<string, string> = {
   'sigstore-signature': 'Sigstore signature'
 }
 
-/** Each gate's verdict, one line each: the counts, or who signed, or why it refused. */
+/**
+ * Each gate's verdict, one line each: the counts, or who signed. A refusal's reason is in the
+ * problems, once; here a refused vulnerability gate shows what it counted, and how.
+ */
 function gateLines(report: PromotionReport): string {
-  const line = (verdict: NonNullable<PromotionReport['gates']>[number]): string => {
-    if (verdict.passed) return escape(verdict.summary)
-    // A refused vulnerability gate shows what it counted, and how, beside why it refused.
-    const counted = verdict.gate === 'vulnerability' ? ` Counted: ${verdict.summary}.` : ''
-    return escape(`${verdict.reason ?? verdict.summary}${counted}`)
-  }
   return `<ul>${(report.gates ?? [])
     .map(
       (verdict) =>
-        `<li>${verdict.passed ? '✅' : '⛔'} ${GATE_NAMES[verdict.gate]}: ${line(verdict)}</li>`
+        `<li>${verdict.passed ? '✅' : '⛔'} ${GATE_NAMES[verdict.gate]} ${verdict.passed ? 'passed' : 'refused the image (why: in the problems)'}: ${escape(verdict.summary)}</li>`
     )
     .join('')}</ul>`
 }

@@ -89,6 +89,13 @@ export interface Dependencies {
   writesInFlight?: number
 }
 
+/** A gate as a log line names it. */
+const GATE_WORDS: Record<GateVerdict['gate'], string> = {
+  vulnerability: 'vulnerability gate',
+  'ecr-signature': 'ECR signature gate',
+  'sigstore-signature': 'Sigstore signature gate'
+}
+
 /** Surveys at once: each is a handful of reads. */
 const SURVEY_CONCURRENCY = 4
 /** Copies at once: each already moves four blobs in parallel. */
@@ -150,7 +157,11 @@ async function survey(
         ? evaluateGates(
             request.gates,
             image.source,
-            { registry, ...(poll && { poll }) },
+            {
+              registry,
+              ...(poll && { poll }),
+              say: (message) => log.info(`${image.request.name}: ${message}`)
+            },
             shared.trust
           )
         : undefined
@@ -159,7 +170,7 @@ async function survey(
       log.info(`${image.request.name}: referrers not copied; ECR Public has no API that lists them`)
     for (const verdict of gates ?? [])
       log.info(
-        `${image.request.name}: ${verdict.gate} gate ${verdict.passed ? 'passed' : 'REFUSED'}: ${verdict.summary}`
+        `${image.request.name}: the ${GATE_WORDS[verdict.gate]} ${verdict.passed ? `passed: ${verdict.summary}` : `refused it: ${verdict.reason ?? verdict.summary}`}`
       )
     return {
       ...image,

@@ -62,6 +62,13 @@ export interface ScanFinding {
   severity: string
   /** Enhanced scanning only: YES, NO or PARTIAL. */
   fixAvailable?: string
+  /** The vulnerable package and its version, when ECR names them. */
+  package?: string
+  version?: string
+  /** Enhanced scanning: the version that fixes it, when there is one. */
+  fixedIn?: string
+  /** Where to read about it: the finding's URI (basic) or its source's (enhanced). */
+  url?: string
 }
 
 /** An image's scan as DescribeImageScanFindings reports it. */

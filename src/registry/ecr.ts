@@ -93,19 +93,41 @@ function tagsFound(answer: ImageAnswer, tags: string[], repository: RepositoryRe
   )
 }
 
-/** The findings of one page, basic or enhanced, reduced to id, severity and fixability. */
+/** The findings of one page, basic or enhanced, reduced to what the gate judges and says. */
 function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[] {
   const findings = page.imageScanFindings
+  const defined = <T extends object>(fields: T) =>
+    Object.fromEntries(Object.entries(fields).filter(([, value]) => value)) as Partial<T>
   return [
-    ...(findings?.findings ?? []).map((finding) => ({
-      id: finding.name ?? '',
-      severity: finding.severity ?? 'UNDEFINED'
-    })),
-    ...(findings?.enhancedFindings ?? []).map((finding) => ({
-      id: finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.title ?? '',
-      severity: finding.severity ?? 'UNTRIAGED',
-      ...(finding.fixAvailable && { fixAvailable: finding.fixAvailable })
-    }))
+    ...(findings?.findings ?? []).map((finding) => {
+      const attribute = (key: string) => finding.attributes?.find((a) => a.key === key)?.value
+      return {
+        id: finding.name ?? '',
+        severity: finding.severity ?? 'UNDEFINED',
+        ...defined({
+          package: attribute('package_name'),
+          version: attribute('package_version'),
+          url: finding.uri
+        })
+      }
+    }),
+    ...(findings?.enhancedFindings ?? []).map((finding) => {
+      const details = finding.packageVulnerabilityDetails
+      const vulnerable = details?.vulnerablePackages?.[0]
+      return {
+        id: details?.vulnerabilityId ?? finding.title ?? '',
+        severity: finding.severity ?? 'UNTRIAGED',
+        ...defined({
+          fixAvailable: finding.fixAvailable,
+          package: vulnerable?.name,
+          version: vulnerable?.version,
+          // Inspector says NotAvailable where no version fixes it.
+          fixedIn:
+            vulnerable?.fixedInVersion === 'NotAvailable' ? undefined : vulnerable?.fixedInVersion,
+          url: details?.sourceUrl ?? finding.remediation?.recommendation?.url
+        })
+      }
+    })
   ]
 }
 

@@ -14,6 +14,8 @@ export * from './types.js'
 export interface GateDependencies {
   registry: Registry
   poll?: PollOptions
+  /** Where a gate says what it is waiting for (a scan not finished yet). */
+  say?: (message: string) => void
 }
 
 const realClock: PollOptions = {
@@ -43,12 +45,12 @@ export function trustLoader(): TrustLoader {
 export async function evaluateGates(
   request: GateRequest,
   source: ManifestNode & { repository: RepositoryRef },
-  { registry, poll = realClock }: GateDependencies,
+  { registry, poll = realClock, say = () => {} }: GateDependencies,
   trust: TrustLoader
 ): Promise<GateVerdict[]> {
   const verdicts: Array<Promise<GateVerdict>> = []
   if (request.vulnerability)
-    verdicts.push(vulnerabilityVerdict(registry, source, request.vulnerability, poll))
+    verdicts.push(vulnerabilityVerdict(registry, source, request.vulnerability, poll, say))
   if (request.signature?.ecr) verdicts.push(ecrSignatureVerdict(registry, source))
   if (request.signature?.sigstore)
     verdicts.push(sigstoreSignatureVerdict(registry, source, request.signature.sigstore, trust))

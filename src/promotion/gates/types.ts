@@ -35,6 +35,18 @@ export interface GateRequest {
   }
 }
 
+/** A finding that decided a vulnerability gate's refusal, as ECR reported it. */
+export interface DecidingFinding {
+  id: string
+  severity: string
+  package?: string
+  version?: string
+  fixedIn?: string
+  url?: string
+  /** The platforms it was found in (`image` for a single manifest). */
+  platforms: string[]
+}
+
 /** One gate's answer for one image, with what the summary and the record show of it. */
 export interface GateVerdict {
   gate: 'vulnerability' | 'ecr-signature' | 'sigstore-signature'
@@ -45,6 +57,9 @@ export interface GateVerdict {
   reason?: string
   /** Severity counts by platform (or `image` for a single manifest), for the vulnerability gate. */
   counts?: Record<string, Record<string, number>>
+  /** The findings that refused the image, worst first, at most ten; `moreFindings` counts the rest. */
+  findings?: DecidingFinding[]
+  moreFindings?: number
   /** Who signed, for a signature gate that passed. */
   signer?: { identity: string; issuer: string }
   /** The referrer whose bundle was verified (sigstore), or the signing profile (ECR). */
