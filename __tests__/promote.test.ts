@@ -325,7 +325,7 @@ describe('protect-tags', () => {
     ])
     // One problem, one annotation: it names the tag, and says what to do.
     expect(run.stdout.match(/^::error.*$/gm)).toEqual([
-      `::error title=Protected tag%3A v1.0::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}; it must never move. Nothing was written. To promote, leave protected tags out or move them by hand, then run again.`
+      `::error title=Protected tag%3A v1.0::Tag "v1.0" is protected by pattern "v*" and points at ${otherImage.digest}; it must never move. Nothing was written. To go ahead, leave protected tags out or move them by hand, then run again.`
     ])
     expect(run.stdout).not.toContain('::group::Apply')
     expect(run.stdout).toContain('::group::Plan: refused before any write, 1 problem')
@@ -369,7 +369,7 @@ describe('guards that stop the run before any write', () => {
     expect(run.exitCode).toBe(1)
     expect(ecr.count('PutImage')).toBe(0)
     expect(run.stdout).toContain(
-      `::error title=Expected digest::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written. To promote, promote the image the guard expects, or change the guard, then run again.`
+      `::error title=Expected digest::expected-digest guard: hello-world:staging resolves to ${helloWorld.digest}, not ${otherImage.digest}. Nothing was written. To go ahead, promote the image the guard expects, or change the guard, then run again.`
     )
   })
 
@@ -444,6 +444,8 @@ describe('guards that stop the run before any write', () => {
     expect(run.stdout).toContain(
       '::error title=Not resolved::Cannot read the current state of tag "prod" in repository hello-world (your account\'s registry, us-east-1): KmsError (KMS key disabled). Nothing was written.'
     )
+    // The next step does not say again what the message said.
+    expect(run.stdout).not.toMatch(/Nothing was written\. Nothing was written/i)
   })
 
   test.each([

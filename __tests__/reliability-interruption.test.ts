@@ -172,6 +172,28 @@ describe('cancelled as GitHub cancels a step', () => {
     for (const tag of tags) expect(repository.tags.get(tag)).toBe(image.digest)
   }, 30_000)
 
+  test('a run that passes its timeout says it timed out, and names the timeout', async () => {
+    const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/timeout')
+    const image = buildImage({ files: { bin: randomBytes(64) } })
+    pushImage(repository, image, emulator.state.settings, ['staging'])
+    // ECR answers the source's read only after the deadline.
+    emulator.onRequest((request) =>
+      request.operation === 'BatchGetImage'
+        ? new Promise((resolve) => setTimeout(() => resolve(undefined), 3_000))
+        : undefined
+    )
+    const run = await runDist(
+      { repository: repository.name, 'source-tag': 'staging', tags: 'prod', timeout: '1s' },
+      env
+    )
+    emulator.onRequest(undefined)
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.status).toBe('cancelled')
+    expect(run.summary).toContain('<h3>⏹️ Timed out:')
+    expect(run.summary).toContain('the run passed its 1s timeout')
+    expect(repository.tags.get('prod')).toBeUndefined()
+  }, 30_000)
+
   test('SIGINT while a gate waits for a scan: the run is cancelled, not refused', async () => {
     const repository = emulator.state.createRepository(ACCOUNT, REGION, 'cancel/scan')
     const image = buildImage({ files: { 'bin/app': randomBytes(256) } })

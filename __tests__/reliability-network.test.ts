@@ -1,10 +1,13 @@
-// A network that misbehaves as real ones do, against the local ECR: an endpoint that accepts
-// connections and never answers, one write held forever mid-run, ECR's tag limit, and answers to
+// A network that misbehaves as real ones do, against the local ECR: an endpoint nothing listens on,
+// one that accepts connections and never answers, one write held forever mid-run, ECR's tag limit, and answers to
 // layer uploads lost after ECR applied them.
 import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
+import { emulatorEnvironment } from '../__fixtures__/actions.js'
+import { createServer, type AddressInfo } from 'node:net'
+import { runCommand } from './cli/run.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUTS } from '../src/registry/transport.js'
 
@@ -18,6 +21,28 @@ function repository(name: string) {
   counter++
   return emulator.state.createRepository(ACCOUNT, REGION, `${name}${counter}`)
 }
+
+describe('an endpoint nothing listens on', () => {
+  test('the command line names it unreachable within a second, not after a minute of retries', async () => {
+    // A port that was just free: connecting to it is refused.
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise((resolve) => server.close(resolve))
+    const endpoint = `http://127.0.0.1:${port}`
+    const started = performance.now()
+    const run = await runCommand(['--repository=demo/app', '--source-tag=staging', '--tags=prod'], {
+      ...emulatorEnvironment(endpoint),
+      AWS_REGION: REGION
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr + run.stdout).toContain(
+      `the endpoint ${endpoint} is unreachable: nothing accepts connections there (connection refused) (3 attempt(s) in`
+    )
+    expect(run.stderr + run.stdout).not.toContain('ECR said')
+    expect(performance.now() - started).toBeLessThan(5_000)
+  })
+})
 
 describe('an endpoint that never answers', () => {
   test('fails the run within its timeouts, naming the operation and the endpoint', async () => {

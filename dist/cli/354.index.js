@@ -247,6 +247,22 @@ function toEcrError(error, attempts, kind) {
         ...(metadata.requestId !== undefined && { requestId: metadata.requestId })
     });
 }
+/**
+ * Connections that never opened, in words: the endpoint is not there or not reachable from here. A
+ * few quick attempts cover a blip; a dozen over most of a minute only delay saying so.
+ */
+const UNREACHABLE = {
+    ECONNREFUSED: 'nothing accepts connections there (connection refused)',
+    ENOTFOUND: 'its host name does not resolve (DNS)',
+    EAI_AGAIN: 'DNS did not answer for its host name',
+    EHOSTUNREACH: 'there is no route to its host',
+    ENETUNREACH: 'there is no route to its network'
+};
+const UNREACHABLE_ATTEMPTS = 3;
+function unreachableCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' && code in UNREACHABLE ? code : undefined;
+}
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
 /** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
@@ -341,10 +357,15 @@ function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.
                                 transientAttempts < (target.maxAttempts ?? maxAttempts) &&
                                 (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs);
                     }
+                    const unreachable = unreachableCode(error);
+                    if (unreachable && attempt >= UNREACHABLE_ATTEMPTS)
+                        retry = false;
                     if (!retry) {
                         const failure = kind === 'timeout'
                             ? new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, kind })
-                            : toEcrError(error, attempt, kind);
+                            : unreachable
+                                ? new errors/* EcrError */.JA('EndpointUnreachable', `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`, { attempts: attempt, kind })
+                                : toEcrError(error, attempt, kind);
                         debug(`${label}: ${failure.code} in ${elapsed(started)} ms, ${attempt} attempt(s), request ${failure.requestId ?? '-'}`);
                         throw failure;
                     }

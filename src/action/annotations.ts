@@ -68,6 +68,15 @@ export function problemsOf(reports: PromotionReport[]): Problem[] {
   })
 }
 
+/** The sentences of `next` that `message` does not say already ("Nothing was written", say). */
+function unsaid(next: string, message: string): string {
+  const said = message.toLowerCase()
+  return next
+    .split(/(?<=\.) /)
+    .filter((part) => !said.includes(part.replace(/[.;]$/, '').toLowerCase()))
+    .join(' ')
+}
+
 /**
  * Fails the step with one annotation per problem, titled and naming its tag. A lone problem is the
  * failure itself, with what to do next; several get a line each, and the failure sums them up.
@@ -80,9 +89,12 @@ export function failStep(
 ): void {
   const problems = problemsOf(reports)
   if (problems.length === 1) {
-    runner.setFailed(`${sentence(problems[0]!.message)} ${next}`.trim(), {
-      title: problems[0]!.title
-    })
+    runner.setFailed(
+      `${sentence(problems[0]!.message)} ${unsaid(next, problems[0]!.message)}`.trim(),
+      {
+        title: problems[0]!.title
+      }
+    )
     return
   }
   for (const problem of problems) runner.error(problem.message, { title: problem.title })

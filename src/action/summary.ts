@@ -61,7 +61,11 @@ export function shortDigest(digest: string | null | undefined): string {
   return digest ? code(shortOf(digest)) : '—'
 }
 
-function headline(report: PromotionReport): string {
+/** A stopped run's headline word: a deadline times out, a signal cancels. */
+const stoppedWord = (reason: string | undefined): string =>
+  reason !== undefined && /\btimeout\b/.test(reason) ? 'Timed out' : 'Cancelled'
+
+function headline(report: PromotionReport, cancelReason?: string): string {
   const count = report.tags.length
   const tags = `${count} tag${count === 1 ? '' : 's'}`
   const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
@@ -81,7 +85,7 @@ function headline(report: PromotionReport): string {
         ? `Failed: nothing was written for ${name}`
         : `Failed: ${inPlace} of ${tags} of ${name} in place`
     case 'cancelled':
-      return `Cancelled: ${inPlace} of ${tags} of ${name} in place when the run stopped`
+      return `${stoppedWord(cancelReason)}: ${inPlace} of ${tags} of ${name} in place when the run stopped`
     case 'input-error':
       return `Input error`
   }
@@ -222,7 +226,7 @@ export function renderImageSummary(
   cancelReason?: string,
   view: SummaryView = {}
 ): Summary {
-  summary.addHeading(`${MARKS[report.status]} ${headline(report)}`, 3)
+  summary.addHeading(`${MARKS[report.status]} ${headline(report, cancelReason)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
@@ -237,7 +241,7 @@ export function renderImageSummary(
   return summary
 }
 
-function releaseHeadline(report: ReleaseReport): string {
+function releaseHeadline(report: ReleaseReport, cancelReason?: string): string {
   const images = `${report.totals.images} image${report.totals.images === 1 ? '' : 's'}`
   const promoted = report.images.filter(
     (image) => image.status === 'promoted' || image.status === 'unchanged'
@@ -256,7 +260,7 @@ function releaseHeadline(report: ReleaseReport): string {
         ? `Failed: ${promoted} of ${images} fully promoted`
         : `Failed: nothing was written for the release of ${images}`
     case 'cancelled':
-      return `Cancelled: ${promoted} of ${images} fully promoted before the run stopped`
+      return `${stoppedWord(cancelReason)}: ${promoted} of ${images} fully promoted before the run stopped`
     case 'input-error':
       return 'Input error'
   }
@@ -332,7 +336,7 @@ export function renderReleaseSummary(
   view: SummaryView = {}
 ): Summary {
   const detail = view.detail ?? 'full'
-  summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report)}`, 3)
+  summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report, cancelReason)}`, 3)
   const statuses = Object.entries(report.totals.statuses).map(
     ([status, count]) => `${count} ${status}`
   )

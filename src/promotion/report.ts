@@ -337,9 +337,7 @@ export function nextStep(
           ? ['make the image pass its gates (a fixed build, its scan, its signature)']
           : []),
         ...(kinds.has('refused') ? ['leave protected tags out or move them by hand'] : []),
-        ...(kinds.has('conflict')
-          ? ['promote under tags that are free, or change the tag mutability']
-          : []),
+        ...(kinds.has('conflict') ? ['use tags that are free, or change the tag mutability'] : []),
         ...(overTagLimit(reports).length > 0
           ? ['remove tags the image no longer needs, or promote fewer']
           : []),
@@ -347,7 +345,7 @@ export function nextStep(
           ? ['give each image its own tags']
           : [])
       ]
-      return `Nothing was written. To promote, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
+      return `Nothing was written. To go ahead, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
     }
     case 'cancelled':
       return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`

@@ -7,6 +7,10 @@ export interface WriteContext {
   digest: string
 }
 
+/** What to check when ECR cannot be reached or does not answer. */
+const NETWORK_ADVICE =
+  'Check the network path to ECR (proxy, VPC endpoint, firewall) and any endpoint set with AWS_ENDPOINT_URL_ECR.'
+
 /** Errors after which no other tag can succeed either, so no further write is started. */
 const PER_TAG_CODES = new Set(['ImageAlreadyExistsException', 'ImageTagAlreadyExistsException'])
 
@@ -47,6 +51,10 @@ export function explainCopyError(
       return `${what} failed: ${credentialProblem(error)}`
     case 'RepositoryNotFoundException':
       return `${what} failed: the repository does not exist. Check the target repository, registry id and region.${detail}`
+    case 'RequestTimeout':
+    case 'NetworkingError':
+    case 'EndpointUnreachable':
+      return `${what} failed: ${error.message}. ${NETWORK_ADVICE}`
     case 'KmsException':
       return `${what} failed with a KMS error: the target repository's KMS key refused the request. Check the key policy (kms:Decrypt, kms:GenerateDataKey).${detail}`
     default:
@@ -79,7 +87,8 @@ export function explainWriteError(error: EcrError, context: WriteContext): strin
       return `PutImage for ${at} was still throttled after ${error.attempts} attempts: other callers are using the account's PutImage quota. Rerun the job later, or ask for a higher quota and set put-image-rate; tags already done stay done.${detail}`
     case 'RequestTimeout':
     case 'NetworkingError':
-      return `PutImage for ${at} failed: ${error.message}. Check the network path to ECR (proxy, VPC endpoint, firewall); a rerun finishes the tags not done.`
+    case 'EndpointUnreachable':
+      return `PutImage for ${at} failed: ${error.message}. ${NETWORK_ADVICE} A rerun finishes the tags not done.`
     case 'Cancelled':
     case 'NotSent':
       return `PutImage for ${at}: ${error.message}.`
@@ -118,7 +127,8 @@ export function explainReadError(error: EcrError, where: string): string {
       return `Cannot read repository ${where}: ${credentialProblem(error)}`
     case 'RequestTimeout':
     case 'NetworkingError':
-      return `Cannot read repository ${where}: ${error.message}. Check the network path to ECR (proxy, VPC endpoint, firewall), or the endpoint configured with AWS_ENDPOINT_URL_ECR.`
+    case 'EndpointUnreachable':
+      return `Cannot read repository ${where}: ${error.message}. ${NETWORK_ADVICE}`
     default:
       return `Cannot read repository ${where}: ${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}.${detail}`
   }

@@ -181,6 +181,24 @@ function toEcrError(error: unknown, attempts: number, kind: FailureKind): EcrErr
   })
 }
 
+/**
+ * Connections that never opened, in words: the endpoint is not there or not reachable from here. A
+ * few quick attempts cover a blip; a dozen over most of a minute only delay saying so.
+ */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'nothing accepts connections there (connection refused)',
+  ENOTFOUND: 'its host name does not resolve (DNS)',
+  EAI_AGAIN: 'DNS did not answer for its host name',
+  EHOSTUNREACH: 'there is no route to its host',
+  ENETUNREACH: 'there is no route to its network'
+}
+const UNREACHABLE_ATTEMPTS = 3
+
+function unreachableCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code in UNREACHABLE ? code : undefined
+}
+
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
 
 /** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
@@ -287,6 +305,8 @@ export function createTransport(
               transientAttempts < (target.maxAttempts ?? maxAttempts) &&
               (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs)
           }
+          const unreachable = unreachableCode(error)
+          if (unreachable && attempt >= UNREACHABLE_ATTEMPTS) retry = false
           if (!retry) {
             const failure =
               kind === 'timeout'
@@ -295,7 +315,13 @@ export function createTransport(
                     `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`,
                     { attempts: attempt, kind }
                   )
-                : toEcrError(error, attempt, kind)
+                : unreachable
+                  ? new EcrError(
+                      'EndpointUnreachable',
+                      `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`,
+                      { attempts: attempt, kind }
+                    )
+                  : toEcrError(error, attempt, kind)
             debug(
               `${label}: ${failure.code} in ${elapsed(started)} ms, ${attempt} attempt(s), request ${failure.requestId ?? '-'}`
             )
