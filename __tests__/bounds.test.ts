@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runDist } from '../__fixtures__/actions.js'
 import { buildImage, pushImage } from '../emulator/index.js'
+import { INPUTS } from '../src/inputs/index.js'
 import { parseDuration } from '../src/inputs/values.js'
 import { after } from '../src/session/index.js'
 
@@ -54,11 +55,28 @@ describe('durations', () => {
   test('the bundled action: timeout 30d lets a healthy run promote; timeout 600 writes nothing', async () => {
     const { repository, image } = seeded()
     const inputs = { repository: repository.name, 'source-tag': 'staging', tags: 'prod' }
-    const bare = await runDist({ ...inputs, timeout: '600' }, emulator.env)
+    // As the runner does: every input action.yml gives a default arrives set to it.
+    const defaults = Object.fromEntries(
+      INPUTS.filter((input) => input.default !== undefined).map((input) => [
+        input.name,
+        input.default!
+      ])
+    )
+    const bare = await runDist({ ...defaults, ...inputs, timeout: '600' }, emulator.env)
     expect(bare.exitCode).toBe(1)
     expect(bare.stdout).toContain('has no unit')
     expect(bare.result).toMatchObject({ status: 'input-error', input: 'timeout' })
     expect(emulator.counts()).toEqual({})
+    // The summary lists what the workflow gave, not the defaults.
+    const given = /<summary>Inputs given \(defaults left out\)<\/summary>(.*)<\/details>/.exec(
+      bare.summary
+    )![1]!
+    expect([...given.matchAll(/<li><code>([^<]+)<\/code>/g)].map((match) => match[1])).toEqual([
+      'repository',
+      'source-tag',
+      'tags',
+      'timeout'
+    ])
     const month = await runDist({ ...inputs, timeout: '30d' }, emulator.env)
     expect(month.exitCode).toBe(0)
     expect(month.result?.status).toBe('promoted')

@@ -106,6 +106,19 @@ describe('parseInputs', () => {
     ).toBe('region')
   })
 
+  test('a registry-id that contradicts one entry of a release names that entry', async () => {
+    const other = HOST.replace('123456789012', '210987654321')
+    const error = await inputError({
+      sources: `${HOST}/app:one\n${other}/web:two`,
+      tags: 'prod',
+      'registry-id': '123456789012'
+    })
+    expect(error.input).toBe('registry-id')
+    expect(error.message).toBe(
+      `Input "registry-id": "123456789012" contradicts the registry id "210987654321" in the repository URI, for line 2 (${other}/web)`
+    )
+  })
+
   test('reads source-digest, expected-digest, protect-tags and dry-run', async () => {
     const inputs = await parse({
       repository: 'app',
@@ -241,7 +254,11 @@ describe('parseInputs', () => {
   })
 
   test.each([
-    [{ repository: '' }, 'repository', 'Input "repository": is required'],
+    [
+      { repository: '' },
+      'repository',
+      'Input "repository": is required: give repository (with source-tag and/or source-digest) for one image, or sources or sources-file for a release'
+    ],
     [
       { repository: 'App' },
       'repository',

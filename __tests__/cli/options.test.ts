@@ -97,6 +97,14 @@ describe('--help', () => {
     expect(help).toContain('-h, --help')
   })
 
+  test("names options as options, and a release file's keys as keys", () => {
+    const flat = help.replace(/\s+/g, ' ')
+    expect(flat).toContain('Replaces --repository, --source-tag and --source-digest.')
+    expect(flat).toContain(
+      'with keys "repository", "tag" and/or "digest", and optional "expected-digest", "target-repository" and "tags".'
+    )
+  })
+
   test('fits in 80 columns and says the exit codes', () => {
     expect(help.split('\n').filter((line) => line.length > 80)).toEqual([])
     expect(help).toMatch(/^ {2}3 {2}refused before any write/m)

@@ -40,11 +40,18 @@ export interface Tuning {
   poll?: PollOptions
 }
 
-/** The step's inputs as given, for the summary of a run that failed on them. */
+/**
+ * The step's inputs as the workflow gave them, for the summary of a run that failed on them: the
+ * runner passes action.yml's defaults too, which are left out.
+ */
 function givenInputs(): Array<[string, string]> {
-  return INPUTS.map((input): [string, string] => [input.name, core.getInput(input.name)]).filter(
-    ([, value]) => value !== ''
-  )
+  return INPUTS.map((input): [string, string, string | undefined] => [
+    input.name,
+    core.getInput(input.name),
+    input.default
+  ])
+    .filter(([, value, fallback]) => value !== '' && value !== fallback)
+    .map(([name, value]): [string, string] => [name, value])
 }
 
 /** A file of the run's, in the runner's temporary folder: its path, or none, with a warning, when

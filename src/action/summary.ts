@@ -384,7 +384,7 @@ export function renderEarlyFailure(
   summary.addRaw(`<p>${escape(report.error)}</p>`, true)
   if (inputs.length > 0)
     summary.addDetails(
-      'Inputs given',
+      'Inputs given (defaults left out)',
       `<ul>${inputs.map(([name, value]) => `<li>${code(name)}: ${code(value.length > 200 ? `${value.slice(0, 200)}…` : value)}</li>`).join('')}</ul>`
     )
   footer(summary, report.provenance)

@@ -58,14 +58,14 @@ const OPTIONS: ReadonlyMap<string, CliOptionSpec> = new Map(
 /**
  * Input names said as options: `the region input` and `source-tag` become `--region` and
  * `--source-tag`. Only hyphenated names are changed in running text, where `tags` or `region` are
- * ordinary words.
+ * ordinary words, and never a quoted one: `"expected-digest"` is a key of a release file.
  */
 export function asOptions(text: string): string {
   let said = text
   for (const { name } of INPUTS) {
     said = said.replaceAll(`the ${name} input`, `--${name}`)
     if (name.includes('-'))
-      said = said.replace(new RegExp(`(?<![\\w./-])${name}(?![\\w/-])`, 'g'), `--${name}`)
+      said = said.replace(new RegExp(`(?<![\\w./"-])${name}(?![\\w/"-])`, 'g'), `--${name}`)
   }
   return said
 }

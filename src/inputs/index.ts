@@ -110,8 +110,9 @@ function inEntry<T>(input: string, where: string, body: () => T): T {
   try {
     return body()
   } catch (error) {
-    // Errors of other inputs (region, target-registry-id...) stay theirs.
-    if (!(error instanceof InputError) || error.input !== input) throw error
+    if (!(error instanceof InputError)) throw error
+    // Errors of other inputs (registry-id, region...) stay theirs, and say where they were met.
+    if (error.input !== input) throw new InputError(error.input, `${error.detail}, for ${where}`)
     throw new InputError(input, `${where}: ${error.detail}`)
   }
 }
@@ -181,6 +182,11 @@ export async function parseInputs(
   const warnings: string[] = []
   let images: ImageRequest[]
   if (!release) {
+    if (read('repository') === '')
+      throw new InputError(
+        'repository',
+        'is required: give repository (with source-tag and/or source-digest) for one image, or sources or sources-file for a release'
+      )
     const parsed = parseImage(
       read,
       context.env,

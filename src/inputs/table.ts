@@ -38,13 +38,13 @@ export const INPUTS: readonly InputSpec[] = [
     value: 'IMAGE',
     list: true,
     description:
-      "A release: images to promote in one step, one per line, each REPOSITORY:TAG, REPOSITORY@DIGEST or REPOSITORY:TAG@DIGEST (the digest is then that image's expected digest); or a YAML/JSON list of release entries, as in sources-file. Replaces repository, source-tag and source-digest."
+      "A release: images to promote in one step, one per line, each REPOSITORY:TAG, REPOSITORY@DIGEST or REPOSITORY:TAG@DIGEST (the digest is then that image's expected digest); or a YAML/JSON list of release entries, as in sources-file. Replaces the repository input, source-tag and source-digest."
   },
   {
     name: 'sources-file',
     value: 'PATH',
     description:
-      'A release file (YAML or JSON, schema in schema/release.schema.json): a list of entries with repository, tag and/or digest, and optional expected-digest, target-repository and extra tags. At most 4 MiB; on a runner it must be inside the workspace.'
+      'A release file (YAML or JSON, schema in schema/release.schema.json): a list of entries with keys "repository", "tag" and/or "digest", and optional "expected-digest", "target-repository" and "tags". At most 4 MiB; on a runner it must be inside the workspace.'
   },
   {
     name: 'tags',
