@@ -1,6 +1,14 @@
 // Runs of every outcome, as the promotion reports them, for the summary's snapshot tests and for
 // rendering the summary as GitHub does (scripts/render-summaries.ts).
+import * as core from '@actions/core'
 import { helloWorld, otherImage } from './manifests.js'
+import {
+  fitSummary,
+  renderEarlyFailure,
+  renderImageSummary,
+  renderReleaseSummary,
+  type SummaryView
+} from '../src/action/summary.js'
 import { inspectManifest } from '../src/oci/index.js'
 import {
   buildImageReport,
@@ -240,6 +248,93 @@ export function releaseReport(): ReleaseReport {
   }
 }
 
+const GATE_REASON =
+  'The vulnerability gate refused the promotion: linux/amd64: 1 CRITICAL, 2 HIGH at or above HIGH. Worst first: CVE-2024-3094 (xz-utils 5.6.0, CRITICAL, fixed in 5.6.1); CVE-2023-38545 (curl 8.3.0, HIGH, fixed in 8.4.0); CVE-2023-4911 (glibc 2.37, HIGH, fixed in 2.37-12).'
+
+/** One image a vulnerability gate refused, with the findings that decided it. */
+export const GATE_REFUSED: PromotionReport = single(
+  result(
+    [
+      image(
+        [
+          {
+            tag: 'prod',
+            status: 'skipped',
+            previousDigest: otherImage.digest,
+            message: 'Not written: the promotion was refused before any write.'
+          }
+        ],
+        {
+          gates: [
+            {
+              gate: 'vulnerability',
+              passed: false,
+              summary:
+                'linux/amd64: 1 CRITICAL, 2 HIGH, 4 MEDIUM; linux/arm64: 1 MEDIUM; threshold HIGH, UNDEFINED and UNTRIAGED count as LOW',
+              reason: GATE_REASON,
+              counts: { 'linux/amd64': { CRITICAL: 1, HIGH: 2, MEDIUM: 4 }, 'linux/arm64': {} },
+              findings: [
+                ['CVE-2024-3094', 'CRITICAL', 'xz-utils', '5.6.0', '5.6.1'],
+                ['CVE-2023-38545', 'HIGH', 'curl', '8.3.0', '8.4.0'],
+                ['CVE-2023-4911', 'HIGH', 'glibc', '2.37', '2.37-12']
+              ].map(([id, severity, name, version, fixedIn]) => ({
+                id: id!,
+                severity: severity!,
+                package: name!,
+                version: version!,
+                fixedIn: fixedIn!,
+                url: `https://nvd.nist.gov/vuln/detail/${id}`,
+                platforms: ['linux/amd64']
+              }))
+            }
+          ],
+          problems: [{ title: 'Vulnerability gate', message: GATE_REASON }]
+        }
+      )
+    ],
+    { refused: true }
+  )
+)
+
+/**
+ * A release of `count` images with five tags each, all of them in place already but `missing`,
+ * whose source tags do not exist: a failed run before any write, too big for a summary in full.
+ */
+export function largeReleaseReport(count = 1000, missing = [17, 503, 998]): ReleaseReport {
+  const tags = ['v2.31.0', '2.31', 'prod', 'prod-eu-west-1', 'release-2026-12-06']
+  const images = Array.from({ length: count }, (_, i): ImageResult => {
+    const name = `release/service-${String(i).padStart(4, '0')}`
+    const where = { name, region: 'us-east-1', registryId: ACCOUNT }
+    const request = {
+      name: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:${missing.includes(i) ? 'no-such-build' : 'build'}`,
+      source: where,
+      sourceTag: 'build',
+      target: where,
+      tags
+    }
+    if (!missing.includes(i))
+      return {
+        request,
+        source: { ...source, repository: where },
+        target: where,
+        tags: tags.map((tag) => ({ tag, status: 'unchanged', previousDigest: helloWorld.digest }))
+      }
+    const problem = `Source image not found: there is no image with tag "no-such-build" in repository ${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}. Check the source's tag or digest and the repository, registry and region.`
+    return {
+      request,
+      problem,
+      tags: tags.map((tag) => ({
+        tag,
+        status: 'skipped',
+        message: `Not written: ${problem}`,
+        permanent: true
+      })),
+      problems: [{ title: 'Source image not found', message: problem }]
+    }
+  })
+  return { ...buildReleaseReport(result(images, { release: true })), provenance }
+}
+
 export const INPUT_ERROR = {
   report: {
     status: 'input-error' as const,
@@ -255,4 +350,49 @@ export const INPUT_ERROR = {
     ['source-tag', 'staging'],
     ['tags', 'prod,bad tag']
   ] as Array<[string, string]>
+}
+
+/**
+ * The job summary of each canonical outcome, as the action renders it (within GitHub's size limit):
+ * what docs/images holds as markdown and as a picture, named by file.
+ */
+export function canonicalSummaries(): Array<[string, string]> {
+  const fitted = (render: (summary: typeof core.summary, view: SummaryView) => void): string => {
+    fitSummary(core.summary, (view) => render(core.summary, view))
+    const markdown = core.summary.stringify()
+    core.summary.emptyBuffer()
+    return markdown
+  }
+  const one = (report: PromotionReport, cancelReason?: string) =>
+    fitted((summary, view) => renderImageSummary(summary, report, cancelReason, view))
+  const release = (report: ReleaseReport) =>
+    fitted((summary, view) =>
+      renderReleaseSummary(summary, report, undefined, {
+        ...view,
+        resultFile: '/home/runner/work/_temp/ecr-promote-result-2231-1796533808557.json'
+      })
+    )
+  return [
+    ['success', one(OUTCOMES.created!.report)],
+    ['nothing-to-do', one(OUTCOMES.unchanged!.report)],
+    ['dry-run', one(OUTCOMES['dry run']!.report)],
+    ['refused-protect-tags', one(OUTCOMES.refused!.report)],
+    ['refused-gate', one(GATE_REFUSED)],
+    ['failed', one(OUTCOMES['partial failure']!.report)],
+    ['cancelled', one(OUTCOMES.cancelled!.report, OUTCOMES.cancelled!.cancelReason)],
+    ['release', release(releaseReport())],
+    ['large-release', release(largeReleaseReport())],
+    [
+      'input-error',
+      (() => {
+        const markdown = renderEarlyFailure(
+          core.summary.emptyBuffer(),
+          INPUT_ERROR.report,
+          INPUT_ERROR.inputs
+        ).stringify()
+        core.summary.emptyBuffer()
+        return markdown
+      })()
+    ]
+  ]
 }

@@ -160,7 +160,11 @@ describe('the vulnerability gate', () => {
       platforms: ['image']
     })
     // Said once in the summary: in the problems, with the gate's line pointing there.
-    expect(run.summary.match(/CVE-2026-0001/g)).toHaveLength(1)
+    expect(run.summary.match(/<code>CVE-2026-0001<\/code>/g)).toHaveLength(1)
+    expect(run.summary).toContain(
+      '<li><a href="https://nvd.nist.gov/vuln/detail/CVE-2026-0001"><code>CVE-2026-0001</code></a> openssl 1.0.0 (CRITICAL, fixed in 1.0.2)</li>'
+    )
+    expect(run.summary).toContain('<li>and 2 more (in the result)</li>')
     expect(run.summary).toContain('⛔ Vulnerability scan refused the image (why: in the problems)')
   })
 

@@ -1,5 +1,5 @@
 // One annotation per problem, each naming its image and tag: what GitHub lists above the log.
-import { SUCCESS_STATUSES, type PromotionReport } from '../promotion/index.js'
+import { SUCCESS_STATUSES, type DecidingFinding, type PromotionReport } from '../promotion/index.js'
 import type { Runner } from './runner.js'
 
 const TITLES: Partial<Record<string, string>> = {
@@ -12,6 +12,16 @@ const TITLES: Partial<Record<string, string>> = {
 const sentence = (text: string): string =>
   /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 
+/** The findings that decided a vulnerability gate's refusal of the image, when it refused. */
+function findingsOf(report: PromotionReport): Pick<Problem, 'findings' | 'moreFindings'> {
+  const verdict = report.gates?.find((v) => v.gate === 'vulnerability' && !v.passed)
+  if (!verdict?.findings) return {}
+  return {
+    findings: verdict.findings,
+    ...(verdict.moreFindings !== undefined && { moreFindings: verdict.moreFindings })
+  }
+}
+
 /** A message without the title it starts with, which its annotation or list item shows already. */
 function untitled(message: string, title: string): string {
   if (!message.startsWith(`${title}: `)) return message
@@ -22,6 +32,9 @@ function untitled(message: string, title: string): string {
 export interface Problem {
   message: string
   title: string
+  /** A vulnerability gate's refusal: the findings that decided it, for a list of their own. */
+  findings?: DecidingFinding[]
+  moreFindings?: number
 }
 
 /**
@@ -39,6 +52,7 @@ export function problemsOf(reports: PromotionReport[]): Problem[] {
       return report.problems
         .filter((problem) => first(problem.message))
         .map((problem) => ({
+          ...(problem.title === 'Vulnerability gate' && findingsOf(report)),
           message: `${where}${untitled(problem.message, problem.title)}`,
           title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
         }))

@@ -23,9 +23,9 @@ import {
 import { failStep } from './annotations.js'
 import { setFailureOutputs, setImageOutputs, setReleaseOutputs } from './outputs.js'
 import { loadProvenance, userAgent } from './provenance.js'
-import { createRunner, type Runner, type Summary } from './runner.js'
+import { createRunner, type Runner } from './runner.js'
 import {
-  SUMMARY_DETAILS,
+  fitSummary,
   renderEarlyFailure,
   renderImageSummary,
   renderReleaseSummary,
@@ -71,18 +71,6 @@ function writeRunFile(runner: Runner, kind: 'record' | 'result', content: unknow
   return path
 }
 
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what the toolkit adds. */
-export const SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024
-
-/** Renders the summary with as much detail as fits GitHub's limit on its size. */
-function renderFitting(summary: Summary, render: (view: SummaryView) => void): void {
-  for (const detail of SUMMARY_DETAILS) {
-    summary.emptyBuffer()
-    render({ detail })
-    if (Buffer.byteLength(summary.stringify()) <= SUMMARY_BUDGET) return
-  }
-}
-
 /** Outputs, job summary, annotations and record for a run that got as far as a plan. */
 async function report(
   runner: Runner,
@@ -97,13 +85,13 @@ async function report(
   if ('images' in reports.report) {
     const release = reports.report
     setReleaseOutputs(runner, release, reports.matrix ?? '', files)
-    renderFitting(runner.summary, (view) =>
+    fitSummary(runner.summary, (view) =>
       renderReleaseSummary(runner.summary, release, stopReason, { ...view, resultFile })
     )
   } else {
     const image = reports.report
     setImageOutputs(runner, image, files)
-    renderFitting(runner.summary, (view) =>
+    fitSummary(runner.summary, (view) =>
       renderImageSummary(runner.summary, image, stopReason, { ...view, resultFile })
     )
   }

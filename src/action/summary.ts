@@ -14,12 +14,13 @@ import type {
 } from '../promotion/index.js'
 import {
   IN_PLACE_STATUSES,
+  WORST_FIRST,
   digestAfter,
   heldBack,
   needsAttention,
   nextStep
 } from '../promotion/index.js'
-import { problemsOf } from './annotations.js'
+import { problemsOf, type Problem } from './annotations.js'
 import type { Summary } from './runner.js'
 
 const MARKS: Record<RunStatus, string> = {
@@ -204,9 +205,29 @@ function problemList(summary: Summary, reports: PromotionReport[], status: RunSt
   // Each problem carries the run's own mark: a refusal's, or a failure's.
   const mark = status === 'refused' ? MARKS.refused : MARKS.failed
   summary.addRaw(
-    `<ul>${problems.map((problem) => `<li>${mark} <strong>${escape(problem.title)}</strong>: ${escape(problem.message)}</li>`).join('')}</ul>`,
+    `<ul>${problems.map((problem) => `<li>${mark} <strong>${escape(problem.title)}</strong>: ${problemText(problem)}</li>`).join('')}</ul>`,
     true
   )
+}
+
+/** Findings listed under their refusal, at most this many; the result and record hold ten. */
+const FINDINGS_SHOWN = 5
+
+/** A problem's message; a gate's deciding findings as a list of their own, one per line. */
+function problemText(problem: Problem): string {
+  if (!problem.findings?.length) return escape(problem.message)
+  const [said] = problem.message.split(WORST_FIRST)
+  const rest = problem.findings.length - FINDINGS_SHOWN + (problem.moreFindings ?? 0)
+  const items = problem.findings.slice(0, FINDINGS_SHOWN).map((finding) => {
+    const id = finding.url
+      ? `<a href="${escape(finding.url)}">${code(finding.id)}</a>`
+      : code(finding.id)
+    const where = [finding.package, finding.version].filter(Boolean).join(' ')
+    const fix = finding.fixedIn ? `, fixed in ${escape(finding.fixedIn)}` : ', no fix yet'
+    return `<li>${id} ${escape(where)} (${escape(finding.severity)}${fix})</li>`
+  })
+  if (rest > 0) items.push(`<li>and ${rest} more (in the result)</li>`)
+  return `${escape(said!)}<ul>${items.join('')}</ul>`
 }
 
 function nextStepLine(
@@ -276,12 +297,37 @@ function shortName(name: string): string {
     .replace(/@(sha256:[0-9a-f]{12})[0-9a-f]{52}$/, '@$1…')
 }
 
-/** Where a target is, in a short form: the account and region, or ECR Public. */
-function targetCell(image: PromotionReport): string {
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`
+
+/** A target in a line's words: its name, and its account and region or ECR Public. */
+function shortTarget(image: PromotionReport): string {
   if (image.publicAlias !== undefined)
-    return `${code(`${image.publicAlias}/${image.repository}`)}<br><sub>ECR Public</sub>`
-  const account = image.registryId ?? 'account not read'
-  return `${code(image.repository)}<br><sub>${account} · ${escape(image.region)}</sub>`
+    return `${code(`${image.publicAlias}/${image.repository}`)} (ECR Public)`
+  return `${code(image.repository)} (${image.registryId ?? 'account not read'} · ${escape(image.region)})`
+}
+
+/** Whether the image's tags go into its own repository: a retag in place, no copy. */
+function inPlace(image: PromotionReport): boolean {
+  const source = image.source
+  return (
+    source === undefined ||
+    (source.repository === image.repository &&
+      source.registryId === image.registryId &&
+      source.region === image.region &&
+      source.publicAlias === image.publicAlias)
+  )
+}
+
+/** Where a target is, in a short form: the account and region, or ECR Public, each on its line. */
+function targetCell(image: PromotionReport): string {
+  const where =
+    image.publicAlias !== undefined
+      ? '<sub>ECR Public</sub>'
+      : `<sub>${image.registryId ?? 'account not read'}</sub><br><sub>${escape(image.region)}</sub>`
+  if (inPlace(image)) return `in place<br>${where}`
+  const name =
+    image.publicAlias !== undefined ? `${image.publicAlias}/${image.repository}` : image.repository
+  return `${code(name)}<br>${where}`
 }
 
 /**
@@ -305,6 +351,19 @@ export interface SummaryView {
   detail?: SummaryDetail
   /** The file with the full `result` (the `result-file` output), named when detail is left out. */
   resultFile?: string
+}
+
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what the toolkit adds. */
+export const SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024
+
+/** Renders a summary with as much detail as fits GitHub's limit on its size; says which. */
+export function fitSummary(summary: Summary, render: (view: SummaryView) => void): SummaryDetail {
+  for (const detail of SUMMARY_DETAILS) {
+    summary.emptyBuffer()
+    render({ detail })
+    if (Buffer.byteLength(summary.stringify()) <= SUMMARY_BUDGET) return detail
+  }
+  return SUMMARY_DETAILS.at(-1)!
 }
 
 function releaseRow(image: PromotionReport): string[] {
@@ -345,9 +404,17 @@ export function renderReleaseSummary(
       ? `; ${report.totals.blobsCopied} blob(s) copied (${formatBytes(report.totals.bytesCopied)})`
       : ''
   summary.addRaw(`<p>${report.totals.tags} tag(s): ${statuses.join(', ')}${copied}.</p>`, true)
+  const rows = detail === 'attention' ? report.images.filter(needsAttention) : report.images
+  if (detail !== 'full')
+    leftOut(
+      summary,
+      detail === 'rows'
+        ? "each image's digests, messages and gate verdicts"
+        : `the ${report.images.length - rows.length} other image(s), and each image's details`,
+      view
+    )
   problemList(summary, report.images, report.status)
   nextStepLine(summary, report.status, report.images, cancelReason)
-  const rows = detail === 'attention' ? report.images.filter(needsAttention) : report.images
   if (rows.length > 0)
     summary.addTable([
       ['Image', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),
@@ -356,17 +423,9 @@ export function renderReleaseSummary(
   if (detail === 'full')
     for (const image of report.images)
       summary.addDetails(
-        `${releaseImageStatus(image).mark} ${escape(shortName(image.name))}: ${fromTo(image)}`,
-        `${image.gates?.length ? gateLines(image) : ''}${details(image)}`
+        `${releaseImageStatus(image).mark} ${escape(shortName(image.name))} → ${shortTarget(image)}`,
+        `<p>${capitalized(fromTo(image))}</p>${image.gates?.length ? gateLines(image) : ''}${details(image)}`
       )
-  else
-    leftOut(
-      summary,
-      detail === 'rows'
-        ? "each image's digests, messages and gate verdicts"
-        : `the ${report.images.length - rows.length} other image(s), and each image's details`,
-      view
-    )
   footer(summary, report.provenance)
   return summary
 }

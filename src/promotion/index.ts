@@ -64,6 +64,8 @@ export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
 export { createStop, type Stop } from './stop.js'
 export {
   THRESHOLDS,
+  WORST_FIRST,
+  type DecidingFinding,
   type GateRequest,
   type GateVerdict,
   type PollOptions,

@@ -7,7 +7,7 @@ import { ecrSignatureVerdict, sigstoreSignatureVerdict, type TrustLoader } from 
 import type { GateRequest, GateVerdict, SigstoreGate } from './types.js'
 import { vulnerabilityVerdict, type PollOptions } from './vulnerability.js'
 
-export type { PollOptions } from './vulnerability.js'
+export { WORST_FIRST, type PollOptions } from './vulnerability.js'
 
 export * from './types.js'
 
