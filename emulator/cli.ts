@@ -1,8 +1,11 @@
 // npm run emulator -- --port 5000 [--seed] [--latency 20] [--state fixtures.json] [--export out.json]
 //   [--quotas ecr-defaults] [--tls]
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator, type QuotaPreset } from './index.js'
+import { seedSigstoreSignature, type SeededSignature } from './seed-sigstore.js'
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +37,15 @@ const emulator = await startEmulator({
   ...(values.quotas && { quotas: values.quotas as QuotaPreset })
 })
 
+// The example's Sigstore signature, signed through a local Sigstore instance, before the ready line.
+let signed: SeededSignature | undefined
+if (values.seed)
+  signed = await seedSigstoreSignature(
+    emulator.state,
+    emulator.seedExample(),
+    mkdtempSync(join(tmpdir(), 'ecr-emulator-sigstore-'))
+  )
+
 // Stoppable before it says it is ready: whoever waits for the ready line may stop it at once.
 const stop = async (): Promise<void> => {
   if (values.export)
@@ -47,6 +59,9 @@ process.on('SIGTERM', () => void stop())
 console.log(`Local ECR listening on ${emulator.url}`)
 console.log(`  JS SDK and the action: AWS_ENDPOINT_URL_ECR=${emulator.url}`)
 console.log(
+  `  ECR Public:            AWS_ENDPOINT_URL_ECR_PUBLIC=${emulator.url} ECR_PUBLIC_REGISTRY_URL=${emulator.url}`
+)
+console.log(
   `  AWS CLI:               aws ecr --endpoint-url ${emulator.url} --region us-east-1 ...`
 )
 console.log('  Any access key works; the default account is 123456789012.')
@@ -55,11 +70,24 @@ if (emulator.caFile)
     `  HTTPS with a throwaway CA: NODE_EXTRA_CA_CERTS=${emulator.caFile} (AWS CLI: --ca-bundle)`
   )
 if (values.quotas) console.log(`  Quotas: ${values.quotas} (over the rate: ThrottlingException)`)
-if (values.seed) {
-  for (const repository of emulator.state.store.repositories.values()) {
+if (values.seed || values.state) {
+  const repositories = [...emulator.state.store.repositories.values()]
+  const from = values.state ? `loaded from ${values.state}` : 'the example'
+  console.log(`  ${repositories.length} repositories, ${from}:`)
+  for (const repository of repositories) {
+    const images = repository.images.size
     console.log(
-      `  ${repository.registryId}/${repository.region}/${repository.name} (${repository.tagMutability})`
+      `  ${repository.registryId}/${repository.region}/${repository.name} (${repository.tagMutability}, ${images} image(s), ${repository.tags.size} tag(s))`
     )
     for (const [tag, digest] of repository.tags) console.log(`    ${tag} -> ${digest}`)
   }
 }
+if (signed)
+  console.log(
+    [
+      `  Sigstore: demo/app:staging is signed by ${signed.identity} (issuer ${signed.issuer});`,
+      '  demo/app:multiarch is not. Gate a promotion on it with:',
+      `    require-signature: sigstore, signer-identity: ${signed.identity},`,
+      `    signer-issuer: ${signed.issuer}, sigstore-trusted-root: ${signed.trustedRootFile}`
+    ].join('\n')
+  )

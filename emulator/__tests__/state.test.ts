@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { startEmulator, type StateFile } from '../index.js'
 import { ACCOUNT, REGION, client, sha256, useEmulator } from './helpers.js'
+import { emulatorEnvironment } from '../../__fixtures__/actions.js'
+import { runCommand } from '../../__tests__/cli/run.js'
 
 const context = useEmulator({ seed: true })
 
@@ -130,29 +132,87 @@ describe('fixtures files', () => {
   })
 })
 
+/** Starts the emulator's command line; resolves once its output holds `ready`. */
+async function startCli(args: string[], ready: string) {
+  const root = new URL('../..', import.meta.url).pathname
+  const child = spawn(
+    process.execPath,
+    ['--import', './scripts/ts-hooks.js', 'emulator/cli.ts', '--port', '0', ...args],
+    { cwd: root }
+  )
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes(ready)) resolve()
+    })
+    child.on('exit', () => reject(new Error(`exited early: ${output}`)))
+  })
+  const url = /Local ECR listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!
+  const stop = async () => {
+    child.kill('SIGTERM')
+    return new Promise<number | null>((resolve) => child.on('exit', resolve))
+  }
+  return { output, url, stop }
+}
+
 describe('the command line', () => {
   test('starts in the foreground, prints its URL and what it seeded, and stops on SIGTERM', async () => {
-    const root = new URL('../..', import.meta.url).pathname
-    const child = spawn(
-      process.execPath,
-      ['--import', './scripts/ts-hooks.js', 'emulator/cli.ts', '--port', '0', '--seed'],
-      { cwd: root }
-    )
-    let output = ''
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-        if (output.includes('demo/app-prod')) resolve()
-      })
-      child.on('exit', () => reject(new Error(`exited early: ${output}`)))
-    })
-    const url = /Local ECR listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!
-    expect(output).toContain(`AWS_ENDPOINT_URL_ECR=${url}`)
-    expect(output).toMatch(/staging -> sha256:[0-9a-f]{64}/)
-    const response = await fetch(url, { method: 'POST' })
+    const cli = await startCli(['--seed'], 'sigstore-trusted-root: ')
+    expect(cli.output).toContain(`AWS_ENDPOINT_URL_ECR=${cli.url}`)
+    expect(cli.output).toContain(`ECR_PUBLIC_REGISTRY_URL=${cli.url}`)
+    expect(cli.output).toMatch(/staging -> sha256:[0-9a-f]{64}/)
+    const response = await fetch(cli.url, { method: 'POST' })
     expect(response.status).toBe(403)
-    child.kill('SIGTERM')
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(code).toBe(0)
-  })
+
+    // The seeded Sigstore signature: the gate passes demo/app:staging and refuses multiarch.
+    const gate = (
+      /require-signature: sigstore, signer-identity: (\S+),\s+signer-issuer: (\S+), sigstore-trusted-root: (\S+)/.exec(
+        cli.output
+      ) ?? []
+    ).slice(1)
+    expect(gate).toHaveLength(3)
+    const [identity, issuer, trustedRoot] = gate as [string, string, string]
+    const promote = (tag: string) =>
+      runCommand(
+        [
+          '--repository=demo/app',
+          `--source-tag=${tag}`,
+          '--tags=signed',
+          '--dry-run',
+          '--json',
+          '--require-signature=sigstore',
+          `--signer-identity=${identity}`,
+          `--signer-issuer=${issuer}`,
+          `--sigstore-trusted-root=${trustedRoot}`
+        ],
+        { ...emulatorEnvironment(cli.url), AWS_REGION: 'us-east-1' }
+      )
+    const signed = await promote('staging')
+    expect(signed.exitCode).toBe(0)
+    expect(JSON.parse(signed.stdout)).toMatchObject({
+      status: 'dry-run',
+      gates: [{ gate: 'sigstore-signature', passed: true, signer: { identity, issuer } }]
+    })
+    const unsigned = await promote('multiarch')
+    expect(unsigned.exitCode).toBe(3)
+    expect(JSON.parse(unsigned.stdout)).toMatchObject({
+      status: 'refused',
+      gates: [{ gate: 'sigstore-signature', passed: false }]
+    })
+    expect(await cli.stop()).toBe(0)
+  }, 60_000)
+
+  test('--state says what it loaded', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'emulator-state-')), 'state.json')
+    const seeded = await startCli(['--seed', '--export', file], 'sigstore-trusted-root: ')
+    expect(await seeded.stop()).toBe(0)
+    const loaded = await startCli(['--state', file], 'demo/app-prod')
+    expect(loaded.output).toContain(`4 repositories, loaded from ${file}:`)
+    expect(loaded.output).toMatch(
+      /123456789012\/us-east-1\/demo\/app \(MUTABLE, \d+ image\(s\), 3 tag\(s\)\)/
+    )
+    expect(loaded.output).toMatch(/ {4}multiarch -> sha256:[0-9a-f]{64}/)
+    expect(await loaded.stop()).toBe(0)
+  }, 60_000)
 })
