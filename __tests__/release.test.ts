@@ -410,6 +410,10 @@ describe('the matrix output', () => {
     // And one job's promotion of its group works from the group alone.
     const job = await runAction({ sources: matrix.include[0]!.sources }, env, fast)
     expect(job.exitCode).toBe(0)
+    // Its summary names each image short: no registry host, and the digest cut as in the tables.
+    const images = [...job.summary.matchAll(/<tr><td><code>([^<]+)<\/code>/g)].map((m) => m[1]!)
+    expect(images.length).toBeGreaterThan(0)
+    for (const name of images) expect(name).toMatch(/^r\d+\/\w+@sha256:[0-9a-f]{12}…$/)
     expect(emulator.state.tagDigest(PROD, 'eu-west-1', r.names[0]!, 'rc-0')).toBe(
       r.images[0]!.image.digest
     )
