@@ -28,8 +28,7 @@ import {
   fitSummary,
   renderEarlyFailure,
   renderImageSummary,
-  renderReleaseSummary,
-  type SummaryView
+  renderReleaseSummary
 } from './summary.js'
 
 /** What tests may tune (a zero retry delay, a short grace); the action runs with none. */
