@@ -253,7 +253,7 @@ describe('the vulnerability gate', () => {
     for (let i = 1; i < seconds.length; i++)
       expect(seconds[i]! - seconds[i - 1]!).toBeGreaterThanOrEqual(30)
     expect(run.stdout).toMatch(
-      /: the vulnerability gate refused it: The vulnerability gate refused/
+      /app\d+:staging: The vulnerability gate refused the promotion: image: its scan is still PENDING/
     )
   })
 

@@ -91,7 +91,7 @@ export interface Dependencies {
   writesInFlight?: number
 }
 
-/** A gate as a log line names it. */
+/** A gate as a log line names it; a refusal's reason names its gate itself. */
 const GATE_WORDS: Record<GateVerdict['gate'], string> = {
   vulnerability: 'vulnerability gate',
   'ecr-signature': 'ECR signature gate',
@@ -172,7 +172,7 @@ async function survey(
       log.info(`${image.request.name}: referrers not copied; ECR Public has no API that lists them`)
     for (const verdict of gates ?? [])
       log.info(
-        `${image.request.name}: the ${GATE_WORDS[verdict.gate]} ${verdict.passed ? `passed: ${verdict.summary}` : `refused it: ${verdict.reason ?? verdict.summary}`}`
+        `${image.request.name}: ${verdict.passed ? `the ${GATE_WORDS[verdict.gate]} passed: ${verdict.summary}` : (verdict.reason ?? `the ${GATE_WORDS[verdict.gate]} refused it: ${verdict.summary}`)}`
       )
     return {
       ...image,
