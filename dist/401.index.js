@@ -30,9 +30,13 @@ var protobuf_specs_dist = __webpack_require__(9654);
 
 
 
-/** The trust material could not be had: the gate cannot decide anything, so the run should fail. */
+/**
+ * The trust material could not be had: the gate cannot decide anything, so the run fails. A TUF
+ * repository that could not be fetched may answer a rerun (`retryable`); a bad file will not.
+ */
 class TrustMaterialError extends Error {
     name = 'TrustMaterialError';
+    retryable = false;
 }
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot/;
 async function loadTrustMaterial(source = {}) {
@@ -112,7 +116,10 @@ async function trustMaterialFromTUF(source) {
         });
     }
     catch (error) {
-        throw trustError(tufFailure(error, mirror), error);
+        // A repository that could not be reached may answer a rerun; a client without its root will not.
+        const code = error.code;
+        const retryable = code === 'TUF_REFRESH_METADATA_ERROR' || code === 'TUF_DOWNLOAD_TARGET_ERROR';
+        throw Object.assign(trustError(tufFailure(error, mirror), error), { retryable });
     }
     return usableMaterial(() => root, `the TUF repository at ${mirror}`);
 }

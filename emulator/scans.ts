@@ -106,10 +106,13 @@ export interface ScanState {
   enhancedFindings?: EnhancedFinding[]
   /** Default: counted from the findings' severities (only severities that occur). */
   findingSeverityCounts?: Partial<Record<string, number>>
-  /** Default, for a finished scan (COMPLETE, or ACTIVE with findings): when it reached this state. */
-  imageScanCompletedAt?: Timestamp
-  /** Default: imageScanCompletedAt. */
-  vulnerabilitySourceUpdatedAt?: Timestamp
+  /**
+   * Default, for a finished scan (COMPLETE, or ACTIVE with findings): when it reached this state.
+   * `null` leaves it out, as ECR's API allows (both fields are optional in its model).
+   */
+  imageScanCompletedAt?: Timestamp | null
+  /** Default: imageScanCompletedAt. `null` leaves it out. */
+  vulnerabilitySourceUpdatedAt?: Timestamp | null
 }
 
 /** A scan, possibly completing later: `{ status: 'IN_PROGRESS', completeAfterMs, then }`. */
@@ -241,15 +244,19 @@ export function renderScan(
   const given = (enhanced ? state.enhancedFindings : state.findings) ?? []
   const finished = isFinished(state)
   const completedAt =
-    state.imageScanCompletedAt !== undefined
-      ? millis(state.imageScanCompletedAt)
-      : finished
-        ? since
-        : undefined
+    state.imageScanCompletedAt === null
+      ? undefined
+      : state.imageScanCompletedAt !== undefined
+        ? millis(state.imageScanCompletedAt)
+        : finished
+          ? since
+          : undefined
   const sourceUpdatedAt =
-    state.vulnerabilitySourceUpdatedAt !== undefined
-      ? millis(state.vulnerabilitySourceUpdatedAt)
-      : completedAt
+    state.vulnerabilitySourceUpdatedAt === null
+      ? undefined
+      : state.vulnerabilitySourceUpdatedAt !== undefined
+        ? millis(state.vulnerabilitySourceUpdatedAt)
+        : completedAt
   const counts: Record<string, number> = {}
   for (const finding of given) {
     const severity = finding.severity ?? (enhanced ? 'UNTRIAGED' : 'UNDEFINED')

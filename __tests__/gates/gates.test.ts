@@ -4,7 +4,7 @@
 // that refuses writes nothing, in dry runs too.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { useEmulator } from '../../__fixtures__/emulator.js'
@@ -273,6 +273,116 @@ describe('the vulnerability gate', () => {
     expect(run.result?.gates?.[0]?.reason).toContain('older than scan-max-age allows')
   })
 
+  /** A repository holding `children` by digest and an index of `entries` tagged `staging`. */
+  function indexFixture(children: BuiltImage[], entries: object[]) {
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: entries
+    })
+    const index: BuiltImage = {
+      manifest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      digest: `sha256:${createHash('sha256').update(manifest).digest('hex')}`,
+      blobs: []
+    }
+    counter++
+    const repository = emulator.state.createRepository(ACCOUNT, REGION, `gates/holes${counter}`)
+    for (const child of children) pushImage(repository, child, emulator.state.settings)
+    pushImage(repository, index, emulator.state.settings, ['staging'])
+    return { repository, index, inputs: { ...fixture().inputs, repository: repository.name } }
+  }
+  const entry = (image: BuiltImage, extra: object = {}) => ({
+    mediaType: image.mediaType,
+    digest: image.digest,
+    size: Buffer.byteLength(image.manifest),
+    ...extra
+  })
+  const UNKNOWN = { platform: { os: 'unknown', architecture: 'unknown' } }
+  const ATTESTATION = {
+    ...UNKNOWN,
+    annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
+  }
+
+  test('an index with nothing to judge is refused, even at threshold low', async () => {
+    const attestation = buildImage({ files: { 'sbom.json': randomBytes(50) } })
+    for (const [children, entries] of [
+      [[], []],
+      [[attestation], [entry(attestation, ATTESTATION)]]
+    ] as Array<[BuiltImage[], object[]]>) {
+      const { repository, inputs } = indexFixture(children, entries)
+      const run = await runAction({ ...inputs, 'vulnerability-threshold': 'low' }, {}, fast)
+      expect(run.exitCode).toBe(1)
+      expect(run.result?.gates?.[0]).toMatchObject({ passed: false, summary: 'nothing to judge' })
+      expect(run.result?.gates?.[0]?.reason).toContain('has nothing to judge')
+      expect(repository.tags.get('prod')).toBeUndefined()
+    }
+  })
+
+  test('a runnable child labelled unknown/unknown is judged; an attestation never is', async () => {
+    const runnable = buildImage({ files: { 'bin/app': randomBytes(100) } })
+    const attestation = buildImage({ files: { 'sbom.json': randomBytes(50) } })
+    const { repository, inputs } = indexFixture(
+      [runnable, attestation],
+      [entry(runnable, UNKNOWN), entry(attestation, ATTESTATION)]
+    )
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, runnable.digest, {
+      status: 'COMPLETE',
+      findings: [finding('CVE-7', 'CRITICAL')]
+    })
+    const run = await runAction({ ...inputs, 'vulnerability-threshold': 'high' }, {}, fast)
+    expect(run.exitCode).toBe(1)
+    // The attestation has no scan and is not asked about: only the runnable child decides.
+    expect(run.result?.gates?.[0]?.reason).toBe(
+      `The vulnerability gate refused the promotion: ${runnable.digest}: 1 CRITICAL at or above HIGH. Worst first: CVE-7 (CRITICAL).`
+    )
+  })
+
+  test('a nested index is judged through its children', async () => {
+    const platform = { os: 'linux', architecture: 'amd64' }
+    const image = { ...buildImage({ files: { bin: randomBytes(100) }, platform }), platform }
+    const inner = buildIndex([image])
+    const { repository, inputs } = indexFixture([image, inner], [entry(inner)])
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
+      status: 'COMPLETE',
+      findings: [finding('CVE-8', 'HIGH')]
+    })
+    const run = await runAction({ ...inputs, 'vulnerability-threshold': 'high' }, {}, fast)
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.gates?.[0]?.reason).toContain('linux/amd64: 1 HIGH at or above HIGH')
+  })
+
+  test('a scan with no timestamps has an unknown age, which scan-max-age refuses', async () => {
+    const { repository, image, inputs } = fixture()
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
+      status: 'COMPLETE',
+      findings: [],
+      imageScanCompletedAt: null,
+      vulnerabilitySourceUpdatedAt: null
+    })
+    const run = await runAction(
+      { ...inputs, 'vulnerability-threshold': 'critical', 'scan-max-age': '1s' },
+      {},
+      fast
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.gates?.[0]?.reason).toContain('its age is unknown')
+    // Without scan-max-age, age does not matter.
+    const other = fixture()
+    emulator.state.setScan(ACCOUNT, REGION, other.repository.name, other.image.digest, {
+      status: 'COMPLETE',
+      findings: [],
+      imageScanCompletedAt: null,
+      vulnerabilitySourceUpdatedAt: null
+    })
+    const plain = await runAction(
+      { ...other.inputs, 'vulnerability-threshold': 'critical' },
+      {},
+      fast
+    )
+    expect(plain.exitCode).toBe(0)
+  })
+
   test('an index: every platform is gated, and the one that fails is named', async () => {
     const children = ['amd64', 'arm64'].map((architecture) => ({
       ...buildImage({ files: { bin: randomBytes(100) }, platform: { os: 'linux', architecture } }),
@@ -436,6 +546,26 @@ describe('the Sigstore signature gate', () => {
       fast
     )
     expect(pattern.exitCode).toBe(0)
+  })
+
+  test("docs/gates.md's identity patterns match real identities as written, and no others", async () => {
+    const docs = readFileSync(new URL('../../docs/gates.md', import.meta.url), 'utf8')
+    const section = docs.slice(docs.indexOf('- `signer-identity` is exact'))
+    const [any, release, partial] = [...section.matchAll(/`(\/[^`]+\/)`/g)].map((m) => m[1]!)
+    const signedBy = async (identity: string, pattern: string) => {
+      const { repository, image, inputs } = fixture()
+      await attach(repository, image, identity)
+      return (await runAction({ ...inputs, ...gate(pattern) }, {}, fast)).exitCode
+    }
+    const build = 'https://github.com/your-org/my-app/.github/workflows/build.yml'
+    expect(await signedBy(`${build}@refs/heads/main`, any!)).toBe(0)
+    expect(await signedBy(`${build}@refs/tags/v1.4.0`, release!)).toBe(0)
+    expect(await signedBy(`${build}@refs/heads/main`, release!)).toBe(1)
+    expect(
+      await signedBy(`https://github.com/other-org/x/.github/workflows/b.yml@refs/heads/main`, any!)
+    ).toBe(1)
+    // As the docs say: a pattern that stops part way matches nothing.
+    expect(await signedBy(`${build}@refs/heads/main`, partial!)).toBe(1)
   })
 
   test('a bundle signed by someone else refuses, saying who signed', async () => {

@@ -355,6 +355,9 @@ describe('loadTrustMaterial', () => {
     ).rejects.toThrow(
       /^Cannot start the TUF client for https:\/\/tuf\.mirror\.invalid .* needs its root\.json$/
     )
+    await expect(
+      loadTrustMaterial({ tufMirrorURL: mirror, tufCachePath: join(dir, 'tuf-unseeded') })
+    ).rejects.toMatchObject({ retryable: false })
   })
 
   test('says so when the TUF repository cannot be reached', async () => {
@@ -373,6 +376,8 @@ describe('loadTrustMaterial', () => {
     await expect(loading).rejects.toThrow(
       /^Cannot reach the TUF repository at https:\/\/tuf\.mirror\.invalid to fetch Sigstore's trusted root \(/
     )
+    // A rerun may reach it: a failure to retry, not a refusal.
+    await expect(loading).rejects.toMatchObject({ retryable: true })
   })
 })
 

@@ -42,6 +42,8 @@ export interface Descriptor {
   platform?: { os?: string; architecture?: string; variant?: string }
   /** Non-distributable ("foreign") layers live elsewhere and are never in the registry. */
   urls?: string[]
+  /** For an index's child: BuildKit marks an attestation manifest `vnd.docker.reference.type`. */
+  annotations?: Record<string, string>
 }
 
 export type ManifestKind = 'image' | 'index' | 'schema1'
@@ -55,7 +57,7 @@ export interface ManifestInfo {
   blobs: Descriptor[]
 }
 
-function isIndexType(mediaType: string): boolean {
+export function isIndexType(mediaType: string): boolean {
   return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList
 }
 

@@ -65,10 +65,11 @@ export async function evaluateGates(
         ? ' The role needs ecr:DescribeImageScanFindings (and, under enhanced scanning, inspector2:ListFindings and inspector2:ListCoverage) for the vulnerability gate, ecr:DescribeImageSigningStatus for the ECR signature gate (docs/iam.md).'
         : ''
     // ECR not answering (throttled, 5xx, timeouts) fails the run: a rerun may get an answer.
-    throw new ExplainedError(
-      `A promotion gate could not decide: ${message}.${denied}`,
-      error instanceof EcrError && mayPassOnRerun(error)
-    )
+    // So may a trust root that could not be fetched (TrustMaterialError says which).
+    const retryable =
+      (error instanceof EcrError && mayPassOnRerun(error)) ||
+      (error as { retryable?: unknown } | null)?.retryable === true
+    throw new ExplainedError(`A promotion gate could not decide: ${message}.${denied}`, retryable)
   }
 }
 

@@ -26,9 +26,13 @@ export interface TrustSource {
   tufRetries?: number
 }
 
-/** The trust material could not be had: the gate cannot decide anything, so the run should fail. */
+/**
+ * The trust material could not be had: the gate cannot decide anything, so the run fails. A TUF
+ * repository that could not be fetched may answer a rerun (`retryable`); a bad file will not.
+ */
 export class TrustMaterialError extends Error {
   override name = 'TrustMaterialError'
+  retryable = false
 }
 
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot/
@@ -112,7 +116,10 @@ async function trustMaterialFromTUF(source: TrustSource): Promise<TrustMaterial>
       retry: source.tufRetries
     })
   } catch (error) {
-    throw trustError(tufFailure(error, mirror), error)
+    // A repository that could not be reached may answer a rerun; a client without its root will not.
+    const code = (error as { code?: unknown }).code
+    const retryable = code === 'TUF_REFRESH_METADATA_ERROR' || code === 'TUF_DOWNLOAD_TARGET_ERROR'
+    throw Object.assign(trustError(tufFailure(error, mirror), error), { retryable })
   }
   return usableMaterial(() => root, `the TUF repository at ${mirror}`)
 }
