@@ -74,6 +74,30 @@ describe('the job summary', () => {
     ])
   })
 
+  test("a release's targets say where they are: in place, another account and region, or ECR Public", () => {
+    const report = releaseReport()
+    const [api, web, worker] = report.images
+    const release = {
+      ...report,
+      images: [
+        // Retagged in its own repository.
+        {
+          ...api!,
+          source: { repository: api!.repository, registryId: '222222222222', region: 'eu-west-1' }
+        },
+        web!,
+        { ...worker!, publicAlias: 'acme', registryId: undefined, region: 'us-east-1' }
+      ]
+    }
+    const markdown = renderReleaseSummary(core.summary, release).stringify()
+    const cells = [...markdown.matchAll(/<\/sub><\/td><td>(.*?)<\/td><td>/g)].map((m) => m[1])
+    expect(cells).toEqual([
+      'in place<br><sub>222222222222</sub><br><sub>eu-west-1</sub>',
+      '<code>acme/web</code><br><sub>222222222222</sub><br><sub>eu-west-1</sub>',
+      '<code>acme/acme/worker</code><br><sub>ECR Public</sub>'
+    ])
+  })
+
   test('outside text cannot become markup', () => {
     const { report } = OUTCOMES.refused!
     const hostile = {
