@@ -282,7 +282,7 @@ describe('from ECR Public into a private repository', () => {
     expect(run.exitCode).toBe(0)
     expect(target.tags.get('stable')).toBe(image.digest)
     expect(emulator.counts()).toMatchObject({ 'registry:GetBlob': 2, BlobDownload: 2, PutImage: 1 })
-    expect(run.stdout).toContain('referrers not copied; ECR Public has no API that lists them')
+    expect(run.stdout).toContain('referrers not copied; ECR Public has no API that lists referrers')
     expect(run.summary).toContain(`from <code>public.ecr.aws/${ALIAS}/${source.name}</code>`)
   })
 

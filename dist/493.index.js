@@ -368,10 +368,16 @@ function createPublicEcr(transport, options) {
             return present;
         },
         readBlob: async (repository, digest) => (0,blob_download/* downloadBlob */.W)(transport, `blob ${digest} from ${where(repository)}`, (renew) => reader.blobLocation(repository, digest, renew), options.download),
-        listReferrers: async () => undefined,
+        listReferrers: async () => ({
+            unsupported: 'referrers',
+            reason: 'ECR Public has no API that lists referrers'
+        }),
         // ECR Public neither scans images nor signs them.
-        scan: async () => 'unsupported',
-        signingStatuses: async () => 'unsupported'
+        scan: async () => ({ unsupported: 'scanning', reason: 'ECR Public does not scan images' }),
+        signingStatuses: async () => ({
+            unsupported: 'signing',
+            reason: 'ECR Public has no managed signing'
+        })
     };
 }
 

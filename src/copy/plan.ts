@@ -28,8 +28,8 @@ export interface CopyPlan {
   blobs: BlobCopy[]
   /** Referrers found for the promoted digest, copied or not. */
   referrers: number
-  /** The source's registry cannot list referrers (ECR Public), so none were looked for. */
-  referrersUnlisted?: true
+  /** Why none were looked for: the source's registry cannot list referrers, in its words. */
+  referrersUnlisted?: string
 }
 
 const NON_DISTRIBUTABLE = /(?:foreign|nondistributable)/

@@ -1,7 +1,14 @@
 // Reads what a copy into another repository needs: the source's child manifests and referrers, and
 // which of them (and of their blobs) the target already has. Reads only; the plan is planCopy's.
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
-import { presentManifests, readManifests, type Registry } from '../registry/index.js'
+import {
+  isUnsupported,
+  presentManifests,
+  readManifests,
+  type Referrer,
+  type Registry,
+  type Unsupported
+} from '../registry/index.js'
 import {
   blobsOf,
   planCopy,
@@ -79,7 +86,7 @@ async function surveyReferrers(
   registry: Registry,
   request: SurveyRequest,
   present: Set<string>
-): Promise<SurveyedManifest[] | undefined> {
+): Promise<SurveyedManifest[] | Unsupported> {
   const nodes: SurveyedManifest[] = []
   const seen = new Set<string>([request.source.digest])
   let subjects = [request.source.digest]
@@ -87,9 +94,11 @@ async function surveyReferrers(
     const listed = await Promise.all(
       subjects.map((subject) => registry.listReferrers(request.source.repository, subject))
     )
-    if (listed.some((referrers) => referrers === undefined)) return undefined
+    const unsupported = listed.find(isUnsupported)
+    if (unsupported) return unsupported
+    const lists = listed.filter((referrers): referrers is Referrer[] => !isUnsupported(referrers))
     const digests = [
-      ...new Set(listed.flatMap((referrers) => referrers!.map((referrer) => referrer.digest)))
+      ...new Set(lists.flatMap((referrers) => referrers.map((referrer) => referrer.digest)))
     ].filter((digest) => !seen.has(digest))
     if (digests.length === 0) break
     for (const digest of digests) seen.add(digest)
@@ -109,7 +118,7 @@ export async function surveyCopy(registry: Registry, request: SurveyRequest): Pr
     surveyManifests(registry, request, present),
     request.copyReferrers ? surveyReferrers(registry, request, present) : Promise.resolve([])
   ])
-  const nodes = [...descendants, root, ...(referrers ?? [])]
+  const nodes = [...descendants, root, ...(isUnsupported(referrers) ? [] : referrers)]
   const needed = [
     ...new Set(
       nodes
@@ -122,7 +131,5 @@ export async function surveyCopy(registry: Registry, request: SurveyRequest): Pr
       ? await registry.checkBlobs(request.target, needed)
       : new Map<string, number>()
   const plan = planCopy(nodes, present, sizes)
-  return request.copyReferrers && referrers === undefined
-    ? { ...plan, referrersUnlisted: true }
-    : plan
+  return isUnsupported(referrers) ? { ...plan, referrersUnlisted: referrers.reason } : plan
 }

@@ -169,7 +169,7 @@ async function survey(
         : undefined
     ])
     if (copy?.referrersUnlisted)
-      log.info(`${image.request.name}: referrers not copied; ECR Public has no API that lists them`)
+      log.info(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
     for (const verdict of gates ?? [])
       log.info(
         `${image.request.name}: ${verdict.passed ? `the ${GATE_WORDS[verdict.gate]} passed: ${verdict.summary}` : (verdict.reason ?? `the ${GATE_WORDS[verdict.gate]} refused it: ${verdict.summary}`)}`

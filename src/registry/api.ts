@@ -71,6 +71,21 @@ export interface ScanFinding {
   url?: string
 }
 
+/** What a registry cannot do at all, whatever is asked of it. */
+export type Capability = 'referrers' | 'scanning' | 'signing'
+
+/**
+ * A registry's answer that it cannot do what was asked: which capability, and why, in words the
+ * registry's implementation writes (callers add what to do about it, never what the registry is).
+ */
+export interface Unsupported {
+  readonly unsupported: Capability
+  readonly reason: string
+}
+
+export const isUnsupported = (answer: unknown): answer is Unsupported =>
+  typeof answer === 'object' && answer !== null && 'unsupported' in answer
+
 /** An image's scan as DescribeImageScanFindings reports it. */
 export interface ImageScan {
   /** ECR's scan status: COMPLETE, ACTIVE, IN_PROGRESS, PENDING, FAILED, UNSUPPORTED_IMAGE, ... */
@@ -147,23 +162,20 @@ export interface Registry {
     digest: string
   ): Promise<'completed' | 'exists'>
   /**
-   * ListImageReferrers, every page: the artifacts whose subject is `digest`; undefined where the
-   * registry cannot list referrers (ECR Public has no such API).
+   * ListImageReferrers, every page: the artifacts whose subject is `digest`; Unsupported where the
+   * registry cannot list referrers.
    */
-  listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[] | undefined>
+  listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[] | Unsupported>
   /**
    * The image's scan; `never-scanned` when ECR has none (it is never started from here: ECR allows
-   * one scan a day), `unsupported` where the registry does not scan (ECR Public). With
+   * one scan a day), Unsupported where the registry does not scan. With
    * `allFindings`, every page of findings is read.
    */
   scan(
     repository: RepositoryRef,
     digest: string,
     allFindings: boolean
-  ): Promise<ImageScan | 'never-scanned' | 'unsupported'>
-  /** ECR managed signing's statuses for the image; `unsupported` where there is none (ECR Public). */
-  signingStatuses(
-    repository: RepositoryRef,
-    digest: string
-  ): Promise<SigningStatus[] | 'unsupported'>
+  ): Promise<ImageScan | 'never-scanned' | Unsupported>
+  /** ECR managed signing's statuses for the image; Unsupported where there is none. */
+  signingStatuses(repository: RepositoryRef, digest: string): Promise<SigningStatus[] | Unsupported>
 }

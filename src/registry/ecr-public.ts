@@ -211,9 +211,15 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
         options.download
       ),
 
-    listReferrers: async () => undefined,
+    listReferrers: async () => ({
+      unsupported: 'referrers',
+      reason: 'ECR Public has no API that lists referrers'
+    }),
     // ECR Public neither scans images nor signs them.
-    scan: async () => 'unsupported',
-    signingStatuses: async () => 'unsupported'
+    scan: async () => ({ unsupported: 'scanning', reason: 'ECR Public does not scan images' }),
+    signingStatuses: async () => ({
+      unsupported: 'signing',
+      reason: 'ECR Public has no managed signing'
+    })
   }
 }

@@ -10,6 +10,7 @@ import { createWarmer, letIoThrough } from './preconnect.js'
 import type { TransportOptions } from './transport.js'
 
 export type * from './api.js'
+export { isUnsupported } from './api.js'
 export { mapLimit } from './concurrency.js'
 export { EcrError, ExplainedError, mayPassOnRerun, redact, type FailureKind } from './errors.js'
 export { explainCopyError, explainWriteError, stopsOtherWrites } from './explain.js'

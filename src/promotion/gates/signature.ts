@@ -2,7 +2,7 @@
 // Sigstore bundle attached to the image as an OCI referrer, verified, covering this digest, and
 // signed by the expected identity and issuer. Presence alone never passes.
 import type { ManifestNode, RepositoryRef } from '../../oci/index.js'
-import { readManifests, type Registry } from '../../registry/index.js'
+import { isUnsupported, readManifests, type Registry } from '../../registry/index.js'
 import type { GateVerdict, SigstoreGate } from './types.js'
 
 /** How cosign 3 and actions/attest attach a bundle: a referrer whose layer is the bundle. */
@@ -23,8 +23,7 @@ export async function ecrSignatureVerdict(
     summary: why,
     reason: `The ECR signature gate refused the promotion: ${why}.`
   })
-  if (statuses === 'unsupported')
-    return refuse('ECR Public has no managed signing; gate a private source')
+  if (isUnsupported(statuses)) return refuse(`${statuses.reason}; gate a private source`)
   const complete = statuses.find((status) => status.status === 'COMPLETE')
   if (complete)
     return {
@@ -75,8 +74,7 @@ export async function sigstoreSignatureVerdict(
     reason: `The Sigstore signature gate refused the promotion: ${why}.`
   })
   const referrers = await registry.listReferrers(source.repository, source.digest)
-  if (referrers === undefined)
-    return refuse('ECR Public cannot list referrers; gate a private source')
+  if (isUnsupported(referrers)) return refuse(`${referrers.reason}; gate a private source`)
   // Older cosign left artifactType out: read every referrer's manifest and look for the bundle.
   const manifests = await readManifests(
     registry,
