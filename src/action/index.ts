@@ -21,6 +21,7 @@ import {
   type Reports
 } from '../session/index.js'
 import { failStep } from './annotations.js'
+import { releaseMatrix } from './matrix.js'
 import { setFailureOutputs, setImageOutputs, setReleaseOutputs } from './outputs.js'
 import { loadProvenance, userAgent } from './provenance.js'
 import { createRunner, type Runner } from './runner.js'
@@ -83,7 +84,7 @@ async function report(
   const resultFile = files.result || undefined
   if ('images' in reports.report) {
     const release = reports.report
-    setReleaseOutputs(runner, release, reports.matrix ?? '', files)
+    setReleaseOutputs(runner, release, releaseMatrix(release), files)
     fitSummary(runner.summary, (view) =>
       renderReleaseSummary(runner.summary, release, stopReason, { ...view, resultFile })
     )

@@ -60,6 +60,7 @@ export type { AnnotationProperties, Log } from './log.js'
 export { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagOutcome, type TagStatus } from './outcomes.js'
 
 export * from './report.js'
+export { nextStep, outcomeLine } from './prose.js'
 export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
 export { createStop, type Stop } from './stop.js'
 export {

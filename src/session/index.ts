@@ -12,7 +12,6 @@ import {
   nextStep,
   outcomeLine,
   promote,
-  releaseMatrix,
   type Log,
   type PollOptions,
   type PromotionRecord,
@@ -153,8 +152,6 @@ export interface Reports {
   /** The images' records, one for a single-image run. */
   images: PromotionReport[]
   record: PromotionRecord
-  /** For a release: the groups to fan out by, as strategy.matrix JSON. */
-  matrix?: string
   /** What happened, when not everything asked; and what to do about it. */
   outcome?: string
   next: string
@@ -188,7 +185,6 @@ export function reportsOf(
     report,
     images,
     record: buildRecord(report, context),
-    ...('images' in report && { matrix: releaseMatrix(report) }),
     ...(outcome && { outcome }),
     next: nextStep(report.status, images, stopReason)
   }

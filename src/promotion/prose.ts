@@ -1,0 +1,93 @@
+// What a report says in words: the one line that sums a run up, and what to do next. Pure views
+// of the records the report module builds.
+import { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagStatus } from './outcomes.js'
+import { CLAIM_TITLE, TAG_LIMIT_TITLE } from './plan.js'
+import type { PromotionReport, RunStatus } from './report.js'
+
+const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
+
+/** The images refused because more tags would pass ECR's limit of tags per image. */
+const overTagLimit = (reports: PromotionReport[]): PromotionReport[] =>
+  reports.filter((report) => report.problems?.some((p) => p.title === TAG_LIMIT_TITLE))
+
+/** What to do next, in one line, when a run did not do all it was asked. */
+export function nextStep(
+  status: RunStatus,
+  reports: PromotionReport[],
+  cancelReason?: string
+): string {
+  const tags = reports.flatMap((report) => report.tags)
+  switch (status) {
+    case 'refused': {
+      const kinds = new Set(tags.map((tag) => tag.status))
+      const reasons = [
+        ...(reports.some((report) => report.problem)
+          ? ['promote the image the guard expects, or change the guard']
+          : []),
+        ...(reports.some((report) => report.gates?.some((verdict) => !verdict.passed))
+          ? ['make the image pass its gates (a fixed build, its scan, its signature)']
+          : []),
+        ...(kinds.has('refused') ? ['leave protected tags out or move them by hand'] : []),
+        ...(kinds.has('conflict') ? ['use tags that are free, or change the tag mutability'] : []),
+        ...(overTagLimit(reports).length > 0
+          ? ['remove tags the image no longer needs, or promote fewer']
+          : []),
+        ...(reports.some((report) => report.problems?.some((p) => p.title === CLAIM_TITLE))
+          ? ['give each image its own tags']
+          : [])
+      ]
+      return `Nothing was written. To go ahead, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
+    }
+    case 'cancelled':
+      return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
+    case 'failed': {
+      if (reports.some((report) => report.problem !== undefined) && !reports.some((r) => r.changed))
+        return tags.some((tag) => tag.permanent)
+          ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
+          : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
+      const permanent = tags.some((tag) => tag.permanent)
+      // Only a run that wrote a tag has tags "already done".
+      if (!tags.some((tag) => WRITTEN.has(tag.status)))
+        return permanent
+          ? 'No tag was written; what failed needs a change (permissions, tags, limits) before a rerun can promote.'
+          : 'No tag was written. A rerun finishes what was started and writes the tags.'
+      return permanent
+        ? 'Tags already done stay done; what failed needs a change (permissions, tags, limits) before a rerun can finish it.'
+        : 'A rerun finishes: tags already done are left as they are.'
+    }
+    default:
+      return ''
+  }
+}
+
+/** The run's outcome in one line, or undefined when it did everything it was asked. */
+export function outcomeLine(reports: PromotionReport[], status: RunStatus): string | undefined {
+  if (status === 'promoted' || status === 'unchanged' || status === 'dry-run') return undefined
+  const tags = reports.flatMap((report) => report.tags)
+  const failed = tags.filter((tag) => !SUCCESS_STATUSES.has(tag.status))
+  const done = tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).map((tag) => tag.tag)
+  const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
+  if (status === 'refused') {
+    const guarded = reports.filter((report) => report.problem).map((report) => report.name)
+    const gated = reports.filter((report) => report.gates?.some((verdict) => !verdict.passed))
+    const blocked = failed.filter((tag) => tag.status === 'refused' || tag.status === 'conflict')
+    const parts = [
+      ...(guarded.length > 0 ? [`${guarded.join(', ')} refused by a guard`] : []),
+      ...(gated.length > 0
+        ? [`${gated.map((report) => report.name).join(', ')} refused by a gate`]
+        : []),
+      ...(blocked.length > 0
+        ? [`${blocked.map((tag) => `${tag.tag} (${tag.status})`).join(', ')}`]
+        : []),
+      ...(overTagLimit(reports).length > 0
+        ? [
+            `${overTagLimit(reports)
+              .map((report) => report.name)
+              .join(', ')} over ECR's tag limit`
+          ]
+        : [])
+    ]
+    return `Refused before any write: ${parts.join('; ')}.`
+  }
+  return `${failed.length} of ${tags.length} tag(s) not promoted: ${list}.${done.length > 0 ? ` Done: ${done.join(', ')}.` : ''}`
+}
