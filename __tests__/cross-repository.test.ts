@@ -54,7 +54,7 @@ const calls = (operation: string): number =>
   emulator.log.filter((entry) => entry.operation === operation).length
 
 describe('promotion into another account and region', () => {
-  test('a copy the run never started is said to be not copied, not "Copied 0"', async () => {
+  test('a copy the run stopped before is said to have copied nothing, not "Copied 0"', async () => {
     const { source, target, inputs } = repositories()
     const image = buildImage({ files: { 'bin/app': randomBytes(512) } })
     const other = buildImage({ files: { 'bin/other': randomBytes(512) } })
@@ -67,7 +67,7 @@ describe('promotion into another account and region', () => {
     )
     expect(run.result?.status).toBe('refused')
     expect(run.summary).toMatch(
-      /Not copied: the run stopped before copying the 2 blob\(s\) \(\d+ B\) the target lacks\./
+      /Nothing copied: the run stopped before any of the 2 blob\(s\) \(\d+ B\) the target lacks reached it\./
     )
     expect(run.summary).not.toContain('Copied 0')
     // The target named with its registry: this is not a retag in place.

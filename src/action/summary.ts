@@ -102,7 +102,7 @@ function copyLine(copy: CopyReport, report: PromotionReport): string {
   if (!started && copy.blobsToCopy + copy.manifestsToWrite === 0)
     return `Nothing to copy: the target already holds every blob and manifest${referrers}.`
   if (!started && report.status !== 'promoted' && report.status !== 'unchanged')
-    return `Not copied: the run stopped before copying the ${needed} the target lacks${referrers}.`
+    return `Nothing copied: the run stopped before any of the ${needed} the target lacks reached it${referrers}.`
   return `Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
 }
 
