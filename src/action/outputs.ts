@@ -70,15 +70,18 @@ function setFitting(runner: Runner, full: Outputs, candidates: Outputs[]): void 
     [full, ...candidates].find((outputs) => outputsSize(outputs) <= OUTPUTS_BUDGET) ??
     candidates.at(-1) ??
     full
+  const whole = full['result-file']
+    ? `The whole result is in ${full['result-file']} (the "result-file" output).`
+    : 'The whole result could not be written to a file (see the warning above); the promotion record holds what was done.'
   for (const name of ['images', 'matrix'] as const)
     if (chosen[name] === '' && full[name] !== '')
       runner.warning(
-        `The "${name}" output is empty: it would pass GitHub's limit of 1 MB for a job's outputs. The whole result is in the file the "result-file" output names.`,
+        `The "${name}" output is empty: it would pass GitHub's limit of 1 MB for a job's outputs. ${whole}`,
         { title: 'Output left empty' }
       )
   if (chosen.result !== full.result)
     runner.info(
-      `The "result" output is shortened to fit GitHub's limit for a job's outputs; the whole result is in ${full['result-file']}.`
+      `The "result" output is shortened to fit GitHub's limit for a job's outputs. ${whole}`
     )
   for (const name of OUTPUT_NAMES) runner.setOutput(name, chosen[name])
 }
