@@ -13,7 +13,7 @@ const sentence = (text: string): string =>
   /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 
 /** The findings that decided a vulnerability gate's refusal of the image, when it refused. */
-function findingsOf(report: PromotionReport): Pick<Problem, 'findings' | 'moreFindings'> {
+function findingsOf(report: PromotionReport): Pick<Annotation, 'findings' | 'moreFindings'> {
   const verdict = report.gates?.find((v) => v.gate === 'vulnerability' && !v.passed)
   if (!verdict?.findings) return {}
   return {
@@ -29,7 +29,8 @@ function untitled(message: string, title: string): string {
   return `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`
 }
 
-export interface Problem {
+/** A problem as an annotation and the summary say it: its title and message, once per run. */
+export interface Annotation {
   message: string
   title: string
   /** A vulnerability gate's refusal: the findings that decided it, for a list of their own. */
@@ -41,7 +42,7 @@ export interface Problem {
  * Each problem once. A run refused before any write has the plan's own problems, titled and naming
  * their tags; otherwise: a source that did not resolve, a failed copy, each tag not promoted.
  */
-export function problemsOf(reports: PromotionReport[]): Problem[] {
+export function problemsOf(reports: PromotionReport[]): Annotation[] {
   const many = reports.length > 1
   // A problem shared by several images (a tag two of them claim) names them all: said once.
   const said = new Set<string>()
@@ -56,7 +57,7 @@ export function problemsOf(reports: PromotionReport[]): Problem[] {
           message: `${where}${untitled(problem.message, problem.title)}`,
           title: problem.tag !== undefined ? `${problem.title}: ${problem.tag}` : problem.title
         }))
-    const tags = report.tags.flatMap((tag): Problem[] => {
+    const tags = report.tags.flatMap((tag): Annotation[] => {
       // Tags left alone because of a problem said elsewhere, or by a stopped run, say nothing new.
       // Skipped tags follow from another problem, which has its own annotation.
       if (SUCCESS_STATUSES.has(tag.status) || tag.status === 'cancelled' || !tag.message) return []

@@ -20,7 +20,7 @@ import {
   needsAttention,
   nextStep
 } from '../promotion/index.js'
-import { problemsOf, type Problem } from './annotations.js'
+import { problemsOf, type Annotation } from './annotations.js'
 import type { Summary } from './runner.js'
 
 const MARKS: Record<RunStatus, string> = {
@@ -214,7 +214,7 @@ function problemList(summary: Summary, reports: PromotionReport[], status: RunSt
 const FINDINGS_SHOWN = 5
 
 /** A problem's message; a gate's deciding findings as a list of their own, one per line. */
-function problemText(problem: Problem): string {
+function problemText(problem: Annotation): string {
   if (!problem.findings?.length) return escape(problem.message)
   const [said] = problem.message.split(WORST_FIRST)
   const rest = problem.findings.length - FINDINGS_SHOWN + (problem.moreFindings ?? 0)

@@ -48,7 +48,7 @@ import {
 import { resolveImages, tagCountUnread } from './resolve.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
-  ImageProblem,
+  Problem,
   ImageResult,
   PromotionRequest,
   PromotionResult,
@@ -75,6 +75,7 @@ export {
 export type {
   ImageRequest,
   ImageResult,
+  Problem,
   PromotionRequest,
   PromotionResult,
   SourceImage
@@ -242,7 +243,7 @@ interface Ending {
 
 /** The run's result, however it ended: every image, with its problems, copy and tags. */
 function finish(plan: Plan, request: PromotionRequest, ending: Ending): PromotionResult {
-  const problemsOf = (image: ImagePlan | UnresolvedImage): ImageProblem[] =>
+  const problemsOf = (image: ImagePlan | UnresolvedImage): Problem[] =>
     plan.problems
       .filter((problem) => problem.image === image.request.name)
       .map(({ title, tag, message }) => ({ title, ...(tag !== undefined && { tag }), message }))

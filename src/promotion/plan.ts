@@ -6,7 +6,7 @@ import { describeRepository, repositoryKey, type SettledRepository } from '../oc
 import type { TagMutability } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import { lockedBy } from './mutability.js'
-import type { ImageRequest, ResolvedImage, SourceImage, UnresolvedImage } from './types.js'
+import type { ImageRequest, Problem, ResolvedImage, SourceImage, UnresolvedImage } from './types.js'
 
 /**
  * What a tag needs: nothing (`keep`), a new tag, a moved tag; or it cannot be had: protect-tags
@@ -39,25 +39,14 @@ export interface ImagePlan {
   gates?: GateVerdict[]
 }
 
-/** Something that stops the whole run before any write, said in words. */
-export interface Problem {
-  image: string
-  tag?: string
-  /** The annotation's title: what kind of problem this is. */
-  title: string
-  message: string
-  /** The run failed rather than was refused: a source or target that is not there, access, or
-   * ECR not answering. Every other problem is a refusal by a guard or gate, as designed. */
-  failed?: true
-  /** ECR did not answer (throttling, 5xx, timeouts): a rerun may get past it. */
-  retryable?: boolean
-}
+/** A problem of the plan, and the image (as the inputs name it) it belongs to. */
+export type PlanProblem = Problem & { image: string }
 
 export interface Plan {
   /** In the request's order; an unresolved image carries its problem. */
   images: Array<ImagePlan | UnresolvedImage>
   /** Every reason not to write anything; empty when the run may go ahead. */
-  problems: Problem[]
+  problems: PlanProblem[]
   dryRun: boolean
 }
 
@@ -125,7 +114,7 @@ const GATE_TITLES: Record<GateVerdict['gate'], string> = {
   'sigstore-signature': 'Signature gate'
 }
 
-function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
+function problemsOf(image: ImagePlan | UnresolvedImage): PlanProblem[] {
   const name = image.request.name
   if (!isResolved(image))
     return [
@@ -144,7 +133,7 @@ function problemsOf(image: ImagePlan | UnresolvedImage): Problem[] {
       title: GATE_TITLES[verdict.gate],
       message: verdict.reason ?? verdict.summary
     }))
-  const tags = image.tags.flatMap((tag): Problem[] => {
+  const tags = image.tags.flatMap((tag): PlanProblem[] => {
     if (tag.action === 'refuse')
       return [{ image: name, tag: tag.tag, title: 'Protected tag', message: refusalMessage(tag) }]
     if (tag.action === 'conflict')
@@ -165,7 +154,7 @@ export const imageKey = (image: ImagePlan): string =>
   `${repositoryKey(image.target)}@${image.source.digest}`
 
 /** Two entries of the run that want one tag of one repository at different images. */
-function claimProblems(images: ImagePlan[]): Problem[] {
+function claimProblems(images: ImagePlan[]): PlanProblem[] {
   const claims = new Map<string, { tag: string; claimants: ImagePlan[] }>()
   for (const image of images)
     for (const { tag } of image.tags) {
@@ -191,7 +180,7 @@ function claimProblems(images: ImagePlan[]): Problem[] {
  * ECR's limit of tags per image, over every entry that tags the image in its target: the tags it
  * carries (when it is there already) and the new ones, each counted once.
  */
-function tagLimitProblems(images: ImagePlan[]): Problem[] {
+function tagLimitProblems(images: ImagePlan[]): PlanProblem[] {
   const groups = new Map<string, ImagePlan[]>()
   for (const image of images)
     groups.set(imageKey(image), [...(groups.get(imageKey(image)) ?? []), image])

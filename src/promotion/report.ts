@@ -4,7 +4,7 @@ import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/i
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { GateVerdict } from './gates/index.js'
-import type { ImageProblem, ImageResult, PromotionResult, TagOutcome, TagStatus } from './types.js'
+import type { ImageResult, Problem, PromotionResult, TagOutcome, TagStatus } from './types.js'
 
 export interface CopyReport {
   blobsCopied: number
@@ -56,7 +56,7 @@ export interface PromotionReport {
   /** What each gate said of the image, when the run asked any. */
   gates?: GateVerdict[]
   /** The plan's problems with this image, when they stopped the run before any write. */
-  problems?: ImageProblem[]
+  problems?: Problem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
   provenance?: Provenance
   shortened?: Shortened

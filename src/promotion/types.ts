@@ -112,14 +112,23 @@ export interface ImageResult {
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
   /** The plan's problems with this image, when they stopped the run before any write. */
-  problems?: ImageProblem[]
+  problems?: Problem[]
 }
 
-/** One of the plan's problems, as the image's result carries it: what kind, which tag, why. */
-export interface ImageProblem {
+/**
+ * Something that stops the whole run before any write, said in words: what kind, which tag, why,
+ * and how the run ends for it. The one problem type of every stage and report.
+ */
+export interface Problem {
+  /** The annotation's title: what kind of problem this is. */
   title: string
   tag?: string
   message: string
+  /** The run failed rather than was refused: a source or target that is not there, access, or
+   * ECR not answering. Every other problem is a refusal by a guard or gate, as designed. */
+  failed?: true
+  /** ECR did not answer (throttling, 5xx, timeouts): a rerun may get past it. */
+  retryable?: boolean
 }
 
 export interface PromotionResult {
