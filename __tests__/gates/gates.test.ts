@@ -165,6 +165,18 @@ describe('the vulnerability gate', () => {
       '<li><a href="https://nvd.nist.gov/vuln/detail/CVE-2026-0001"><code>CVE-2026-0001</code></a> openssl 1.0.0 (CRITICAL, fixed in 1.0.2)</li>'
     )
     expect(run.summary).toContain('<li>and 2 more (in the result)</li>')
+    // The gates have a log group of their own, after Resolve's, holding their verdicts.
+    const groups = run.stdout.split('::group::').slice(1)
+    const [resolve, gates] = [
+      groups.findIndex((g) => g.startsWith('Resolve ')),
+      groups.findIndex((g) => g.startsWith('Gates: 1 image\n'))
+    ]
+    expect(resolve).toBeGreaterThanOrEqual(0)
+    expect(gates).toBe(resolve + 1)
+    expect(groups[gates]).toMatch(
+      /^Gates: 1 image\n(.*\n)*.*: The vulnerability gate refused the promotion: /
+    )
+    expect(groups[resolve]).not.toContain('vulnerability gate')
     expect(run.summary).toContain('⛔ Vulnerability scan refused the image (why: in the problems)')
   })
 

@@ -135,70 +135,26 @@ function tagCountOf(
   return count
 }
 
-/** For an image going to another repository, what the target lacks; and its tag count. */
-async function survey(
-  image: ResolvedImage,
-  request: PromotionRequest,
-  dependencies: Dependencies,
-  shared: { trust: ReturnType<typeof trustLoader>; counts: TagCounts }
-): Promise<Surveyed> {
-  const { registry, log, poll } = dependencies
-  try {
-    const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
-    const sameRepository = isSameRepository(image.source.repository, image.target)
-    const [copy, tagCount, gates] = await Promise.all([
-      sameRepository
-        ? undefined
-        : surveyCopy(registry, {
-            source: image.source,
-            target: image.target,
-            rootPresent,
-            copyReferrers: request.copyReferrers
-          }),
-      tagCountOf(image, dependencies, shared.counts),
-      // The gates ask the source, beside the survey of the target: no extra round trip.
-      isGateRequested(request.gates)
-        ? evaluateGates(
-            request.gates,
-            image.source,
-            {
-              registry,
-              ...(poll && { poll }),
-              say: (message) => log.info(`${image.request.name}: ${message}`)
-            },
-            shared.trust
-          )
-        : undefined
-    ])
-    if (copy?.referrersUnlisted)
-      log.info(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
-    for (const verdict of gates ?? [])
-      log.info(
-        `${image.request.name}: ${verdict.passed ? `the ${GATE_WORDS[verdict.gate]} passed: ${verdict.summary}` : (verdict.reason ?? `the ${GATE_WORDS[verdict.gate]} refused it: ${verdict.summary}`)}`
-      )
-    return {
-      ...image,
-      ...(copy && { copy }),
-      ...(tagCount !== undefined && { tagCount }),
-      ...(gates && { gates })
-    }
-  } catch (error) {
-    if (!(error instanceof ExplainedError)) throw error
-    return {
-      request: image.request,
-      title: 'Not resolved',
-      problem: error.message,
-      ...(error.retryable && { retryable: true })
-    }
+type Trust = ReturnType<typeof trustLoader>
+type Gated = (ResolvedImage & { gates?: GateVerdict[] }) | UnresolvedImage
+
+/** An image a stage could not get past: it carries the stage's words, as resolve's problems do. */
+function notResolved(image: ResolvedImage, error: unknown): UnresolvedImage {
+  if (!(error instanceof ExplainedError)) throw error
+  return {
+    request: image.request,
+    title: 'Not resolved',
+    problem: error.message,
+    ...(error.retryable && { retryable: true })
   }
 }
 
-/** Resolve every image, and survey what each copy needs: reads only. */
-async function resolveAll(
+/** Resolve: each source read and verified, and its tags in the target read. */
+async function resolveStage(
   request: PromotionRequest,
-  dependencies: Dependencies
-): Promise<Surveyed[]> {
-  const { registry, log } = dependencies
+  { registry, log }: Dependencies,
+  trust: Trust
+): Promise<Array<ResolvedImage | UnresolvedImage>> {
   const [first] = request.images
   const title =
     request.images.length > 1
@@ -208,7 +164,6 @@ async function resolveAll(
         : `${describeRepository(first!.source)} -> ${describeRepository(first!.target)}`
   return log.group(`Resolve ${title}`, async () => {
     // The Sigstore verifier and its trusted root load while the first reads are on the wire.
-    const trust = trustLoader()
     const sigstore = request.gates?.signature?.sigstore
     if (sigstore) trust(sigstore).catch(() => {})
     const resolved = await resolveImages(registry, request.images, (message) =>
@@ -224,11 +179,85 @@ async function resolveAll(
         `Media type: ${image.source.mediaType} (${image.source.info.kind}, ${Buffer.byteLength(image.source.manifest)} bytes, digest verified)`
       )
     }
-    const shared = { trust, counts: new Map() }
-    return mapLimit(resolved, SURVEY_CONCURRENCY, (image) =>
-      'source' in image ? survey(image, request, dependencies, shared) : Promise.resolve(image)
-    )
+    return resolved
   })
+}
+
+/** Gates: what each gate the run asks says of each resolved image, in a group of its own. */
+async function gateStage(
+  images: Array<ResolvedImage | UnresolvedImage>,
+  request: PromotionRequest,
+  { registry, log, poll }: Dependencies,
+  trust: Trust
+): Promise<Gated[]> {
+  if (!isGateRequested(request.gates)) return images
+  const gates = request.gates
+  const count = images.filter((image) => 'source' in image).length
+  return log.group(`Gates: ${count} image${count === 1 ? '' : 's'}`, () =>
+    mapLimit(images, SURVEY_CONCURRENCY, async (image): Promise<Gated> => {
+      if (!('source' in image)) return image
+      const say = (message: string) => log.info(`${image.request.name}: ${message}`)
+      try {
+        const verdicts = await evaluateGates(
+          gates,
+          image.source,
+          { registry, ...(poll && { poll }), say },
+          trust
+        )
+        for (const verdict of verdicts)
+          say(
+            verdict.passed
+              ? `the ${GATE_WORDS[verdict.gate]} passed: ${verdict.summary}`
+              : (verdict.reason ?? `the ${GATE_WORDS[verdict.gate]} refused it: ${verdict.summary}`)
+          )
+        return { ...image, gates: verdicts }
+      } catch (error) {
+        return notResolved(image, error)
+      }
+    })
+  )
+}
+
+/** For an image going to another repository, what the target lacks; and its tag count. */
+async function survey(
+  image: ResolvedImage & { gates?: GateVerdict[] },
+  request: PromotionRequest,
+  dependencies: Dependencies,
+  counts: TagCounts
+): Promise<Surveyed> {
+  const { registry, log } = dependencies
+  try {
+    const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
+    const sameRepository = isSameRepository(image.source.repository, image.target)
+    const [copy, tagCount] = await Promise.all([
+      sameRepository
+        ? undefined
+        : surveyCopy(registry, {
+            source: image.source,
+            target: image.target,
+            rootPresent,
+            copyReferrers: request.copyReferrers
+          }),
+      tagCountOf(image, dependencies, counts)
+    ])
+    if (copy?.referrersUnlisted)
+      log.info(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
+    return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
+  } catch (error) {
+    return notResolved(image, error)
+  }
+}
+
+/** The copy survey: what each target lacks, and the tags each image carries there. Reads only. */
+function surveyStage(
+  images: Gated[],
+  request: PromotionRequest,
+  dependencies: Dependencies
+): Promise<Surveyed[]> {
+  const counts: TagCounts = new Map()
+  return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
+    'source' in image ? survey(image, request, dependencies, counts) : Promise.resolve(image)
+  )
 }
 
 /** How a run ended, for the one place that builds its result. */
@@ -406,7 +435,7 @@ async function copyAll(
 }
 
 /**
- * inputs -> resolve (with the gates and the copy survey) -> plan -> copy -> tags. A stage that stops
+ * inputs -> resolve -> gates -> copy survey -> plan -> copy -> tags. A stage that stops
  * the run gives every remaining tag its reason; every outcome, early stops included, is in the
  * result.
  */
@@ -415,7 +444,14 @@ export async function promote(
   dependencies: Dependencies
 ): Promise<PromotionResult> {
   const { registry, log, stop } = dependencies
-  const surveyed = await withinGrace(resolveAll(request, dependencies), stop)
+  // The reads, stage by stage: resolve, gates, the copy survey. A stop abandons them as one.
+  const trust = trustLoader()
+  const reads = async (): Promise<Surveyed[]> => {
+    const resolved = await resolveStage(request, dependencies, trust)
+    const gated = await gateStage(resolved, request, dependencies, trust)
+    return surveyStage(gated, request, dependencies)
+  }
+  const surveyed = await withinGrace(reads(), stop)
   if (surveyed === ABANDONED) return stoppedWhileResolving(request, stop!)
 
   const plan = planPromotion({
