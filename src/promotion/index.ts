@@ -220,12 +220,13 @@ async function gateStage(
 
 /** For an image going to another repository, what the target lacks; and its tag count. */
 async function survey(
-  image: ResolvedImage & { gates?: GateVerdict[] },
+  image: ResolvedImage,
   request: PromotionRequest,
   dependencies: Dependencies,
-  counts: TagCounts
+  counts: TagCounts,
+  say: (line: string) => void
 ): Promise<Surveyed> {
-  const { registry, log } = dependencies
+  const { registry } = dependencies
   try {
     const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
     const sameRepository = isSameRepository(image.source.repository, image.target)
@@ -241,7 +242,7 @@ async function survey(
       tagCountOf(image, dependencies, counts)
     ])
     if (copy?.referrersUnlisted)
-      log.info(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
+      say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
     return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
   } catch (error) {
     return notResolved(image, error)
@@ -250,14 +251,22 @@ async function survey(
 
 /** The copy survey: what each target lacks, and the tags each image carries there. Reads only. */
 function surveyStage(
-  images: Gated[],
+  images: Array<ResolvedImage | UnresolvedImage>,
   request: PromotionRequest,
-  dependencies: Dependencies
+  dependencies: Dependencies,
+  say: (line: string) => void
 ): Promise<Surveyed[]> {
   const counts: TagCounts = new Map()
   return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
-    'source' in image ? survey(image, request, dependencies, counts) : Promise.resolve(image)
+    'source' in image ? survey(image, request, dependencies, counts, say) : Promise.resolve(image)
   )
+}
+
+/** An image as both stages left it: what the survey found, and what the gates said. */
+function withGates(surveyed: Surveyed, gated: Gated): Surveyed {
+  if (!('source' in surveyed)) return surveyed
+  if (!('source' in gated)) return gated
+  return gated.gates ? { ...surveyed, gates: gated.gates } : surveyed
 }
 
 /** How a run ended, for the one place that builds its result. */
@@ -448,8 +457,15 @@ export async function promote(
   const trust = trustLoader()
   const reads = async (): Promise<Surveyed[]> => {
     const resolved = await resolveStage(request, dependencies, trust)
-    const gated = await gateStage(resolved, request, dependencies, trust)
-    return surveyStage(gated, request, dependencies)
+    // The gates ask the source while the survey asks the target: no round trip is added. The
+    // survey's few lines wait for the gates' group to close.
+    const lines: string[] = []
+    const [gated, surveyed] = await Promise.all([
+      gateStage(resolved, request, dependencies, trust),
+      surveyStage(resolved, request, dependencies, (line) => lines.push(line))
+    ])
+    for (const line of lines) log.info(line)
+    return surveyed.map((image, i) => withGates(image, gated[i]!))
   }
   const surveyed = await withinGrace(reads(), stop)
   if (surveyed === ABANDONED) return stoppedWhileResolving(request, stop!)
