@@ -1,6 +1,6 @@
-// Promotion gates: is the image fit to ship? Its vulnerability scan and its signature, asked in the
-// resolve phase, before any write and in dry runs too, for every image of a release. A gate that
-// refuses is a problem of the plan: nothing is written for any image.
+// Promotion gates: is the image fit to ship? Its vulnerability scan and its signature, asked once the
+// images are resolved (beside the copy survey), before any write and in dry runs too, for every
+// image of a release. A gate that refuses is a problem of the plan: nothing is written for any image.
 import type { ManifestNode, RepositoryRef } from '../../oci/index.js'
 import { EcrError, ExplainedError, mayPassOnRerun, type Registry } from '../../registry/index.js'
 import { ecrSignatureVerdict, sigstoreSignatureVerdict, type TrustLoader } from './signature.js'
