@@ -328,6 +328,18 @@ describe('the vulnerability gate', () => {
       expect(run.result?.gates?.[0]).toMatchObject({ passed: false, summary: 'nothing to judge' })
       expect(run.result?.gates?.[0]?.reason).toContain('has nothing to judge')
       expect(repository.tags.get('prod')).toBeUndefined()
+      // Only when asked in so many words does such an index pass.
+      const allowed = await runAction(
+        { ...inputs, 'vulnerability-threshold': 'low', 'allow-nothing-to-judge': 'true' },
+        {},
+        fast
+      )
+      expect(allowed.exitCode).toBe(0)
+      expect(allowed.result?.gates?.[0]).toMatchObject({
+        passed: true,
+        summary: 'nothing to judge, passed as allow-nothing-to-judge asks'
+      })
+      expect(repository.tags.get('prod')).toBeDefined()
     }
   })
 

@@ -21,6 +21,7 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
       'vulnerability-threshold',
       'ignore-vulnerabilities',
       'fixable-only',
+      'allow-nothing-to-judge',
       'scan-wait',
       'scan-max-age',
       'require-signature',

@@ -87,7 +87,12 @@ export function parseGates(read: InputReader): GateRequest | undefined {
     ignore: splitList(read('ignore-vulnerabilities')),
     waitMs: read('scan-wait') === '' ? 0 : parseDuration('scan-wait', read('scan-wait'), true),
     ...(maxAge !== '' && { maxAgeMs: parseDuration('scan-max-age', maxAge) }),
-    fixableOnly: parseBoolean('fixable-only', read('fixable-only'), false)
+    fixableOnly: parseBoolean('fixable-only', read('fixable-only'), false),
+    allowNothingToJudge: parseBoolean(
+      'allow-nothing-to-judge',
+      read('allow-nothing-to-judge'),
+      false
+    )
   }
   const signature = parseSignature(read)
   if (!vulnerability && !signature) return undefined

@@ -128,6 +128,13 @@ export const INPUTS: readonly InputSpec[] = [
       'The vulnerability gate counts only findings a fix is available for (enhanced scanning says so; basic scanning findings always count).'
   },
   {
+    name: 'allow-nothing-to-judge',
+    boolean: true,
+    default: 'false',
+    description:
+      'An index the vulnerability gate finds nothing to judge in (empty, or attestations only) passes instead of being refused.'
+  },
+  {
     name: 'scan-wait',
     value: 'DURATION',
     default: '0',

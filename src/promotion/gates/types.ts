@@ -15,6 +15,8 @@ export interface VulnerabilityGate {
   maxAgeMs?: number
   /** Count only findings a fix exists for (enhanced scanning says; basic scanning does not). */
   fixableOnly: boolean
+  /** An index with nothing to judge (empty, or attestations only) passes; by default it is refused. */
+  allowNothingToJudge?: boolean
 }
 
 export interface SigstoreGate {
