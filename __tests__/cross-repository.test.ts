@@ -176,6 +176,22 @@ describe('promotion into another account and region', () => {
     expect(target.tags.get('2.0')).toBe(index.digest)
   })
 
+  test('lists referrers past one page: sixty attestations all reach the target', async () => {
+    const { source, target, inputs } = repositories()
+    const image = buildImage({ files: { 'bin/app': randomBytes(300) } })
+    pushImage(source, image, emulator.state.settings, ['staging'])
+    const referrers = Array.from({ length: 60 }, (_, i) =>
+      buildReferrer(image, 'application/vnd.in-toto+json', `{"attestation":${i}}`)
+    )
+    for (const referrer of referrers) pushImage(source, referrer, emulator.state.settings)
+    const run = await runAction({ ...inputs, 'source-tag': 'staging', tags: 'prod' }, {}, fast)
+    expect(run.exitCode).toBe(0)
+    // ListImageReferrers answers 50 at most: a second page holds the rest.
+    expect(calls('ListImageReferrers')).toBeGreaterThanOrEqual(2)
+    expect(run.result?.copy?.referrers).toBe(60)
+    for (const referrer of referrers) expect(target.images.has(referrer.digest)).toBe(true)
+  })
+
   test('copies the referrers (signatures) before the tags, and not with copy-referrers: false', async () => {
     const { source, target, inputs } = repositories()
     const image = buildImage({ files: { 'bin/app': randomBytes(1000) } })

@@ -229,7 +229,7 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
         }
         return existing;
     }
-    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .s)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region, endpoints), stopWrites);
+    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .sR)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region, endpoints), stopWrites);
     async function getImages(repository, ids) {
         const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
         const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_3__/* .BATCH_LIMIT */ .BR).map((batch) => service.send(`BatchGetImage ${where(repository)} (${batch.length} ids)`, repository, 'BatchGetImage', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchGetImageCommand */ .P8n({
@@ -288,19 +288,14 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
             }, download);
         },
         async scan(repository, digest, allFindings) {
-            const pages = [];
-            let nextToken;
+            let pages;
             try {
-                do {
-                    const page = await service.send(`DescribeImageScanFindings ${where(repository)} ${digest}`, repository, 'DescribeImageScanFindings', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({
-                        ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                        imageId: { imageDigest: digest },
-                        maxResults: 1000,
-                        ...(nextToken && { nextToken })
-                    }));
-                    pages.push(page);
-                    nextToken = allFindings ? page.nextToken : undefined;
-                } while (nextToken);
+                pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .allPages */ .S4)((nextToken) => service.send(`DescribeImageScanFindings ${where(repository)} ${digest}`, repository, 'DescribeImageScanFindings', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({
+                    ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                    imageId: { imageDigest: digest },
+                    maxResults: 1000,
+                    ...(nextToken && { nextToken })
+                })), () => allFindings);
             }
             catch (error) {
                 if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
@@ -338,26 +333,22 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
             }));
         },
         async listReferrers(repository, digest) {
+            const pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .allPages */ .S4)((nextToken) => service.send(`ListImageReferrers ${where(repository)} ${digest}`, repository, 'ListImageReferrers', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ListImageReferrersCommand */ .hxf({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+                subjectId: { imageDigest: digest },
+                maxResults: 50,
+                ...(nextToken && { nextToken })
+            })));
             const referrers = [];
-            let nextToken;
-            do {
-                const output = await service.send(`ListImageReferrers ${where(repository)} ${digest}`, repository, 'ListImageReferrers', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ListImageReferrersCommand */ .hxf({
-                    ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                    subjectId: { imageDigest: digest },
-                    maxResults: 50,
-                    ...(nextToken && { nextToken })
-                }));
-                for (const referrer of output.referrers ?? []) {
-                    if (!referrer.digest || !referrer.mediaType)
-                        continue;
-                    referrers.push({
-                        digest: referrer.digest,
-                        mediaType: referrer.mediaType,
-                        ...(referrer.artifactType && { artifactType: referrer.artifactType })
-                    });
-                }
-                nextToken = output.nextToken;
-            } while (nextToken);
+            for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
+                if (!referrer.digest || !referrer.mediaType)
+                    continue;
+                referrers.push({
+                    digest: referrer.digest,
+                    mediaType: referrer.mediaType,
+                    ...(referrer.artifactType && { artifactType: referrer.artifactType })
+                });
+            }
             return referrers;
         }
     };
@@ -371,9 +362,24 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ createService)
+/* harmony export */   S4: () => (/* binding */ allPages),
+/* harmony export */   sR: () => (/* binding */ createService)
 /* harmony export */ });
 
+/**
+ * Every page of a paginated call, in order: `page(token)` sends the call for one page; paging ends
+ * at a page without a nextToken, or one after which `more` says to stop.
+ */
+async function allPages(page, more = () => true) {
+    const pages = [];
+    let nextToken;
+    do {
+        const output = await page(nextToken);
+        pages.push(output);
+        nextToken = more(output) ? output.nextToken : undefined;
+    } while (nextToken);
+    return pages;
+}
 /** The signals after which a write is not sent, as one; none when there are none. */
 function notAfter(signals) {
     const given = signals.filter((signal) => signal !== undefined);

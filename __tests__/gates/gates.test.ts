@@ -180,6 +180,28 @@ describe('the vulnerability gate', () => {
     expect(run.summary).toContain('⛔ Vulnerability scan refused the image (why: in the problems)')
   })
 
+  test('with an ignore list, every page of findings is read: the one that decides is on the second', async () => {
+    const { repository, image, inputs } = fixture()
+    emulator.state.setScan(ACCOUNT, REGION, repository.name, image.digest, {
+      status: 'COMPLETE',
+      findings: [
+        ...Array.from({ length: 1000 }, (_, i) => finding(`CVE-2026-${1000 + i}`, 'LOW')),
+        finding('CVE-2026-9999', 'CRITICAL')
+      ],
+      // ECR's counts say nothing of which one; the ignore list needs every finding.
+      findingSeverityCounts: { LOW: 1000, CRITICAL: 1 }
+    })
+    const run = await runAction(
+      { ...inputs, 'vulnerability-threshold': 'high', 'ignore-vulnerabilities': 'CVE-2026-1000' },
+      {},
+      fast
+    )
+    expect(run.exitCode).toBe(1)
+    expect(emulator.counts().DescribeImageScanFindings).toBe(2)
+    expect(run.result?.gates?.[0]?.reason).toContain('Worst first: CVE-2026-9999 (CRITICAL)')
+    expect(run.result?.gates?.[0]?.counts).toEqual({ image: { LOW: 999, CRITICAL: 1 } })
+  })
+
   test.each([
     ['FAILED', 'the scan failed'],
     ['UNSUPPORTED_IMAGE', 'ECR cannot scan'],

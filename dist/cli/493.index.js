@@ -251,7 +251,7 @@ const READ_CONCURRENCY = 8;
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
 function createPublicEcr(transport, options) {
     const client = new dist_cjs/* ECRPUBLICClient */.Rr(transport.clientConfig(oci/* PUBLIC_REGION */.Ne));
-    const service = (0,registry_service/* createService */.s)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region, options.endpoints), options.stopWrites);
+    const service = (0,registry_service/* createService */.sR)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region, options.endpoints), options.stopWrites);
     const where = oci/* describeRepository */.MD;
     // Registry ids of the caller's public registries, by alias; asked once.
     let registries;
@@ -267,16 +267,11 @@ function createPublicEcr(transport, options) {
     async function ownRegistries() {
         registries ??= (async () => {
             const byAlias = new Map();
-            let nextToken;
-            do {
-                const output = await service.send('DescribeRegistries (ECR Public)', REGISTRY_WIDE, 'DescribeRegistries', new dist_cjs/* DescribeRegistriesCommand */.CO({ ...(nextToken && { nextToken }) }));
-                for (const entry of output.registries ?? []) {
-                    for (const name of entry.aliases ?? [])
-                        if (name.name && entry.registryId)
-                            byAlias.set(name.name, entry.registryId);
-                }
-                nextToken = output.nextToken;
-            } while (nextToken);
+            const pages = await (0,registry_service/* allPages */.S4)((nextToken) => service.send('DescribeRegistries (ECR Public)', REGISTRY_WIDE, 'DescribeRegistries', new dist_cjs/* DescribeRegistriesCommand */.CO({ ...(nextToken && { nextToken }) })));
+            for (const entry of pages.flatMap((page) => page.registries ?? []))
+                for (const name of entry.aliases ?? [])
+                    if (name.name && entry.registryId)
+                        byAlias.set(name.name, entry.registryId);
             return byAlias;
         })();
         return registries;
@@ -302,20 +297,16 @@ function createPublicEcr(transport, options) {
     /** Every tag of the repository and its digest: DescribeImageTags, every page. */
     async function allTags(repository) {
         const digests = new Map();
-        let nextToken;
-        do {
-            const output = await service.send(`DescribeImageTags ${where(repository)}`, repository, 'DescribeImageTags', new dist_cjs/* DescribeImageTagsCommand */.V6({
-                ...(0,writes/* inRepository */.yJ)(repository),
-                maxResults: 1000,
-                ...(nextToken && { nextToken })
-            }));
-            for (const detail of output.imageTagDetails ?? []) {
-                const digest = detail.imageDetail?.imageDigest;
-                if (detail.imageTag && digest)
-                    digests.set(detail.imageTag, digest);
-            }
-            nextToken = output.nextToken;
-        } while (nextToken);
+        const pages = await (0,registry_service/* allPages */.S4)((nextToken) => service.send(`DescribeImageTags ${where(repository)}`, repository, 'DescribeImageTags', new dist_cjs/* DescribeImageTagsCommand */.V6({
+            ...(0,writes/* inRepository */.yJ)(repository),
+            maxResults: 1000,
+            ...(nextToken && { nextToken })
+        })));
+        for (const detail of pages.flatMap((page) => page.imageTagDetails ?? [])) {
+            const digest = detail.imageDetail?.imageDigest;
+            if (detail.imageTag && digest)
+                digests.set(detail.imageTag, digest);
+        }
         return digests;
     }
     async function tagDigests(repository, tags) {
@@ -388,9 +379,24 @@ function createPublicEcr(transport, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ createService)
+/* harmony export */   S4: () => (/* binding */ allPages),
+/* harmony export */   sR: () => (/* binding */ createService)
 /* harmony export */ });
 
+/**
+ * Every page of a paginated call, in order: `page(token)` sends the call for one page; paging ends
+ * at a page without a nextToken, or one after which `more` says to stop.
+ */
+async function allPages(page, more = () => true) {
+    const pages = [];
+    let nextToken;
+    do {
+        const output = await page(nextToken);
+        pages.push(output);
+        nextToken = more(output) ? output.nextToken : undefined;
+    } while (nextToken);
+    return pages;
+}
 /** The signals after which a write is not sent, as one; none when there are none. */
 function notAfter(signals) {
     const given = signals.filter((signal) => signal !== undefined);

@@ -22,7 +22,7 @@ import { mapLimit } from './concurrency.js'
 import { EcrError, imageNotFound } from './errors.js'
 import { createPublicRegistryReader } from './public-registry.js'
 import type { Endpoints } from './endpoints.js'
-import { createService, endpointOf } from './service.js'
+import { allPages, createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { inRepository, sharedWrites } from './writes.js'
 
@@ -74,20 +74,17 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
   async function ownRegistries(): Promise<Map<string, string>> {
     registries ??= (async () => {
       const byAlias = new Map<string, string>()
-      let nextToken: string | undefined
-      do {
-        const output = await service.send<DescribeRegistriesCommandOutput>(
+      const pages = await allPages((nextToken) =>
+        service.send<DescribeRegistriesCommandOutput>(
           'DescribeRegistries (ECR Public)',
           REGISTRY_WIDE,
           'DescribeRegistries',
           new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) })
         )
-        for (const entry of output.registries ?? []) {
-          for (const name of entry.aliases ?? [])
-            if (name.name && entry.registryId) byAlias.set(name.name, entry.registryId)
-        }
-        nextToken = output.nextToken
-      } while (nextToken)
+      )
+      for (const entry of pages.flatMap((page) => page.registries ?? []))
+        for (const name of entry.aliases ?? [])
+          if (name.name && entry.registryId) byAlias.set(name.name, entry.registryId)
       return byAlias
     })()
     return registries
@@ -115,9 +112,8 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
   /** Every tag of the repository and its digest: DescribeImageTags, every page. */
   async function allTags(repository: RepositoryRef): Promise<Map<string, string>> {
     const digests = new Map<string, string>()
-    let nextToken: string | undefined
-    do {
-      const output = await service.send<DescribeImageTagsCommandOutput>(
+    const pages = await allPages((nextToken) =>
+      service.send<DescribeImageTagsCommandOutput>(
         `DescribeImageTags ${where(repository)}`,
         repository,
         'DescribeImageTags',
@@ -127,12 +123,11 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
           ...(nextToken && { nextToken })
         })
       )
-      for (const detail of output.imageTagDetails ?? []) {
-        const digest = detail.imageDetail?.imageDigest
-        if (detail.imageTag && digest) digests.set(detail.imageTag, digest)
-      }
-      nextToken = output.nextToken
-    } while (nextToken)
+    )
+    for (const detail of pages.flatMap((page) => page.imageTagDetails ?? [])) {
+      const digest = detail.imageDetail?.imageDigest
+      if (detail.imageTag && digest) digests.set(detail.imageTag, digest)
+    }
     return digests
   }
 

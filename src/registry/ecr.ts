@@ -36,7 +36,7 @@ import type {
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
 import type { Endpoints } from './endpoints.js'
-import { createService, endpointOf } from './service.js'
+import { allPages, createService, endpointOf } from './service.js'
 import type { Transport } from './transport.js'
 import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
 
@@ -263,24 +263,23 @@ export function createPrivateEcr(
     },
 
     async scan(repository, digest, allFindings) {
-      const pages: DescribeImageScanFindingsCommandOutput[] = []
-      let nextToken: string | undefined
+      let pages: DescribeImageScanFindingsCommandOutput[]
       try {
-        do {
-          const page = await service.send<DescribeImageScanFindingsCommandOutput>(
-            `DescribeImageScanFindings ${where(repository)} ${digest}`,
-            repository,
-            'DescribeImageScanFindings',
-            new DescribeImageScanFindingsCommand({
-              ...inRepository(repository),
-              imageId: { imageDigest: digest },
-              maxResults: 1000,
-              ...(nextToken && { nextToken })
-            })
-          )
-          pages.push(page)
-          nextToken = allFindings ? page.nextToken : undefined
-        } while (nextToken)
+        pages = await allPages(
+          (nextToken) =>
+            service.send<DescribeImageScanFindingsCommandOutput>(
+              `DescribeImageScanFindings ${where(repository)} ${digest}`,
+              repository,
+              'DescribeImageScanFindings',
+              new DescribeImageScanFindingsCommand({
+                ...inRepository(repository),
+                imageId: { imageDigest: digest },
+                maxResults: 1000,
+                ...(nextToken && { nextToken })
+              })
+            ),
+          () => allFindings
+        )
       } catch (error) {
         if (error instanceof EcrError && error.code === 'ScanNotFoundException')
           return 'never-scanned'
@@ -324,10 +323,8 @@ export function createPrivateEcr(
     },
 
     async listReferrers(repository, digest) {
-      const referrers: Referrer[] = []
-      let nextToken: string | undefined
-      do {
-        const output = await service.send<ListImageReferrersCommandOutput>(
+      const pages = await allPages((nextToken) =>
+        service.send<ListImageReferrersCommandOutput>(
           `ListImageReferrers ${where(repository)} ${digest}`,
           repository,
           'ListImageReferrers',
@@ -338,16 +335,16 @@ export function createPrivateEcr(
             ...(nextToken && { nextToken })
           })
         )
-        for (const referrer of output.referrers ?? []) {
-          if (!referrer.digest || !referrer.mediaType) continue
-          referrers.push({
-            digest: referrer.digest,
-            mediaType: referrer.mediaType,
-            ...(referrer.artifactType && { artifactType: referrer.artifactType })
-          })
-        }
-        nextToken = output.nextToken
-      } while (nextToken)
+      )
+      const referrers: Referrer[] = []
+      for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
+        if (!referrer.digest || !referrer.mediaType) continue
+        referrers.push({
+          digest: referrer.digest,
+          mediaType: referrer.mediaType,
+          ...(referrer.artifactType && { artifactType: referrer.artifactType })
+        })
+      }
       return referrers
     }
   }

@@ -32,6 +32,24 @@ type SdkClient = {
   send(command: never, options: { abortSignal: AbortSignal }): Promise<{ $metadata: object }>
 }
 
+/**
+ * Every page of a paginated call, in order: `page(token)` sends the call for one page; paging ends
+ * at a page without a nextToken, or one after which `more` says to stop.
+ */
+export async function allPages<T extends { nextToken?: string | undefined }>(
+  page: (nextToken: string | undefined) => Promise<T>,
+  more: (page: T) => boolean = () => true
+): Promise<T[]> {
+  const pages: T[] = []
+  let nextToken: string | undefined
+  do {
+    const output = await page(nextToken)
+    pages.push(output)
+    nextToken = more(output) ? output.nextToken : undefined
+  } while (nextToken)
+  return pages
+}
+
 /** The signals after which a write is not sent, as one; none when there are none. */
 function notAfter(signals: Array<AbortSignal | undefined>): { notAfter?: AbortSignal } {
   const given = signals.filter((signal): signal is AbortSignal => signal !== undefined)
