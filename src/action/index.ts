@@ -18,7 +18,8 @@ import {
   runSession,
   type CopyOptions,
   type RegistryOptions,
-  type Reports
+  type Reports,
+  type SessionOutcome
 } from '../session/index.js'
 import { failStep } from './annotations.js'
 import { releaseMatrix } from './matrix.js'
@@ -75,24 +76,27 @@ function writeRunFile(runner: Runner, kind: 'record' | 'result', content: unknow
 async function report(
   runner: Runner,
   reports: Reports,
-  stopReason: string | undefined
+  stop: Pick<SessionOutcome, 'stopReason' | 'timedOut'>
 ): Promise<void> {
   const files = {
     record: writeRunFile(runner, 'record', reports.record),
     result: writeRunFile(runner, 'result', reports.report)
   }
-  const resultFile = files.result || undefined
+  const shown = {
+    ...(files.result && { resultFile: files.result }),
+    ...(stop.timedOut && { timedOut: true })
+  }
   if ('images' in reports.report) {
     const release = reports.report
     setReleaseOutputs(runner, release, releaseMatrix(release), files)
     fitSummary(runner.summary, (view) =>
-      renderReleaseSummary(runner.summary, release, stopReason, { ...view, resultFile })
+      renderReleaseSummary(runner.summary, release, stop.stopReason, { ...view, ...shown })
     )
   } else {
     const image = reports.report
     setImageOutputs(runner, image, files)
     fitSummary(runner.summary, (view) =>
-      renderImageSummary(runner.summary, image, stopReason, { ...view, resultFile })
+      renderImageSummary(runner.summary, image, stop.stopReason, { ...view, ...shown })
     )
   }
   if (reports.outcome) failStep(runner, reports.images, reports.outcome, reports.next)
@@ -152,6 +156,6 @@ export async function runAction(
     return false
   }
   // Outside the try: once the session has run, its report is the truth, never an early failure.
-  await report(runner, reportsOf(outcome, inputs, provenance), outcome.stopReason)
+  await report(runner, reportsOf(outcome, inputs, provenance), outcome)
   return outcome.result.cancelled
 }

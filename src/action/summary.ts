@@ -63,10 +63,9 @@ export function shortDigest(digest: string | null | undefined): string {
 }
 
 /** A stopped run's headline word: a deadline times out, a signal cancels. */
-const stoppedWord = (reason: string | undefined): string =>
-  reason !== undefined && /\btimeout\b/.test(reason) ? 'Timed out' : 'Cancelled'
+const stoppedWord = (view: SummaryView): string => (view.timedOut ? 'Timed out' : 'Cancelled')
 
-function headline(report: PromotionReport, cancelReason?: string): string {
+function headline(report: PromotionReport, view: SummaryView): string {
   const count = report.tags.length
   const tags = `${count} tag${count === 1 ? '' : 's'}`
   const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
@@ -86,7 +85,7 @@ function headline(report: PromotionReport, cancelReason?: string): string {
         ? `Failed: nothing was written for ${name}`
         : `Failed: ${inPlace} of ${tags} of ${name} in place`
     case 'cancelled':
-      return `${stoppedWord(cancelReason)}: ${inPlace} of ${tags} of ${name} in place when the run stopped`
+      return `${stoppedWord(view)}: ${inPlace} of ${tags} of ${name} in place when the run stopped`
     case 'input-error':
       return `Input error`
   }
@@ -247,7 +246,7 @@ export function renderImageSummary(
   cancelReason?: string,
   view: SummaryView = {}
 ): Summary {
-  summary.addHeading(`${MARKS[report.status]} ${headline(report, cancelReason)}`, 3)
+  summary.addHeading(`${MARKS[report.status]} ${headline(report, view)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
@@ -262,7 +261,7 @@ export function renderImageSummary(
   return summary
 }
 
-function releaseHeadline(report: ReleaseReport, cancelReason?: string): string {
+function releaseHeadline(report: ReleaseReport, view: SummaryView): string {
   const images = `${report.totals.images} image${report.totals.images === 1 ? '' : 's'}`
   const promoted = report.images.filter(
     (image) => image.status === 'promoted' || image.status === 'unchanged'
@@ -281,7 +280,7 @@ function releaseHeadline(report: ReleaseReport, cancelReason?: string): string {
         ? `Failed: ${promoted} of ${images} fully promoted`
         : `Failed: nothing was written for the release of ${images}`
     case 'cancelled':
-      return `${stoppedWord(cancelReason)}: ${promoted} of ${images} fully promoted before the run stopped`
+      return `${stoppedWord(view)}: ${promoted} of ${images} fully promoted before the run stopped`
     case 'input-error':
       return 'Input error'
   }
@@ -351,6 +350,8 @@ export interface SummaryView {
   detail?: SummaryDetail
   /** The file with the full `result` (the `result-file` output), named when detail is left out. */
   resultFile?: string
+  /** The run stopped on its timeout rather than a signal. */
+  timedOut?: boolean
 }
 
 /** GitHub refuses a step summary over 1 MiB; this leaves room for what the toolkit adds. */
@@ -395,7 +396,7 @@ export function renderReleaseSummary(
   view: SummaryView = {}
 ): Summary {
   const detail = view.detail ?? 'full'
-  summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report, cancelReason)}`, 3)
+  summary.addHeading(`${MARKS[report.status]} ${releaseHeadline(report, view)}`, 3)
   const statuses = Object.entries(report.totals.statuses).map(
     ([status, count]) => `${count} ${status}`
   )

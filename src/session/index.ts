@@ -86,6 +86,8 @@ export interface SessionOutcome {
   result: PromotionResult
   /** Why the run stopped early, when it did. */
   stopReason?: string
+  /** It stopped because it passed its timeout, not on a signal. */
+  timedOut?: true
 }
 
 /**
@@ -109,11 +111,13 @@ export async function runSession(
   }
   signals?.on('SIGINT', onSignal)
   signals?.on('SIGTERM', onSignal)
+  let timedOut = false
   const deadline =
     inputs.timeoutMs !== undefined
-      ? after(inputs.timeoutMs, () =>
+      ? after(inputs.timeoutMs, () => {
+          if (!stop.stopping.aborted) timedOut = true
           stop.stop(`the run passed its ${options.timeoutText ?? ''} timeout`.replace('  ', ' '))
-        )
+        })
       : undefined
   try {
     const registry = createRegistry({
@@ -136,7 +140,8 @@ export async function runSession(
       ...(options.copy && { copy: options.copy }),
       ...(options.poll && { poll: options.poll })
     })
-    return { result, ...(result.cancelled && { stopReason: stop.reason() }) }
+    if (!result.cancelled) return { result }
+    return { result, stopReason: stop.reason(), ...(timedOut ? { timedOut: true as const } : {}) }
   } finally {
     deadline?.cancel()
     signals?.off('SIGINT', onSignal)
