@@ -64,6 +64,10 @@ describe('the job summary', () => {
     // The refusal is said once, in the problems; the gate's own line points there.
     expect(markdown.match(/The vulnerability gate refused the promotion/g)).toHaveLength(1)
     expect(markdown).toContain('⛔ Vulnerability scan refused the image (why: in the problems)')
+    // A reference in the details breaks before its digest, never inside the registry's host.
+    expect(markdown).toMatch(
+      /Image: <code>222222222222\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/acme\/api<\/code><wbr><code>@sha256:[0-9a-f]{64}<\/code>/
+    )
     // Every image says the status `result` says; the mark tells the image the gate refused from
     // the others, held back with it.
     const rows = markdown.split('</tr>').filter((row) => row.includes('<td><code>acme/'))

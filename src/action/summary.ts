@@ -141,6 +141,15 @@ function tagTable(summary: Summary, report: PromotionReport): void {
   ])
 }
 
+/**
+ * REGISTRY/REPOSITORY@DIGEST as code that breaks, where it must, before the digest: never inside
+ * the registry's host name. Copied whole, it is the reference as it was.
+ */
+function reference(image: string): string {
+  const at = image.lastIndexOf('@')
+  return at < 0 ? code(image) : `${code(image.slice(0, at))}<wbr>${code(image.slice(at))}`
+}
+
 /** Where a tag was before the run, as far as the run read it. */
 function before(tag: TagReport): string {
   if (tag.previousDigest === undefined) return 'not read'
@@ -150,7 +159,7 @@ function before(tag: TagReport): string {
 /** The full values, folded away: digests as a deploy would use them, and every message. */
 function details(report: PromotionReport): string {
   const lines = [
-    ...(report.image ? [`Image: ${code(report.image)}`] : []),
+    ...(report.image ? [`Image: ${reference(report.image)}`] : []),
     ...(report.digest
       ? [`Digest: ${code(report.digest)} (${escape(report.mediaType ?? '')})`]
       : []),
