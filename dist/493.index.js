@@ -19,6 +19,12 @@ class Interrupted extends Error {
         this.refused = refused;
     }
 }
+/** A request that failed in a way the next attempt may get past is resumed like a dropped body. */
+function resumable(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA && (error.kind === 'transient' || error.kind === 'timeout'))
+        throw new Interrupted(error.message);
+    throw error;
+}
 const stopped = (label, attempts) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
     attempts,
     kind: 'cancelled'
@@ -41,14 +47,17 @@ async function readWithin(reader, timeoutMs, abort) {
     }
 }
 /**
- * Streams the blob from its first byte. The stall clock runs only while waiting for the network,
- * never while the consumer is busy with what it was given (uploading it, say). Failures of the
- * location calls themselves are EcrError and end the download; network faults are retried within
- * the transport's attempts.
+ * Streams the blob from its first byte. Each request goes through the transport's loop (paced,
+ * retried on throttling, 5xx and connections that fail, its headers timed out); a body that stalls
+ * or breaks off is resumed from where it stopped. The stall clock runs only while waiting for the
+ * network, never while the consumer is busy with what it was given (uploading it, say). Failures of
+ * the location calls and of the transport's loop are EcrError and end the download.
  */
 async function* downloadBlob(transport, 
 /** The blob and where it comes from, as messages name it. */
-label, locate, options = {}) {
+label, 
+/** What the download's requests are paced and named as. */
+target, locate, options = {}) {
     const stallTimeoutMs = transport.timeouts.stallMs;
     let received = 0;
     let location;
@@ -57,10 +66,15 @@ label, locate, options = {}) {
         const abort = new AbortController();
         try {
             location ??= await locate(renew);
-            const response = await transport.fetch(location.url, {
+            // One attempt per request through the transport's loop (paced, throttling waited out, its
+            // headers timed out); a request that fails is resumed here, with the other interruptions.
+            const response = await transport
+                .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
                 signal: abort.signal,
+                streaming: true,
                 headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
-            });
+            })
+                .catch(resumable);
             if (response.status === 401 || response.status === 403)
                 throw new Interrupted(`HTTP ${response.status}`, true);
             if (response.status !== 200 && response.status !== 206)
@@ -100,12 +114,9 @@ label, locate, options = {}) {
             if (renew)
                 location = undefined;
             options.onResume?.(label, received, reason);
-            try {
-                await transport.sleep(transport.delay(attempt), transport.signal);
-            }
-            catch {
+            await transport.pause(label, attempt).catch(() => {
                 throw stopped(label, attempt);
-            }
+            });
         }
         finally {
             abort.abort();
@@ -124,7 +135,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  createPublicEcr: () => (/* binding */ createPublicEcr)
+  PublicEcr: () => (/* binding */ PublicEcr)
 });
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr-public/dist-cjs/index.js
@@ -145,93 +156,100 @@ var errors = __webpack_require__(6764);
 
 const PUBLIC_REGISTRY_URL = `https://${oci/* PUBLIC_REGISTRY_HOST */.N0}`;
 function registryError(what, response) {
-    const code = response.status === 429
-        ? 'TooManyRequestsException'
-        : response.status === 403
-            ? 'AccessDeniedException'
-            : 'RegistryError';
+    const code = response.status === 403 ? 'AccessDeniedException' : 'RegistryError';
     return new errors/* EcrError */.JA(code, `${oci/* PUBLIC_REGISTRY_HOST */.N0} answered HTTP ${response.status} to ${what}`, {
         httpStatus: response.status
     });
 }
-function createPublicRegistryReader(transport, 
-/** Basic credentials for the token endpoint: ECR Public's GetAuthorizationToken. */
-basicAuth, url = PUBLIC_REGISTRY_URL) {
-    const base = url.replace(/\/+$/, '');
-    const tokens = new Map();
-    const path = (repository) => `${repository.publicAlias}/${repository.name}`;
-    function token(repository, renew) {
+/** What a registry GET is paced and named as: ECR Public's registry endpoint, not its API. */
+const REGISTRY_GET = 'RegistryGet';
+/**
+ * Manifests and blob locations from ECR Public's registry endpoint. `basicAuth` gives the basic
+ * credentials for its token endpoint (ECR Public's GetAuthorizationToken).
+ */
+class PublicRegistryReader {
+    service;
+    basicAuth;
+    base;
+    tokens = new Map();
+    constructor(service, basicAuth, url = PUBLIC_REGISTRY_URL) {
+        this.service = service;
+        this.basicAuth = basicAuth;
+        this.base = url.replace(/\/+$/, '');
+    }
+    /** The manifest `reference` (a tag or digest) names, or undefined when there is none. */
+    async manifest(repository, reference) {
+        const what = `GET manifest ${oci/* PUBLIC_REGISTRY_HOST */.N0}/${path(repository)}:${reference}`;
+        const response = await this.authorizedGet(what, repository, `${this.base}/v2/${path(repository)}/manifests/${reference}`, { accept: oci/* ACCEPTED_MEDIA_TYPES */.FG.join(', ') });
+        if (response.status === 404) {
+            await response.body?.cancel();
+            return undefined;
+        }
+        if (response.status !== 200) {
+            await response.body?.cancel();
+            throw registryError(what, response);
+        }
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        // By digest, the digest asked for is the one to verify; by tag, the registry's word for it.
+        const digest = oci/* DIGEST_PATTERN */.WA.test(reference)
+            ? reference
+            : (response.headers.get('docker-content-digest') ?? (0,oci/* sha256Digest */.sI)(bytes));
+        const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
+        return {
+            digest,
+            manifest: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+            ...(mediaType && { mediaType })
+        };
+    }
+    /** Where to download a blob, with a pull token; `renew` asks for a fresh token. */
+    async blobLocation(repository, digest, renew) {
+        return {
+            url: `${this.base}/v2/${path(repository)}/blobs/${digest}`,
+            headers: { authorization: `Bearer ${await this.token(repository, renew)}` }
+        };
+    }
+    /** What the registry's GETs are paced and named as. */
+    target(repository) {
+        return this.service.target(repository, REGISTRY_GET);
+    }
+    token(repository, renew) {
         const scope = `repository:${path(repository)}:pull`;
         if (renew)
-            tokens.delete(scope);
-        let existing = tokens.get(scope);
+            this.tokens.delete(scope);
+        let existing = this.tokens.get(scope);
         if (!existing) {
-            existing = (async () => {
-                const what = `a pull token for ${path(repository)}`;
-                const response = await transport.get(what, `${base}/token/?service=${oci/* PUBLIC_REGISTRY_HOST */.N0}&scope=${encodeURIComponent(scope)}`, { authorization: `Basic ${await basicAuth()}` });
-                const body = response.ok ? (await response.json()) : undefined;
-                if (!body?.token) {
-                    await response.body?.cancel();
-                    throw registryError(what, response);
-                }
-                return body.token;
-            })();
-            existing.catch(() => tokens.delete(scope));
-            tokens.set(scope, existing);
+            existing = this.fetchToken(repository, scope);
+            existing.catch(() => this.tokens.delete(scope));
+            this.tokens.set(scope, existing);
         }
         return existing;
     }
+    async fetchToken(repository, scope) {
+        const what = `a pull token for ${path(repository)}`;
+        const response = await this.service.transport.get(what, this.target(repository), `${this.base}/token/?service=${oci/* PUBLIC_REGISTRY_HOST */.N0}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${await this.basicAuth()}` } });
+        const body = response.ok ? (await response.json()) : undefined;
+        if (!body?.token) {
+            await response.body?.cancel();
+            throw registryError(what, response);
+        }
+        return body.token;
+    }
     /** A GET with the pull token, fetching a fresh token once if the registry refuses the one held. */
-    async function authorizedGet(what, repository, url, headers) {
-        const first = await transport.get(what, url, {
-            ...headers,
-            authorization: `Bearer ${await token(repository, false)}`
+    async authorizedGet(what, repository, url, headers) {
+        const get = async (renew) => this.service.transport.get(what, this.target(repository), url, {
+            headers: { ...headers, authorization: `Bearer ${await this.token(repository, renew)}` }
         });
+        const first = await get(false);
         if (first.status !== 401)
             return first;
         await first.body?.cancel();
-        return transport.get(what, url, {
-            ...headers,
-            authorization: `Bearer ${await token(repository, true)}`
-        });
+        return get(true);
     }
-    return {
-        async manifest(repository, reference) {
-            const what = `GET manifest ${oci/* PUBLIC_REGISTRY_HOST */.N0}/${path(repository)}:${reference}`;
-            const response = await authorizedGet(what, repository, `${base}/v2/${path(repository)}/manifests/${reference}`, { accept: oci/* ACCEPTED_MEDIA_TYPES */.FG.join(', ') });
-            if (response.status === 404) {
-                await response.body?.cancel();
-                return undefined;
-            }
-            if (response.status !== 200) {
-                await response.body?.cancel();
-                throw registryError(what, response);
-            }
-            const bytes = new Uint8Array(await response.arrayBuffer());
-            // By digest, the digest asked for is the one to verify; by tag, the registry's word for it.
-            const digest = oci/* DIGEST_PATTERN */.WA.test(reference)
-                ? reference
-                : (response.headers.get('docker-content-digest') ?? (0,oci/* sha256Digest */.sI)(bytes));
-            const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
-            return {
-                digest,
-                manifest: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
-                ...(mediaType && { mediaType })
-            };
-        },
-        async blobLocation(repository, digest, renew) {
-            return {
-                url: `${base}/v2/${path(repository)}/blobs/${digest}`,
-                headers: { authorization: `Bearer ${await token(repository, renew)}` }
-            };
-        }
-    };
 }
+const path = (repository) => `${repository.publicAlias}/${repository.name}`;
 
 // EXTERNAL MODULE: ./src/registry/service.ts
-var registry_service = __webpack_require__(1280);
-// EXTERNAL MODULE: ./src/registry/endpoints.ts
-var endpoints = __webpack_require__(2109);
+var service = __webpack_require__(1280);
 // EXTERNAL MODULE: ./src/registry/writes.ts
 var writes = __webpack_require__(6867);
 ;// CONCATENATED MODULE: ./src/registry/ecr-public.ts
@@ -249,39 +267,46 @@ var writes = __webpack_require__(6867);
 const READ_CONCURRENCY = 8;
 /** Registry-wide calls count against the caller's own public registry. */
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
-function createPublicEcr(transport, options) {
-    const client = new dist_cjs/* ECRPUBLICClient */.Rr(transport.clientConfig(oci/* PUBLIC_REGION */.Ne));
-    const service = (0,registry_service/* createService */.sR)('ECR Public', transport, () => client, (region) => (0,endpoints/* endpointOf */.X)('ECR_PUBLIC', region, options.endpoints), options.stopWrites);
-    const where = oci/* describeRepository */.MD;
-    // Registry ids of the caller's public registries, by alias; asked once.
-    let registries;
-    let authorization;
-    const reader = createPublicRegistryReader(transport, () => (authorization ??= service
-        .send('GetAuthorizationToken (ECR Public)', REGISTRY_WIDE, 'GetAuthorizationToken', new dist_cjs/* GetAuthorizationTokenCommand */.Eu({}))
-        .then((output) => {
-        const token = output.authorizationData?.authorizationToken;
-        if (!token)
-            throw new errors/* EcrError */.JA('MissingAuthorizationToken', 'ECR Public gave no token');
-        return token;
-    })), options.registryUrl);
-    async function ownRegistries() {
-        registries ??= (async () => {
-            const byAlias = new Map();
-            const pages = await (0,registry_service/* allPages */.S4)((nextToken) => service.send('DescribeRegistries (ECR Public)', REGISTRY_WIDE, 'DescribeRegistries', new dist_cjs/* DescribeRegistriesCommand */.CO({ ...(nextToken && { nextToken }) })));
-            for (const entry of pages.flatMap((page) => page.registries ?? []))
-                for (const name of entry.aliases ?? [])
-                    if (name.name && entry.registryId)
-                        byAlias.set(name.name, entry.registryId);
-            return byAlias;
-        })();
-        return registries;
+const COMMANDS = {
+    PutImage: dist_cjs/* PutImageCommand */.SU,
+    BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.Ym,
+    InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do,
+    UploadLayerPart: dist_cjs/* UploadLayerPartCommand */.bV,
+    CompleteLayerUpload: dist_cjs/* CompleteLayerUploadCommand */.fU,
+    DescribeImages: dist_cjs/* DescribeImagesCommand */.ji
+};
+class PublicEcr extends writes/* SharedWrites */.ol {
+    options;
+    reader;
+    /** Registry ids of the caller's public registries, by alias; asked once. */
+    registries;
+    authorization;
+    constructor(transport, options) {
+        const client = new dist_cjs/* ECRPUBLICClient */.Rr(transport.clientConfig(oci/* PUBLIC_REGION */.Ne));
+        super(new service/* Service */.kl(transport, {
+            name: 'ECR Public',
+            client: () => client,
+            endpoint: (region) => (0,service/* endpointOf */.X5)('ECR_PUBLIC', region, options.endpoints),
+            ...(options.stopWrites && { stopWrites: options.stopWrites })
+        }), COMMANDS);
+        this.options = options;
+        this.reader = new PublicRegistryReader(this.service, () => (this.authorization ??= this.basicAuthorization()), options.registryUrl);
     }
-    async function getImages(repository, ids) {
+    async writableRegistryId(repository) {
+        const byAlias = await (this.registries ??= this.ownRegistries());
+        const id = byAlias.get(repository.publicAlias);
+        if (id === undefined) {
+            const known = [...byAlias.keys()];
+            throw new errors/* EcrError */.JA('RegistryAliasNotFound', `public.ecr.aws/${repository.publicAlias} is not a public registry of this AWS account (${known.length > 0 ? `its aliases: ${known.join(', ')}` : 'it has no public registry'}). Check the alias, or use credentials for the account that owns it.`);
+        }
+        return id;
+    }
+    async getImages(repository, ids) {
         const images = [];
         const failures = [];
         await (0,concurrency/* mapLimit */.s)(ids, READ_CONCURRENCY, async (id) => {
             // One reference per id: a tag, or a digest (the registry cannot check one against the other).
-            const found = await reader.manifest(repository, id.digest ?? id.tag);
+            const found = await this.reader.manifest(repository, id.digest ?? id.tag);
             if (!found) {
                 failures.push({ ...id, code: 'ImageNotFound', reason: 'Requested image not found' });
                 return;
@@ -294,10 +319,69 @@ function createPublicEcr(transport, options) {
         });
         return { images, failures };
     }
+    async tagDigests(repository, tags) {
+        const all = await this.allTags(repository);
+        return new Map(tags.map((tag) => [tag, all.get(tag) ?? null]));
+    }
+    async getImagesAndTags(repository, ids, tags) {
+        const [answer, digests] = await Promise.all([
+            this.getImages(repository, ids),
+            this.tagDigests(repository, tags)
+        ]);
+        return { ...answer, tags: digests };
+    }
+    /** ECR Public has no tag mutability setting to read. */
+    async tagMutability() {
+        return undefined;
+    }
+    async presentImages(repository, digests) {
+        // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
+        const present = new Set();
+        await (0,concurrency/* mapLimit */.s)(digests, READ_CONCURRENCY, async (digest) => {
+            const found = await this.service
+                .send(repository, new dist_cjs/* DescribeImagesCommand */.ji({
+                ...(0,writes/* inRepository */.yJ)(repository),
+                imageIds: [{ imageDigest: digest }]
+            }), { about: digest })
+                .then(() => true)
+                .catch(errors/* imageNotFound */.Dv);
+            if (found)
+                present.add(digest);
+        });
+        return present;
+    }
+    async readBlob(repository, digest) {
+        return (0,blob_download/* downloadBlob */.W)(this.service.transport, `blob ${digest} from ${(0,oci/* describeRepository */.MD)(repository)}`, this.reader.target(repository), (renew) => this.reader.blobLocation(repository, digest, renew), this.options.download);
+    }
+    async listReferrers() {
+        return { unsupported: 'referrers', reason: 'ECR Public has no API that lists referrers' };
+    }
+    async scan() {
+        return { unsupported: 'scanning', reason: 'ECR Public does not scan images' };
+    }
+    async signingStatuses() {
+        return { unsupported: 'signing', reason: 'ECR Public has no managed signing' };
+    }
+    async basicAuthorization() {
+        const output = await this.service.send(REGISTRY_WIDE, new dist_cjs/* GetAuthorizationTokenCommand */.Eu({}));
+        const token = output.authorizationData?.authorizationToken;
+        if (!token)
+            throw new errors/* EcrError */.JA('MissingAuthorizationToken', 'ECR Public gave no token');
+        return token;
+    }
+    async ownRegistries() {
+        const byAlias = new Map();
+        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(REGISTRY_WIDE, new dist_cjs/* DescribeRegistriesCommand */.CO({ ...(nextToken && { nextToken }) })));
+        for (const entry of pages.flatMap((page) => page.registries ?? []))
+            for (const name of entry.aliases ?? [])
+                if (name.name && entry.registryId)
+                    byAlias.set(name.name, entry.registryId);
+        return byAlias;
+    }
     /** Every tag of the repository and its digest: DescribeImageTags, every page. */
-    async function allTags(repository) {
+    async allTags(repository) {
         const digests = new Map();
-        const pages = await (0,registry_service/* allPages */.S4)((nextToken) => service.send(`DescribeImageTags ${where(repository)}`, repository, 'DescribeImageTags', new dist_cjs/* DescribeImageTagsCommand */.V6({
+        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeImageTagsCommand */.V6({
             ...(0,writes/* inRepository */.yJ)(repository),
             maxResults: 1000,
             ...(nextToken && { nextToken })
@@ -309,67 +393,6 @@ function createPublicEcr(transport, options) {
         }
         return digests;
     }
-    async function tagDigests(repository, tags) {
-        const all = await allTags(repository);
-        return new Map(tags.map((tag) => [tag, all.get(tag) ?? null]));
-    }
-    return {
-        ...(0,writes/* sharedWrites */.QX)(service, {
-            PutImage: dist_cjs/* PutImageCommand */.SU,
-            BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.Ym,
-            InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do,
-            UploadLayerPart: dist_cjs/* UploadLayerPartCommand */.bV,
-            CompleteLayerUpload: dist_cjs/* CompleteLayerUploadCommand */.fU,
-            DescribeImages: dist_cjs/* DescribeImagesCommand */.ji
-        }, transport.timeouts),
-        async writableRegistryId(repository) {
-            const byAlias = await ownRegistries();
-            const id = byAlias.get(repository.publicAlias);
-            if (id === undefined) {
-                const known = [...byAlias.keys()];
-                throw new errors/* EcrError */.JA('RegistryAliasNotFound', `public.ecr.aws/${repository.publicAlias} is not a public registry of this AWS account (${known.length > 0 ? `its aliases: ${known.join(', ')}` : 'it has no public registry'}). Check the alias, or use credentials for the account that owns it.`);
-            }
-            return id;
-        },
-        getImages,
-        tagDigests,
-        async getImagesAndTags(repository, ids, tags) {
-            const [answer, digests] = await Promise.all([
-                getImages(repository, ids),
-                tagDigests(repository, tags)
-            ]);
-            return { ...answer, tags: digests };
-        },
-        // ECR Public has no tag mutability setting to read.
-        tagMutability: async () => undefined,
-        async presentImages(repository, digests) {
-            // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
-            const present = new Set();
-            await (0,concurrency/* mapLimit */.s)(digests, READ_CONCURRENCY, async (digest) => {
-                const found = await service
-                    .send(`DescribeImages ${where(repository)} ${digest}`, repository, 'DescribeImages', new dist_cjs/* DescribeImagesCommand */.ji({
-                    ...(0,writes/* inRepository */.yJ)(repository),
-                    imageIds: [{ imageDigest: digest }]
-                }))
-                    .then(() => true)
-                    .catch(errors/* imageNotFound */.Dv);
-                if (found)
-                    present.add(digest);
-            });
-            return present;
-        },
-        readBlob: async (repository, digest) => (0,blob_download/* downloadBlob */.W)(transport, `blob ${digest} from ${where(repository)}`, (renew) => reader.blobLocation(repository, digest, renew), options.download),
-        listReferrers: async () => ({
-            unsupported: 'referrers',
-            reason: 'ECR Public has no API that lists referrers'
-        }),
-        // ECR Public neither scans images nor signs them.
-        scan: async () => ({ unsupported: 'scanning', reason: 'ECR Public does not scan images' }),
-        signingStatuses: async () => ({
-            unsupported: 'signing',
-            reason: 'ECR Public has no managed signing'
-        })
-    };
 }
 
 
@@ -380,9 +403,29 @@ function createPublicEcr(transport, options) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   S4: () => (/* binding */ allPages),
-/* harmony export */   sR: () => (/* binding */ createService)
+/* harmony export */   X5: () => (/* reexport safe */ _endpoints_js__WEBPACK_IMPORTED_MODULE_1__.X),
+/* harmony export */   kl: () => (/* binding */ Service)
 /* harmony export */ });
+/* unused harmony export operationOf */
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2109);
 
+
+/**
+ * The operation a command calls, as the SDK's command class names it (its operation schema): what
+ * the call is paced by and named as.
+ */
+function operationOf(command) {
+    const schema = 'schema' in command ? command.schema : undefined;
+    const name = Array.isArray(schema)
+        ? schema[2]
+        : typeof schema === 'object' && schema !== null && 'name' in schema
+            ? schema.name
+            : undefined;
+    if (typeof name !== 'string')
+        throw new TypeError('The AWS SDK command carries no operation name (its schema changed)');
+    return name;
+}
 /**
  * Every page of a paginated call, in order: `page(token)` sends the call for one page; paging ends
  * at a page without a nextToken, or one after which `more` says to stop.
@@ -404,23 +447,36 @@ function notAfter(signals) {
         return {};
     return { notAfter: given.length === 1 ? given[0] : AbortSignal.any(given) };
 }
-function createService(name, transport, client, endpoint, stopWrites) {
-    return {
-        name,
-        send(label, repository, operation, command, options = {}) {
-            const target = {
-                operation,
-                registry: repository.registryId ?? repository.publicAlias ?? 'default',
-                region: repository.region,
-                isPublic: repository.publicAlias !== undefined,
-                endpoint: endpoint(repository.region),
-                ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-                ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-                ...(options.write && notAfter([stopWrites, options.notAfter]))
-            };
-            return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
-        }
-    };
+/** One service's calls, each through the transport's one policy. */
+class Service {
+    name;
+    transport;
+    options;
+    constructor(transport, options) {
+        this.transport = transport;
+        this.name = options.name;
+        this.options = options;
+    }
+    /** Sends `command` for `repository`: paced, timed out and retried; errors come back as EcrError. */
+    send(repository, command, options = {}) {
+        const target = this.target(repository, operationOf(command), options);
+        const where = repository.name === '' ? `(${this.name})` : (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository);
+        const label = `${target.operation} ${where}${options.about ? ` ${options.about}` : ''}`;
+        return this.transport.call(label, target, (abortSignal) => this.options.client(repository.region).send(command, { abortSignal }));
+    }
+    /** Where a call of `operation` for `repository` goes: what paces it and how errors name it. */
+    target(repository, operation, options = {}) {
+        return {
+            operation,
+            registry: repository.registryId ?? repository.publicAlias ?? 'default',
+            region: repository.region,
+            isPublic: repository.publicAlias !== undefined,
+            endpoint: this.options.endpoint(repository.region),
+            ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+            ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+            ...(options.write && notAfter([this.options.stopWrites, options.notAfter]))
+        };
+    }
 }
 
 
@@ -431,18 +487,12 @@ function createService(name, transport, client, endpoint, stopWrites) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   BR: () => (/* binding */ BATCH_LIMIT),
-/* harmony export */   QX: () => (/* binding */ sharedWrites),
 /* harmony export */   iv: () => (/* binding */ chunk),
+/* harmony export */   ol: () => (/* binding */ SharedWrites),
 /* harmony export */   yJ: () => (/* binding */ inRepository)
 /* harmony export */ });
 /* unused harmony export UploadLost */
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
-// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
-// DescribeImages for an image's tag count. Each
-// implementation hands in its service (an SDK client behind the transport) and its command classes,
-// so only those modules import the SDK and both services get the same requests, checks and answers.
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6764);
 
 /** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
 const BATCH_LIMIT = 100;
@@ -466,20 +516,29 @@ function inRepository(repository) {
     };
 }
 /** An upload ECR no longer holds as this run left it: the blob must be uploaded afresh. */
-class UploadLost extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA {
+class UploadLost extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA {
     constructor(message) {
         super('UploadLost', message, { kind: 'transient' });
     }
 }
-function sharedWrites(service, commands, timeouts) {
-    const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
-    async function checkBlobs(repository, digests) {
+/**
+ * The calls ECR and ECR Public share: each implementation extends this with its service and its
+ * SDK's command classes.
+ */
+class SharedWrites {
+    service;
+    commands;
+    constructor(service, commands) {
+        this.service = service;
+        this.commands = commands;
+    }
+    async checkBlobs(repository, digests) {
         const sizes = new Map();
         await Promise.all(chunk(digests, BATCH_LIMIT).map(async (batch) => {
-            const output = await service.send(`BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`, repository, 'BatchCheckLayerAvailability', new commands.BatchCheckLayerAvailability({
+            const output = await this.service.send(repository, new this.commands.BatchCheckLayerAvailability({
                 ...inRepository(repository),
                 layerDigests: batch
-            }));
+            }), { about: `(${batch.length} blobs)` });
             for (const layer of output.layers ?? []) {
                 if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
                     sizes.set(layer.layerDigest, layer.layerSize ?? 0);
@@ -487,92 +546,100 @@ function sharedWrites(service, commands, timeouts) {
         }));
         return sizes;
     }
-    return {
-        checkBlobs,
-        async tagCount(repository, id) {
-            const output = await service
-                .send(`DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`, repository, 'DescribeImages', new commands.DescribeImages({
+    async tagCount(repository, id) {
+        const output = await this.service
+            .send(repository, new this.commands.DescribeImages({
+            ...inRepository(repository),
+            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+        }), { about: id.digest ?? id.tag ?? '' })
+            // Not in the repository yet: it carries no tag there.
+            .catch(_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .imageNotFound */ .Dv);
+        return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
+    }
+    async putImage(repository, request) {
+        const output = await this.service.send(repository, new this.commands.PutImage({
+            ...inRepository(repository),
+            imageManifest: request.manifest,
+            imageManifestMediaType: request.mediaType,
+            imageDigest: request.digest,
+            ...(request.tag !== undefined && { imageTag: request.tag })
+        }), {
+            about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
+            write: true,
+            ...(request.notAfter && { notAfter: request.notAfter })
+        });
+        return output.image?.imageId?.imageDigest ?? '';
+    }
+    async startUpload(repository) {
+        const output = await this.service.send(repository, new this.commands.InitiateLayerUpload(inRepository(repository)), { write: true });
+        if (!output.uploadId)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('MissingUploadId', `${this.service.name} gave no upload id`);
+        return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) };
+    }
+    async uploadPart(repository, uploadId, first, bytes) {
+        const last = first + bytes.length - 1;
+        try {
+            await this.service.send(repository, new this.commands.UploadLayerPart({
                 ...inRepository(repository),
-                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-            }))
-                // Not in the repository yet: it carries no tag there.
-                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .imageNotFound */ .Dv);
-            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
-        },
-        async putImage(repository, request) {
-            const output = await service.send(`PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`, repository, 'PutImage', new commands.PutImage({
-                ...inRepository(repository),
-                imageManifest: request.manifest,
-                imageManifestMediaType: request.mediaType,
-                imageDigest: request.digest,
-                ...(request.tag !== undefined && { imageTag: request.tag })
-            }), { write: true, ...(request.notAfter && { notAfter: request.notAfter }) });
-            return output.image?.imageId?.imageDigest ?? '';
-        },
-        async startUpload(repository) {
-            const output = await service.send(`InitiateLayerUpload ${where(repository)}`, repository, 'InitiateLayerUpload', new commands.InitiateLayerUpload(inRepository(repository)), { write: true });
-            if (!output.uploadId)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA('MissingUploadId', `${service.name} gave no upload id`);
-            return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) };
-        },
-        async uploadPart(repository, uploadId, first, bytes) {
-            const last = first + bytes.length - 1;
+                uploadId,
+                partFirstByte: first,
+                partLastByte: last,
+                layerPartBlob: bytes
+            }), {
+                about: `bytes ${first}-${last}`,
+                write: true,
+                timeoutMs: this.service.transport.timeouts.requestMs +
+                    Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+            });
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA) || error.code !== 'InvalidLayerPartException')
+                throw error;
+            // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
+            const received = error.lastValidByteReceived;
+            if (received !== undefined && received >= last)
+                return;
+            throw new UploadLost(`ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`);
+        }
+    }
+    /**
+     * Attempt by attempt, backing off as the transport does: when an answer is lost, the blob may
+     * already be complete, and only BatchCheckLayerAvailability can tell; a plain retry would then
+     * find no upload.
+     */
+    async completeUpload(repository, uploadId, digest) {
+        for (let attempt = 1;; attempt++) {
             try {
-                await service.send(`UploadLayerPart ${where(repository)} bytes ${first}-${last}`, repository, 'UploadLayerPart', new commands.UploadLayerPart({
+                await this.service.send(repository, new this.commands.CompleteLayerUpload({
                     ...inRepository(repository),
                     uploadId,
-                    partFirstByte: first,
-                    partLastByte: last,
-                    layerPartBlob: bytes
+                    layerDigests: [digest]
                 }), {
+                    about: digest,
                     write: true,
-                    timeoutMs: timeouts.requestMs + Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+                    maxAttempts: 1,
+                    timeoutMs: Math.max(this.service.transport.timeouts.requestMs, COMPLETE_TIMEOUT_MS)
                 });
+                return 'completed';
             }
             catch (error) {
-                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA) || error.code !== 'InvalidLayerPartException')
+                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA))
                     throw error;
-                // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
-                const received = error.lastValidByteReceived;
-                if (received !== undefined && received >= last)
-                    return;
-                throw new UploadLost(`ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`);
-            }
-        },
-        async completeUpload(repository, uploadId, digest) {
-            // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
-            // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
-            for (let attempt = 1;; attempt++) {
-                try {
-                    await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
-                        ...inRepository(repository),
-                        uploadId,
-                        layerDigests: [digest]
-                    }), {
-                        write: true,
-                        maxAttempts: 1,
-                        timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
-                    });
+                if (error.code === 'LayerAlreadyExistsException')
+                    return 'exists';
+                const lost = error.kind === 'transient' || error.kind === 'timeout';
+                if (!lost && error.code !== 'UploadNotFoundException')
+                    throw error;
+                if ((await this.checkBlobs(repository, [digest])).has(digest))
                     return 'completed';
-                }
-                catch (error) {
-                    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
-                        throw error;
-                    if (error.code === 'LayerAlreadyExistsException')
-                        return 'exists';
-                    const lost = error.kind === 'transient' || error.kind === 'timeout';
-                    if (!lost && error.code !== 'UploadNotFoundException')
-                        throw error;
-                    if ((await checkBlobs(repository, [digest])).has(digest))
-                        return 'completed';
-                    if (!lost)
-                        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
-                    if (attempt >= COMPLETE_ATTEMPTS)
-                        throw error;
-                }
+                if (!lost)
+                    throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                if (attempt >= COMPLETE_ATTEMPTS)
+                    throw error;
+                await this.service.transport.pause(`CompleteLayerUpload ${digest}`, attempt);
             }
         }
-    };
+    }
 }
 
 

@@ -12,7 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   DEFAULT_MAX_ATTEMPTS: () => (/* binding */ DEFAULT_MAX_ATTEMPTS),
   DEFAULT_TIMEOUTS: () => (/* binding */ DEFAULT_TIMEOUTS),
-  createTransport: () => (/* binding */ createTransport),
+  Transport: () => (/* binding */ Transport),
   sleep: () => (/* binding */ sleep)
 });
 
@@ -62,7 +62,7 @@ const UNLISTED_RATE = 100;
 /** After throttling, never slower than this share of the configured rate, */
 const MIN_SHARE = 1 / 16;
 /** or than one call a second, whichever is lower: a rate set far above what ECR allows (a quota
- * that was never raised) comes down to it. */
+ * nobody raised) comes down to it. */
 const MIN_RATE = 1;
 /**
  * A token bucket holding one second's worth of requests (at least one) and starting full, so a
@@ -264,174 +264,230 @@ function unreachableCode(error) {
     return typeof code === 'string' && code in UNREACHABLE ? code : undefined;
 }
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
+/**
+ * A registry endpoint's answer the loop retries (429: throttled; 5xx: transient), or a request that
+ * got no answer at all (the network): for a GET what the SDK's errors say for an SDK call.
+ */
+class HttpFailure extends Error {
+    kind;
+    /** The network's error code (ECONNREFUSED, ...), read as for an SDK call. */
+    code;
+    $metadata;
+    constructor(kind, name, message, code, status) {
+        super(message);
+        this.name = name;
+        this.kind = kind;
+        this.code = code;
+        this.$metadata = status === undefined ? {} : { httpStatusCode: status };
+    }
+}
+const classify = (error) => error instanceof HttpFailure ? error.kind : classifySdkError(error);
+function networkFailure(label, error) {
+    // fetch's own error says only "fetch failed"; its cause says what happened.
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    const text = (value) => typeof value === 'string' ? value : undefined;
+    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
+    const message = typeof cause === 'object' && cause !== null && 'message' in cause ? cause.message : undefined;
+    return new HttpFailure('transient', 'NetworkingError', `${label} failed: ${text(message) ?? String(cause)}`, text(code));
+}
+function statusFailure(label, url, status) {
+    const throttled = status === 429;
+    return new HttpFailure(throttled ? 'throttled' : 'transient', throttled ? 'TooManyRequestsException' : 'RegistryError', `${new URL(url).host} answered HTTP ${status} to ${label}`, undefined, status);
+}
+/** The request id an SDK output carries, for the debug log; '-' for anything else. */
+function requestIdOf(output) {
+    if (typeof output !== 'object' || output === null || !('$metadata' in output))
+        return '-';
+    const metadata = output.$metadata;
+    return typeof metadata === 'object' &&
+        metadata !== null &&
+        'requestId' in metadata &&
+        typeof metadata.requestId === 'string'
+        ? metadata.requestId
+        : '-';
+}
+const defined = (value) => value !== undefined;
 /** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
 /**
- * The one policy. `warmer` holds the connections opened ahead of the first calls (preconnect.ts);
- * the SDK's handler takes those sockets before it opens its own.
+ * The one policy, in the shape of one retrying transport every request goes through: SDK calls
+ * (`call`), registry GETs and downloads (`get`), and a caller's own retries (`pause`) are paced,
+ * timed out and backed off the same way. `warmer` holds the connections opened ahead of the first
+ * calls (preconnect.ts); the SDK's handler takes those sockets before it opens its own.
  */
-function createTransport(options = {}, warmer = (0,preconnect/* createWarmer */.j6)({ enabled: false })) {
-    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const debug = options.debug ?? (() => { });
-    const patience = options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS;
-    const runSignal = options.signal;
-    const pacer = new Pacer({
-        ...(options.rates && { rates: options.rates }),
-        sleep: options.clock?.sleep ?? sleep,
-        ...(options.clock && { now: () => options.clock.now() })
-    });
-    const backoff = (attempt, base) => options.retryDelay
-        ? options.retryDelay(attempt)
-        : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
-    const delay = (attempt) => backoff(attempt, BASE_DELAY_MS);
-    // When any endpoint last answered anything: silence, not one slow call, is what ends retries.
-    let lastAnswer = performance.now();
-    const elapsed = (since) => Math.round(performance.now() - since);
-    const handler = new dist_cjs.NodeHttpHandler({
-        ...(0,preconnect/* warmAgents */.gg)(warmer, AGENT_OPTIONS),
-        // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer part
-        // or a completion): a handler-wide request timeout would cut those short.
-        connectionTimeout: timeouts.connectMs
-    });
-    const cancelled = (label, attempts, sent) => new errors/* EcrError */.JA(sent ? 'Cancelled' : 'NotSent', sent
-        ? `${label} was interrupted by the run stopping; whether it took effect is not known`
-        : `${label} was not sent: the run was stopping`, { attempts, kind: sent ? 'cancelled' : 'not-sent' });
-    /** Waits for a token from the call's limiter; a stopping run gives up the wait. */
-    async function paced(target, label, attempts) {
-        const waits = [runSignal, target.notAfter].filter((s) => s !== undefined);
+class Transport {
+    maxAttempts;
+    timeouts;
+    /** Aborted once the run is over: nothing more is waited for. */
+    signal;
+    debug;
+    options;
+    pacer;
+    handler;
+    /** When any endpoint last answered anything: silence, not one slow call, is what ends retries. */
+    lastAnswer = performance.now();
+    constructor(options = {}, warmer = new preconnect/* Warmer */.xb({ enabled: false })) {
+        this.options = options;
+        this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+        this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+        this.signal = options.signal;
+        this.debug = options.debug ?? (() => { });
+        this.pacer = new Pacer({
+            ...(options.rates && { rates: options.rates }),
+            sleep: options.clock?.sleep ?? sleep,
+            ...(options.clock && { now: () => options.clock.now() })
+        });
+        this.handler = new dist_cjs.NodeHttpHandler({
+            ...(0,preconnect/* warmAgents */.gg)(warmer, AGENT_OPTIONS),
+            // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer
+            // part or a completion): a handler-wide request timeout would cut those short.
+            connectionTimeout: this.timeouts.connectMs
+        });
+    }
+    /** The settings every SDK client is made with: one attempt per send, since retries are ours. */
+    clientConfig(region) {
+        return {
+            region,
+            maxAttempts: 1,
+            requestHandler: this.handler,
+            ...(this.options.userAgent && { customUserAgent: this.options.userAgent })
+        };
+    }
+    /** The backoff before retry `attempt` (1-based). */
+    delay(attempt) {
+        return this.backoff(attempt, BASE_DELAY_MS);
+    }
+    /** Waits out the backoff before retry `attempt` of a caller's own loop; a stop ends the wait. */
+    async pause(label, attempt) {
         try {
-            await pacer.limiter(target).acquire(waits.length > 0 ? AbortSignal.any(waits) : undefined);
+            await sleep(this.delay(attempt), this.signal);
+        }
+        catch {
+            throw cancelled(label, attempt, true);
+        }
+    }
+    /** Sends one call with this policy: paced, timed out, retried; errors come back as EcrError. */
+    async call(label, target, send) {
+        const started = performance.now();
+        const limiter = this.pacer.limiter(target);
+        const attempts = { attempt: 0, transient: 0, throttles: 0 };
+        for (;;) {
+            attempts.attempt++;
+            await this.paced(target, label, attempts.attempt - 1);
+            const timeoutMs = target.timeoutMs ?? this.timeouts.requestMs;
+            const timer = AbortSignal.timeout(timeoutMs);
+            try {
+                const output = await send(this.signal ? AbortSignal.any([timer, this.signal]) : timer);
+                this.lastAnswer = performance.now();
+                limiter.succeeded();
+                this.debug(`${label}: ok in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${requestIdOf(output)}`);
+                return output;
+            }
+            catch (error) {
+                if (this.signal?.aborted)
+                    throw cancelled(label, attempts.attempt, true);
+                const kind = timer.aborted ? 'timeout' : classify(error);
+                if (kind !== 'timeout')
+                    this.lastAnswer = performance.now();
+                if (kind === 'throttled')
+                    limiter.throttled();
+                if (!this.mayRetry(kind, attempts, target, error)) {
+                    const failure = this.failure(error, kind, target, attempts.attempt, timeoutMs, started);
+                    this.debug(`${label}: ${failure.code} in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${failure.requestId ?? '-'}`);
+                    throw failure;
+                }
+                this.debug(`${label}: ${kind} on attempt ${attempts.attempt}; retrying`);
+                // Then through the limiter again, which throttling has just slowed down for every call.
+                try {
+                    await sleep(kind === 'throttled'
+                        ? this.backoff(attempts.throttles, THROTTLED_BASE_DELAY_MS)
+                        : this.delay(attempts.transient), this.signal);
+                }
+                catch {
+                    throw cancelled(label, attempts.attempt, true);
+                }
+            }
+        }
+    }
+    /**
+     * A GET to a registry endpoint or a download URL through the same loop: 429 is throttling, 5xx
+     * and dropped connections are transient; any other answer is the caller's to read.
+     */
+    get(label, target, url, request) {
+        const fetcher = this.options.fetch ?? fetch;
+        return this.call(label, { ...target, endpoint: new URL(url).origin }, async (deadline) => {
+            const own = new AbortController();
+            const relay = () => own.abort(deadline.reason);
+            deadline.addEventListener('abort', relay, { once: true });
+            let response;
+            try {
+                response = await fetcher(url, {
+                    headers: request.headers,
+                    signal: AbortSignal.any([own.signal, request.signal, this.signal].filter(defined))
+                });
+            }
+            catch (error) {
+                throw networkFailure(label, error);
+            }
+            finally {
+                if (request.streaming)
+                    deadline.removeEventListener('abort', relay);
+            }
+            if (response.status === 429 || response.status >= 500) {
+                await response.body?.cancel();
+                throw statusFailure(label, url, response.status);
+            }
+            return response;
+        });
+    }
+    backoff(attempt, base) {
+        return this.options.retryDelay
+            ? this.options.retryDelay(attempt)
+            : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
+    }
+    /** Waits for a token from the call's limiter; a stopping run gives up the wait. */
+    async paced(target, label, attempts) {
+        const waits = [this.signal, target.notAfter].filter(defined);
+        try {
+            await this.pacer
+                .limiter(target)
+                .acquire(waits.length > 0 ? AbortSignal.any(waits) : undefined);
         }
         catch {
             throw cancelled(label, attempts, attempts > 0);
         }
     }
-    return {
-        maxAttempts,
-        timeouts,
-        signal: runSignal,
-        debug,
-        delay,
-        sleep,
-        clientConfig: (region) => ({
-            region,
-            maxAttempts: 1,
-            requestHandler: handler,
-            ...(options.userAgent && { customUserAgent: options.userAgent })
-        }),
-        async call(label, target, send) {
-            const started = performance.now();
-            const limiter = pacer.limiter(target);
-            let throttledSince;
-            let throttles = 0;
-            for (let attempt = 1, transientAttempts = 0;; attempt++) {
-                await paced(target, label, attempt - 1);
-                const timeoutMs = target.timeoutMs ?? timeouts.requestMs;
-                const timer = AbortSignal.timeout(timeoutMs);
-                try {
-                    const output = await send(runSignal ? AbortSignal.any([timer, runSignal]) : timer);
-                    lastAnswer = performance.now();
-                    limiter.succeeded();
-                    debug(`${label}: ok in ${elapsed(started)} ms, ${attempt} attempt(s), request ${output.$metadata.requestId ?? '-'}`);
-                    return output;
-                }
-                catch (error) {
-                    if (runSignal?.aborted)
-                        throw cancelled(label, attempt, true);
-                    const kind = timer.aborted ? 'timeout' : classifySdkError(error);
-                    if (kind !== 'timeout')
-                        lastAnswer = performance.now();
-                    let retry;
-                    if (kind === 'throttled') {
-                        limiter.throttled();
-                        throttles++;
-                        throttledSince ??= performance.now();
-                        retry = elapsed(throttledSince) < patience;
-                    }
-                    else {
-                        throttledSince = undefined;
-                        transientAttempts++;
-                        retry =
-                            kind !== 'permanent' &&
-                                transientAttempts < (target.maxAttempts ?? maxAttempts) &&
-                                (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs);
-                    }
-                    const unreachable = unreachableCode(error);
-                    if (unreachable && attempt >= UNREACHABLE_ATTEMPTS)
-                        retry = false;
-                    if (!retry) {
-                        const failure = kind === 'timeout'
-                            ? new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, kind })
-                            : unreachable
-                                ? new errors/* EcrError */.JA('EndpointUnreachable', `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`, { attempts: attempt, kind })
-                                : toEcrError(error, attempt, kind);
-                        debug(`${label}: ${failure.code} in ${elapsed(started)} ms, ${attempt} attempt(s), request ${failure.requestId ?? '-'}`);
-                        throw failure;
-                    }
-                    debug(`${label}: ${kind} on attempt ${attempt}; retrying`);
-                    // Then through the limiter again, which throttling has just slowed down for every call.
-                    try {
-                        await sleep(kind === 'throttled'
-                            ? backoff(throttles, THROTTLED_BASE_DELAY_MS)
-                            : delay(transientAttempts), runSignal);
-                    }
-                    catch {
-                        throw cancelled(label, attempt, true);
-                    }
-                }
-            }
-        },
-        async get(label, url, headers) {
-            const started = performance.now();
-            for (let attempt = 1;; attempt++) {
-                const timer = AbortSignal.timeout(timeouts.requestMs);
-                let kind;
-                try {
-                    const response = await fetch(url, {
-                        headers,
-                        signal: runSignal ? AbortSignal.any([timer, runSignal]) : timer
-                    });
-                    lastAnswer = performance.now();
-                    kind =
-                        response.status === 429
-                            ? 'throttled'
-                            : response.status >= 500
-                                ? 'transient'
-                                : 'permanent';
-                    if (kind === 'permanent' || attempt >= maxAttempts) {
-                        debug(`${label}: HTTP ${response.status} in ${elapsed(started)} ms, ${attempt} attempt(s)`);
-                        return response;
-                    }
-                    await response.body?.cancel();
-                }
-                catch (error) {
-                    if (runSignal?.aborted)
-                        throw cancelled(label, attempt, true);
-                    kind = timer.aborted ? 'timeout' : 'transient';
-                    if (attempt >= maxAttempts ||
-                        (kind === 'timeout' && elapsed(lastAnswer) >= timeouts.silenceMs)) {
-                        throw new errors/* EcrError */.JA(kind === 'timeout' ? 'RequestTimeout' : 'NetworkingError', kind === 'timeout'
-                            ? `${label} got no answer in ${seconds(timeouts.requestMs)} (${attempt} attempt(s))`
-                            : `${label} failed: ${error.cause ?? error.message}`, { attempts: attempt, kind });
-                    }
-                }
-                try {
-                    await sleep(kind === 'throttled' ? backoff(attempt, THROTTLED_BASE_DELAY_MS) : delay(attempt), runSignal);
-                }
-                catch {
-                    throw cancelled(label, attempt, true);
-                }
-            }
-        },
-        fetch: (url, init) => {
-            const signals = [init.signal, runSignal].filter((s) => !!s);
-            return (options.fetch ?? fetch)(url, {
-                ...init,
-                ...(signals.length > 0 && { signal: AbortSignal.any(signals) })
-            });
+    /** Whether a failed attempt is tried again: throttling for as long as patience allows, transient
+     * faults and timeouts for the call's attempts, timeouts only while ECR is not silent. */
+    mayRetry(kind, attempts, target, error) {
+        if (unreachableCode(error) && attempts.attempt >= UNREACHABLE_ATTEMPTS)
+            return false;
+        if (kind === 'throttled') {
+            attempts.throttles++;
+            attempts.throttledSince ??= performance.now();
+            return (elapsed(attempts.throttledSince) < (this.options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS));
         }
-    };
+        attempts.throttledSince = undefined;
+        attempts.transient++;
+        return (kind !== 'permanent' &&
+            attempts.transient < (target.maxAttempts ?? this.maxAttempts) &&
+            (kind !== 'timeout' || elapsed(this.lastAnswer) < this.timeouts.silenceMs));
+    }
+    /** The error a call that is not tried again ends with. */
+    failure(error, kind, target, attempt, timeoutMs, started) {
+        if (kind === 'timeout')
+            return new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, kind });
+        const unreachable = unreachableCode(error);
+        if (unreachable)
+            return new errors/* EcrError */.JA('EndpointUnreachable', `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`, { attempts: attempt, kind });
+        return toEcrError(error, attempt, kind);
+    }
+}
+const elapsed = (since) => Math.round(performance.now() - since);
+function cancelled(label, attempts, sent) {
+    return new errors/* EcrError */.JA(sent ? 'Cancelled' : 'NotSent', sent
+        ? `${label} was interrupted by the run stopping; whether it took effect is not known`
+        : `${label} was not sent: the run was stopping`, { attempts, kind: sent ? 'cancelled' : 'not-sent' });
 }
 
 

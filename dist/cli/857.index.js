@@ -19,6 +19,12 @@ class Interrupted extends Error {
         this.refused = refused;
     }
 }
+/** A request that failed in a way the next attempt may get past is resumed like a dropped body. */
+function resumable(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA && (error.kind === 'transient' || error.kind === 'timeout'))
+        throw new Interrupted(error.message);
+    throw error;
+}
 const stopped = (label, attempts) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('Cancelled', `Downloading ${label} was interrupted by the run stopping`, {
     attempts,
     kind: 'cancelled'
@@ -41,14 +47,17 @@ async function readWithin(reader, timeoutMs, abort) {
     }
 }
 /**
- * Streams the blob from its first byte. The stall clock runs only while waiting for the network,
- * never while the consumer is busy with what it was given (uploading it, say). Failures of the
- * location calls themselves are EcrError and end the download; network faults are retried within
- * the transport's attempts.
+ * Streams the blob from its first byte. Each request goes through the transport's loop (paced,
+ * retried on throttling, 5xx and connections that fail, its headers timed out); a body that stalls
+ * or breaks off is resumed from where it stopped. The stall clock runs only while waiting for the
+ * network, never while the consumer is busy with what it was given (uploading it, say). Failures of
+ * the location calls and of the transport's loop are EcrError and end the download.
  */
 async function* downloadBlob(transport, 
 /** The blob and where it comes from, as messages name it. */
-label, locate, options = {}) {
+label, 
+/** What the download's requests are paced and named as. */
+target, locate, options = {}) {
     const stallTimeoutMs = transport.timeouts.stallMs;
     let received = 0;
     let location;
@@ -57,10 +66,15 @@ label, locate, options = {}) {
         const abort = new AbortController();
         try {
             location ??= await locate(renew);
-            const response = await transport.fetch(location.url, {
+            // One attempt per request through the transport's loop (paced, throttling waited out, its
+            // headers timed out); a request that fails is resumed here, with the other interruptions.
+            const response = await transport
+                .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
                 signal: abort.signal,
+                streaming: true,
                 headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
-            });
+            })
+                .catch(resumable);
             if (response.status === 401 || response.status === 403)
                 throw new Interrupted(`HTTP ${response.status}`, true);
             if (response.status !== 200 && response.status !== 206)
@@ -100,12 +114,9 @@ label, locate, options = {}) {
             if (renew)
                 location = undefined;
             options.onResume?.(label, received, reason);
-            try {
-                await transport.sleep(transport.delay(attempt), transport.signal);
-            }
-            catch {
+            await transport.pause(label, attempt).catch(() => {
                 throw stopped(label, attempt);
-            }
+            });
         }
         finally {
             abort.abort();
@@ -121,15 +132,14 @@ label, locate, options = {}) {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createPrivateEcr: () => (/* binding */ createPrivateEcr)
+/* harmony export */   PrivateEcr: () => (/* binding */ PrivateEcr)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8249);
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
 /* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
-/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1280);
-/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2109);
-/* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6867);
+/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1280);
+/* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6867);
 // Private Amazon ECR through its API: the Registry operations for a repository in an account's
 // registry, one SDK client per region.
 
@@ -218,141 +228,153 @@ function findingsOf(page) {
     ];
 }
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
-function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
+const COMMANDS = {
+    PutImage: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .PutImageCommand */ .SUU,
+    BatchCheckLayerAvailability: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .BatchCheckLayerAvailabilityCommand */ .YmI,
+    InitiateLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .InitiateLayerUploadCommand */ .Do9,
+    UploadLayerPart: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .UploadLayerPartCommand */ .bVv,
+    CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .CompleteLayerUploadCommand */ .fU9,
+    DescribeImages: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImagesCommand */ .ji5
+};
+/** An ECRClient per region, made on first use. */
+function clientsByRegion(transport) {
     const clients = new Map();
-    const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
-    function client(region) {
+    return (region) => {
         let existing = clients.get(region);
         if (!existing) {
-            existing = new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__.ECRClient(transport.clientConfig(region));
+            existing = new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__.ECRClient(transport.clientConfig(region));
             clients.set(region, existing);
         }
         return existing;
+    };
+}
+class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites */ .ol {
+    download;
+    constructor(transport, options) {
+        super(new _service_js__WEBPACK_IMPORTED_MODULE_3__/* .Service */ .kl(transport, {
+            name: 'ECR',
+            client: clientsByRegion(transport),
+            endpoint: (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .endpointOf */ .X5)('ECR', region, options.endpoints),
+            ...(options.stopWrites && { stopWrites: options.stopWrites })
+        }), COMMANDS);
+        this.download = options.download;
     }
-    const service = (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .createService */ .sR)('ECR', transport, client, (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_6__/* .endpointOf */ .X)('ECR', region, endpoints), stopWrites);
-    async function getImages(repository, ids) {
+    async writableRegistryId(repository) {
+        return repository.registryId;
+    }
+    async getImages(repository, ids) {
         const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
-        const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_3__/* .BATCH_LIMIT */ .BR).map((batch) => service.send(`BatchGetImage ${where(repository)} (${batch.length} ids)`, repository, 'BatchGetImage', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchGetImageCommand */ .P8n({
-            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
+        const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .BATCH_LIMIT */ .BR).map((batch) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .BatchGetImageCommand */ .P8n({
+            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
             imageIds: batch.map((id) => ({
                 ...(id.tag !== undefined && { imageTag: id.tag }),
                 ...(id.digest !== undefined && { imageDigest: id.digest })
             })),
             acceptedMediaTypes: _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .ACCEPTED_MEDIA_TYPES */ .FG
-        }))));
+        }), { about: `(${batch.length} ids)` })));
         return collect(results, repository);
     }
-    const api = {
-        ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedWrites */ .QX)(service, {
-            PutImage: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .PutImageCommand */ .SUU,
-            BatchCheckLayerAvailability: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .BatchCheckLayerAvailabilityCommand */ .YmI,
-            InitiateLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .InitiateLayerUploadCommand */ .Do9,
-            UploadLayerPart: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .UploadLayerPartCommand */ .bVv,
-            CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .CompleteLayerUploadCommand */ .fU9,
-            DescribeImages: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5
-        }, transport.timeouts),
-        writableRegistryId: async (repository) => repository.registryId,
-        getImages,
-        async tagDigests(repository, tags) {
-            return tagsFound(await getImages(repository, tags.map((tag) => ({ tag }))), tags, repository);
-        },
-        async getImagesAndTags(repository, ids, tags) {
-            const answer = await getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))]);
-            return { ...answer, tags: tagsFound(answer, tags, repository) };
-        },
-        async tagMutability(repository) {
-            const output = await service.send(`DescribeRepositories ${where(repository)}`, repository, 'DescribeRepositories', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeRepositoriesCommand */ .pE_({
-                ...(repository.registryId && { registryId: repository.registryId }),
-                repositoryNames: [repository.name]
-            }));
-            const found = output.repositories?.[0];
-            return {
-                mode: (found?.imageTagMutability ?? 'MUTABLE'),
-                filters: (found?.imageTagMutabilityExclusionFilters ?? [])
-                    .map((filter) => filter.filter)
-                    .filter((filter) => filter !== undefined)
-            };
-        },
-        async presentImages(repository, digests) {
-            const { images } = await getImages(repository, digests.map((digest) => ({ digest })));
-            return new Set(images.map((image) => image.digest));
-        },
-        async readBlob(repository, digest) {
-            return (0,_blob_download_js__WEBPACK_IMPORTED_MODULE_1__/* .downloadBlob */ .W)(transport, `blob ${digest} from ${where(repository)}`, 
-            // A fresh presigned URL whenever the last one was refused: it may have expired.
-            async () => {
-                const output = await service.send(`GetDownloadUrlForLayer ${where(repository)} ${digest}`, repository, 'GetDownloadUrlForLayer', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .GetDownloadUrlForLayerCommand */ .pKL({ ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository), layerDigest: digest }));
-                if (!output.downloadUrl)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('MissingDownloadUrl', `ECR gave no download URL for ${digest}`);
-                return { url: output.downloadUrl };
-            }, download);
-        },
-        async scan(repository, digest, allFindings) {
-            let pages;
-            try {
-                pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .allPages */ .S4)((nextToken) => service.send(`DescribeImageScanFindings ${where(repository)} ${digest}`, repository, 'DescribeImageScanFindings', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({
-                    ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                    imageId: { imageDigest: digest },
-                    maxResults: 1000,
-                    ...(nextToken && { nextToken })
-                })), () => allFindings);
-            }
-            catch (error) {
-                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
-                    return 'never-scanned';
-                throw error;
-            }
-            const first = pages[0];
-            const findings = first.imageScanFindings;
-            const scan = {
-                status: first.imageScanStatus?.status ?? 'UNKNOWN',
-                ...(first.imageScanStatus?.description && {
-                    description: first.imageScanStatus.description
-                }),
-                severityCounts: {
-                    ...findings?.findingSeverityCounts
-                },
-                findings: pages.flatMap(findingsOf),
-                ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
-                ...(findings?.vulnerabilitySourceUpdatedAt && {
-                    sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
-                })
-            };
-            return scan;
-        },
-        async signingStatuses(repository, digest) {
-            const output = await service.send(`DescribeImageSigningStatus ${where(repository)} ${digest}`, repository, 'DescribeImageSigningStatus', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageSigningStatusCommand */ .feV({
-                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                imageId: { imageDigest: digest }
-            }));
-            return (output.signingStatuses ?? []).map((entry) => ({
-                ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
-                status: entry.status ?? 'UNKNOWN',
-                ...(entry.failureCode && { failureCode: entry.failureCode }),
-                ...(entry.failureReason && { failureReason: entry.failureReason })
-            }));
-        },
-        async listReferrers(repository, digest) {
-            const pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_5__/* .allPages */ .S4)((nextToken) => service.send(`ListImageReferrers ${where(repository)} ${digest}`, repository, 'ListImageReferrers', new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ListImageReferrersCommand */ .hxf({
-                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_3__/* .inRepository */ .yJ)(repository),
-                subjectId: { imageDigest: digest },
-                maxResults: 50,
+    async tagDigests(repository, tags) {
+        const answer = await this.getImages(repository, tags.map((tag) => ({ tag })));
+        return tagsFound(answer, tags, repository);
+    }
+    async getImagesAndTags(repository, ids, tags) {
+        const answer = await this.getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))]);
+        return { ...answer, tags: tagsFound(answer, tags, repository) };
+    }
+    async tagMutability(repository) {
+        const output = await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeRepositoriesCommand */ .pE_({
+            ...(repository.registryId && { registryId: repository.registryId }),
+            repositoryNames: [repository.name]
+        }));
+        const found = output.repositories?.[0];
+        return {
+            mode: found?.imageTagMutability ?? 'MUTABLE',
+            filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+                .map((filter) => filter.filter)
+                .filter((filter) => filter !== undefined)
+        };
+    }
+    async presentImages(repository, digests) {
+        const { images } = await this.getImages(repository, digests.map((digest) => ({ digest })));
+        return new Set(images.map((image) => image.digest));
+    }
+    async readBlob(repository, digest) {
+        const service = this.service;
+        return (0,_blob_download_js__WEBPACK_IMPORTED_MODULE_1__/* .downloadBlob */ .W)(service.transport, `blob ${digest} from ${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)}`, service.target(repository, 'GetLayer'), 
+        // A fresh presigned URL whenever the last one was refused: it may have expired.
+        async () => {
+            const output = await service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .GetDownloadUrlForLayerCommand */ .pKL({ ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository), layerDigest: digest }), { about: digest });
+            if (!output.downloadUrl)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('MissingDownloadUrl', `ECR gave no download URL for ${digest}`);
+            return { url: output.downloadUrl };
+        }, this.download);
+    }
+    async scan(repository, digest, allFindings) {
+        let pages;
+        try {
+            pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .allPages */ .S4)((nextToken) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImageScanFindingsCommand */ .TQ0({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+                imageId: { imageDigest: digest },
+                maxResults: 1000,
                 ...(nextToken && { nextToken })
-            })));
-            const referrers = [];
-            for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
-                if (!referrer.digest || !referrer.mediaType)
-                    continue;
-                referrers.push({
-                    digest: referrer.digest,
-                    mediaType: referrer.mediaType,
-                    ...(referrer.artifactType && { artifactType: referrer.artifactType })
-                });
-            }
-            return referrers;
+            }), { about: digest }), () => allFindings);
         }
+        catch (error) {
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
+                return 'never-scanned';
+            throw error;
+        }
+        return scanOf(pages);
+    }
+    async signingStatuses(repository, digest) {
+        const output = await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImageSigningStatusCommand */ .feV({
+            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+            imageId: { imageDigest: digest }
+        }), { about: digest });
+        return (output.signingStatuses ?? []).map((entry) => ({
+            ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
+            status: entry.status ?? 'UNKNOWN',
+            ...(entry.failureCode && { failureCode: entry.failureCode }),
+            ...(entry.failureReason && { failureReason: entry.failureReason })
+        }));
+    }
+    async listReferrers(repository, digest) {
+        const pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .allPages */ .S4)((nextToken) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .ListImageReferrersCommand */ .hxf({
+            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+            subjectId: { imageDigest: digest },
+            maxResults: 50,
+            ...(nextToken && { nextToken })
+        }), { about: digest }));
+        const referrers = [];
+        for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
+            if (!referrer.digest || !referrer.mediaType)
+                continue;
+            referrers.push({
+                digest: referrer.digest,
+                mediaType: referrer.mediaType,
+                ...(referrer.artifactType && { artifactType: referrer.artifactType })
+            });
+        }
+        return referrers;
+    }
+}
+/** A scan's pages as one ImageScan: the first page's status and counts, every page's findings. */
+function scanOf(pages) {
+    const first = pages[0];
+    const findings = first.imageScanFindings;
+    return {
+        status: first.imageScanStatus?.status ?? 'UNKNOWN',
+        ...(first.imageScanStatus?.description && {
+            description: first.imageScanStatus.description
+        }),
+        severityCounts: { ...findings?.findingSeverityCounts },
+        findings: pages.flatMap(findingsOf),
+        ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
+        ...(findings?.vulnerabilitySourceUpdatedAt && {
+            sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
+        })
     };
-    return api;
 }
 
 
@@ -363,9 +385,29 @@ function createPrivateEcr(transport, download, stopWrites, endpoints = {}) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   S4: () => (/* binding */ allPages),
-/* harmony export */   sR: () => (/* binding */ createService)
+/* harmony export */   X5: () => (/* reexport safe */ _endpoints_js__WEBPACK_IMPORTED_MODULE_1__.X),
+/* harmony export */   kl: () => (/* binding */ Service)
 /* harmony export */ });
+/* unused harmony export operationOf */
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2109);
 
+
+/**
+ * The operation a command calls, as the SDK's command class names it (its operation schema): what
+ * the call is paced by and named as.
+ */
+function operationOf(command) {
+    const schema = 'schema' in command ? command.schema : undefined;
+    const name = Array.isArray(schema)
+        ? schema[2]
+        : typeof schema === 'object' && schema !== null && 'name' in schema
+            ? schema.name
+            : undefined;
+    if (typeof name !== 'string')
+        throw new TypeError('The AWS SDK command carries no operation name (its schema changed)');
+    return name;
+}
 /**
  * Every page of a paginated call, in order: `page(token)` sends the call for one page; paging ends
  * at a page without a nextToken, or one after which `more` says to stop.
@@ -387,23 +429,36 @@ function notAfter(signals) {
         return {};
     return { notAfter: given.length === 1 ? given[0] : AbortSignal.any(given) };
 }
-function createService(name, transport, client, endpoint, stopWrites) {
-    return {
-        name,
-        send(label, repository, operation, command, options = {}) {
-            const target = {
-                operation,
-                registry: repository.registryId ?? repository.publicAlias ?? 'default',
-                region: repository.region,
-                isPublic: repository.publicAlias !== undefined,
-                endpoint: endpoint(repository.region),
-                ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-                ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-                ...(options.write && notAfter([stopWrites, options.notAfter]))
-            };
-            return transport.call(label, target, (abortSignal) => client(repository.region).send(command, { abortSignal }));
-        }
-    };
+/** One service's calls, each through the transport's one policy. */
+class Service {
+    name;
+    transport;
+    options;
+    constructor(transport, options) {
+        this.transport = transport;
+        this.name = options.name;
+        this.options = options;
+    }
+    /** Sends `command` for `repository`: paced, timed out and retried; errors come back as EcrError. */
+    send(repository, command, options = {}) {
+        const target = this.target(repository, operationOf(command), options);
+        const where = repository.name === '' ? `(${this.name})` : (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository);
+        const label = `${target.operation} ${where}${options.about ? ` ${options.about}` : ''}`;
+        return this.transport.call(label, target, (abortSignal) => this.options.client(repository.region).send(command, { abortSignal }));
+    }
+    /** Where a call of `operation` for `repository` goes: what paces it and how errors name it. */
+    target(repository, operation, options = {}) {
+        return {
+            operation,
+            registry: repository.registryId ?? repository.publicAlias ?? 'default',
+            region: repository.region,
+            isPublic: repository.publicAlias !== undefined,
+            endpoint: this.options.endpoint(repository.region),
+            ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+            ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+            ...(options.write && notAfter([this.options.stopWrites, options.notAfter]))
+        };
+    }
 }
 
 
@@ -414,18 +469,12 @@ function createService(name, transport, client, endpoint, stopWrites) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   BR: () => (/* binding */ BATCH_LIMIT),
-/* harmony export */   QX: () => (/* binding */ sharedWrites),
 /* harmony export */   iv: () => (/* binding */ chunk),
+/* harmony export */   ol: () => (/* binding */ SharedWrites),
 /* harmony export */   yJ: () => (/* binding */ inRepository)
 /* harmony export */ });
 /* unused harmony export UploadLost */
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6764);
-// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
-// DescribeImages for an image's tag count. Each
-// implementation hands in its service (an SDK client behind the transport) and its command classes,
-// so only those modules import the SDK and both services get the same requests, checks and answers.
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6764);
 
 /** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
 const BATCH_LIMIT = 100;
@@ -449,20 +498,29 @@ function inRepository(repository) {
     };
 }
 /** An upload ECR no longer holds as this run left it: the blob must be uploaded afresh. */
-class UploadLost extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA {
+class UploadLost extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA {
     constructor(message) {
         super('UploadLost', message, { kind: 'transient' });
     }
 }
-function sharedWrites(service, commands, timeouts) {
-    const where = _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD;
-    async function checkBlobs(repository, digests) {
+/**
+ * The calls ECR and ECR Public share: each implementation extends this with its service and its
+ * SDK's command classes.
+ */
+class SharedWrites {
+    service;
+    commands;
+    constructor(service, commands) {
+        this.service = service;
+        this.commands = commands;
+    }
+    async checkBlobs(repository, digests) {
         const sizes = new Map();
         await Promise.all(chunk(digests, BATCH_LIMIT).map(async (batch) => {
-            const output = await service.send(`BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`, repository, 'BatchCheckLayerAvailability', new commands.BatchCheckLayerAvailability({
+            const output = await this.service.send(repository, new this.commands.BatchCheckLayerAvailability({
                 ...inRepository(repository),
                 layerDigests: batch
-            }));
+            }), { about: `(${batch.length} blobs)` });
             for (const layer of output.layers ?? []) {
                 if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
                     sizes.set(layer.layerDigest, layer.layerSize ?? 0);
@@ -470,92 +528,100 @@ function sharedWrites(service, commands, timeouts) {
         }));
         return sizes;
     }
-    return {
-        checkBlobs,
-        async tagCount(repository, id) {
-            const output = await service
-                .send(`DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`, repository, 'DescribeImages', new commands.DescribeImages({
+    async tagCount(repository, id) {
+        const output = await this.service
+            .send(repository, new this.commands.DescribeImages({
+            ...inRepository(repository),
+            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
+        }), { about: id.digest ?? id.tag ?? '' })
+            // Not in the repository yet: it carries no tag there.
+            .catch(_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .imageNotFound */ .Dv);
+        return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
+    }
+    async putImage(repository, request) {
+        const output = await this.service.send(repository, new this.commands.PutImage({
+            ...inRepository(repository),
+            imageManifest: request.manifest,
+            imageManifestMediaType: request.mediaType,
+            imageDigest: request.digest,
+            ...(request.tag !== undefined && { imageTag: request.tag })
+        }), {
+            about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
+            write: true,
+            ...(request.notAfter && { notAfter: request.notAfter })
+        });
+        return output.image?.imageId?.imageDigest ?? '';
+    }
+    async startUpload(repository) {
+        const output = await this.service.send(repository, new this.commands.InitiateLayerUpload(inRepository(repository)), { write: true });
+        if (!output.uploadId)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA('MissingUploadId', `${this.service.name} gave no upload id`);
+        return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) };
+    }
+    async uploadPart(repository, uploadId, first, bytes) {
+        const last = first + bytes.length - 1;
+        try {
+            await this.service.send(repository, new this.commands.UploadLayerPart({
                 ...inRepository(repository),
-                imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-            }))
-                // Not in the repository yet: it carries no tag there.
-                .catch(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .imageNotFound */ .Dv);
-            return output?.imageDetails?.[0]?.imageTags?.length ?? 0;
-        },
-        async putImage(repository, request) {
-            const output = await service.send(`PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`, repository, 'PutImage', new commands.PutImage({
-                ...inRepository(repository),
-                imageManifest: request.manifest,
-                imageManifestMediaType: request.mediaType,
-                imageDigest: request.digest,
-                ...(request.tag !== undefined && { imageTag: request.tag })
-            }), { write: true, ...(request.notAfter && { notAfter: request.notAfter }) });
-            return output.image?.imageId?.imageDigest ?? '';
-        },
-        async startUpload(repository) {
-            const output = await service.send(`InitiateLayerUpload ${where(repository)}`, repository, 'InitiateLayerUpload', new commands.InitiateLayerUpload(inRepository(repository)), { write: true });
-            if (!output.uploadId)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA('MissingUploadId', `${service.name} gave no upload id`);
-            return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) };
-        },
-        async uploadPart(repository, uploadId, first, bytes) {
-            const last = first + bytes.length - 1;
+                uploadId,
+                partFirstByte: first,
+                partLastByte: last,
+                layerPartBlob: bytes
+            }), {
+                about: `bytes ${first}-${last}`,
+                write: true,
+                timeoutMs: this.service.transport.timeouts.requestMs +
+                    Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+            });
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA) || error.code !== 'InvalidLayerPartException')
+                throw error;
+            // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
+            const received = error.lastValidByteReceived;
+            if (received !== undefined && received >= last)
+                return;
+            throw new UploadLost(`ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`);
+        }
+    }
+    /**
+     * Attempt by attempt, backing off as the transport does: when an answer is lost, the blob may
+     * already be complete, and only BatchCheckLayerAvailability can tell; a plain retry would then
+     * find no upload.
+     */
+    async completeUpload(repository, uploadId, digest) {
+        for (let attempt = 1;; attempt++) {
             try {
-                await service.send(`UploadLayerPart ${where(repository)} bytes ${first}-${last}`, repository, 'UploadLayerPart', new commands.UploadLayerPart({
+                await this.service.send(repository, new this.commands.CompleteLayerUpload({
                     ...inRepository(repository),
                     uploadId,
-                    partFirstByte: first,
-                    partLastByte: last,
-                    layerPartBlob: bytes
+                    layerDigests: [digest]
                 }), {
+                    about: digest,
                     write: true,
-                    timeoutMs: timeouts.requestMs + Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+                    maxAttempts: 1,
+                    timeoutMs: Math.max(this.service.transport.timeouts.requestMs, COMPLETE_TIMEOUT_MS)
                 });
+                return 'completed';
             }
             catch (error) {
-                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA) || error.code !== 'InvalidLayerPartException')
+                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA))
                     throw error;
-                // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
-                const received = error.lastValidByteReceived;
-                if (received !== undefined && received >= last)
-                    return;
-                throw new UploadLost(`ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`);
-            }
-        },
-        async completeUpload(repository, uploadId, digest) {
-            // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
-            // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
-            for (let attempt = 1;; attempt++) {
-                try {
-                    await service.send(`CompleteLayerUpload ${where(repository)} ${digest}`, repository, 'CompleteLayerUpload', new commands.CompleteLayerUpload({
-                        ...inRepository(repository),
-                        uploadId,
-                        layerDigests: [digest]
-                    }), {
-                        write: true,
-                        maxAttempts: 1,
-                        timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
-                    });
+                if (error.code === 'LayerAlreadyExistsException')
+                    return 'exists';
+                const lost = error.kind === 'transient' || error.kind === 'timeout';
+                if (!lost && error.code !== 'UploadNotFoundException')
+                    throw error;
+                if ((await this.checkBlobs(repository, [digest])).has(digest))
                     return 'completed';
-                }
-                catch (error) {
-                    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EcrError */ .JA))
-                        throw error;
-                    if (error.code === 'LayerAlreadyExistsException')
-                        return 'exists';
-                    const lost = error.kind === 'transient' || error.kind === 'timeout';
-                    if (!lost && error.code !== 'UploadNotFoundException')
-                        throw error;
-                    if ((await checkBlobs(repository, [digest])).has(digest))
-                        return 'completed';
-                    if (!lost)
-                        throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
-                    if (attempt >= COMPLETE_ATTEMPTS)
-                        throw error;
-                }
+                if (!lost)
+                    throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`);
+                if (attempt >= COMPLETE_ATTEMPTS)
+                    throw error;
+                await this.service.transport.pause(`CompleteLayerUpload ${digest}`, attempt);
             }
         }
-    };
+    }
 }
 
 

@@ -1,7 +1,7 @@
 // One blob's bytes, from a presigned URL (ECR) or a registry endpoint (ECR Public), resumed with an
 // HTTP Range after a dropped or stalled connection, so a big layer survives a flaky network.
 import { EcrError } from './errors.js'
-import type { Transport } from './transport.js'
+import type { CallTarget, Transport } from './transport.js'
 
 export interface BlobLocation {
   url: string
@@ -21,6 +21,13 @@ class Interrupted extends Error {
     super(message)
     this.refused = refused
   }
+}
+
+/** A request that failed in a way the next attempt may get past is resumed like a dropped body. */
+function resumable(error: unknown): never {
+  if (error instanceof EcrError && (error.kind === 'transient' || error.kind === 'timeout'))
+    throw new Interrupted(error.message)
+  throw error
 }
 
 const stopped = (label: string, attempts: number): EcrError =>
@@ -56,15 +63,18 @@ async function readWithin(
 }
 
 /**
- * Streams the blob from its first byte. The stall clock runs only while waiting for the network,
- * never while the consumer is busy with what it was given (uploading it, say). Failures of the
- * location calls themselves are EcrError and end the download; network faults are retried within
- * the transport's attempts.
+ * Streams the blob from its first byte. Each request goes through the transport's loop (paced,
+ * retried on throttling, 5xx and connections that fail, its headers timed out); a body that stalls
+ * or breaks off is resumed from where it stopped. The stall clock runs only while waiting for the
+ * network, never while the consumer is busy with what it was given (uploading it, say). Failures of
+ * the location calls and of the transport's loop are EcrError and end the download.
  */
 export async function* downloadBlob(
   transport: Transport,
   /** The blob and where it comes from, as messages name it. */
   label: string,
+  /** What the download's requests are paced and named as. */
+  target: CallTarget,
   locate: LocateBlob,
   options: DownloadOptions = {}
 ): AsyncGenerator<Uint8Array> {
@@ -76,10 +86,15 @@ export async function* downloadBlob(
     const abort = new AbortController()
     try {
       location ??= await locate(renew)
-      const response = await transport.fetch(location.url, {
-        signal: abort.signal,
-        headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
-      })
+      // One attempt per request through the transport's loop (paced, throttling waited out, its
+      // headers timed out); a request that fails is resumed here, with the other interruptions.
+      const response = await transport
+        .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
+          signal: abort.signal,
+          streaming: true,
+          headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
+        })
+        .catch(resumable)
       if (response.status === 401 || response.status === 403)
         throw new Interrupted(`HTTP ${response.status}`, true)
       if (response.status !== 200 && response.status !== 206)
@@ -115,11 +130,9 @@ export async function* downloadBlob(
       renew = error instanceof Interrupted && error.refused
       if (renew) location = undefined
       options.onResume?.(label, received, reason)
-      try {
-        await transport.sleep(transport.delay(attempt), transport.signal)
-      } catch {
+      await transport.pause(label, attempt).catch(() => {
         throw stopped(label, attempt)
-      }
+      })
     } finally {
       abort.abort()
     }

@@ -11,20 +11,26 @@ import {
   GetAuthorizationTokenCommand,
   InitiateLayerUploadCommand,
   PutImageCommand,
-  UploadLayerPartCommand,
-  type DescribeImageTagsCommandOutput,
-  type DescribeRegistriesCommandOutput
+  UploadLayerPartCommand
 } from '@aws-sdk/client-ecr-public'
 import { PUBLIC_REGION, describeRepository, type RepositoryRef } from '../oci/index.js'
-import type { FetchedImage, ImageFailure, Registry } from './api.js'
+import type {
+  FetchedImage,
+  ImageAnswer,
+  ImageFailure,
+  ImageId,
+  Registry,
+  TagDigests,
+  Unsupported
+} from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { mapLimit } from './concurrency.js'
 import { EcrError, imageNotFound } from './errors.js'
-import { createPublicRegistryReader } from './public-registry.js'
+import { PublicRegistryReader } from './public-registry.js'
 import type { Endpoints } from './endpoints.js'
-import { allPages, createService, endpointOf } from './service.js'
+import { allPages, endpointOf, Service } from './service.js'
 import type { Transport } from './transport.js'
-import { inRepository, sharedWrites } from './writes.js'
+import { inRepository, SharedWrites } from './writes.js'
 
 const READ_CONCURRENCY = 8
 
@@ -39,63 +45,60 @@ export interface PublicEcrOptions {
 /** Registry-wide calls count against the caller's own public registry. */
 const REGISTRY_WIDE: RepositoryRef = { name: '', region: PUBLIC_REGION, publicAlias: '(registry)' }
 
-export function createPublicEcr(transport: Transport, options: PublicEcrOptions): Registry {
-  const client = new ECRPUBLICClient(transport.clientConfig(PUBLIC_REGION))
-  const service = createService(
-    'ECR Public',
-    transport,
-    () => client,
-    (region) => endpointOf('ECR_PUBLIC', region, options.endpoints),
-    options.stopWrites
-  )
-  const where = describeRepository
-  // Registry ids of the caller's public registries, by alias; asked once.
-  let registries: Promise<Map<string, string>> | undefined
-  let authorization: Promise<string> | undefined
+const COMMANDS = {
+  PutImage: PutImageCommand,
+  BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
+  InitiateLayerUpload: InitiateLayerUploadCommand,
+  UploadLayerPart: UploadLayerPartCommand,
+  CompleteLayerUpload: CompleteLayerUploadCommand,
+  DescribeImages: DescribeImagesCommand
+}
 
-  const reader = createPublicRegistryReader(
-    transport,
-    () =>
-      (authorization ??= service
-        .send<{ authorizationData?: { authorizationToken?: string } }>(
-          'GetAuthorizationToken (ECR Public)',
-          REGISTRY_WIDE,
-          'GetAuthorizationToken',
-          new GetAuthorizationTokenCommand({})
-        )
-        .then((output) => {
-          const token = output.authorizationData?.authorizationToken
-          if (!token) throw new EcrError('MissingAuthorizationToken', 'ECR Public gave no token')
-          return token
-        })),
-    options.registryUrl
-  )
+export class PublicEcr extends SharedWrites implements Registry {
+  private readonly options: PublicEcrOptions
+  private readonly reader: PublicRegistryReader
+  /** Registry ids of the caller's public registries, by alias; asked once. */
+  private registries: Promise<Map<string, string>> | undefined
+  private authorization: Promise<string> | undefined
 
-  async function ownRegistries(): Promise<Map<string, string>> {
-    registries ??= (async () => {
-      const byAlias = new Map<string, string>()
-      const pages = await allPages((nextToken) =>
-        service.send<DescribeRegistriesCommandOutput>(
-          'DescribeRegistries (ECR Public)',
-          REGISTRY_WIDE,
-          'DescribeRegistries',
-          new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) })
-        )
-      )
-      for (const entry of pages.flatMap((page) => page.registries ?? []))
-        for (const name of entry.aliases ?? [])
-          if (name.name && entry.registryId) byAlias.set(name.name, entry.registryId)
-      return byAlias
-    })()
-    return registries
+  constructor(transport: Transport, options: PublicEcrOptions) {
+    const client = new ECRPUBLICClient(transport.clientConfig(PUBLIC_REGION))
+    super(
+      new Service(transport, {
+        name: 'ECR Public',
+        client: () => client,
+        endpoint: (region) => endpointOf('ECR_PUBLIC', region, options.endpoints),
+        ...(options.stopWrites && { stopWrites: options.stopWrites })
+      }),
+      COMMANDS
+    )
+    this.options = options
+    this.reader = new PublicRegistryReader(
+      this.service,
+      () => (this.authorization ??= this.basicAuthorization()),
+      options.registryUrl
+    )
   }
 
-  async function getImages(repository: RepositoryRef, ids: Parameters<Registry['getImages']>[1]) {
+  async writableRegistryId(repository: RepositoryRef): Promise<string> {
+    const byAlias = await (this.registries ??= this.ownRegistries())
+    const id = byAlias.get(repository.publicAlias!)
+    if (id === undefined) {
+      const known = [...byAlias.keys()]
+      throw new EcrError(
+        'RegistryAliasNotFound',
+        `public.ecr.aws/${repository.publicAlias} is not a public registry of this AWS account (${known.length > 0 ? `its aliases: ${known.join(', ')}` : 'it has no public registry'}). Check the alias, or use credentials for the account that owns it.`
+      )
+    }
+    return id
+  }
+
+  async getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer> {
     const images: FetchedImage[] = []
     const failures: ImageFailure[] = []
     await mapLimit(ids, READ_CONCURRENCY, async (id) => {
       // One reference per id: a tag, or a digest (the registry cannot check one against the other).
-      const found = await reader.manifest(repository, id.digest ?? id.tag!)
+      const found = await this.reader.manifest(repository, id.digest ?? id.tag!)
       if (!found) {
         failures.push({ ...id, code: 'ImageNotFound', reason: 'Requested image not found' })
         return
@@ -109,14 +112,97 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
     return { images, failures }
   }
 
+  async tagDigests(repository: RepositoryRef, tags: string[]): Promise<TagDigests> {
+    const all = await this.allTags(repository)
+    return new Map(tags.map((tag) => [tag, all.get(tag) ?? null]))
+  }
+
+  async getImagesAndTags(
+    repository: RepositoryRef,
+    ids: ImageId[],
+    tags: string[]
+  ): Promise<ImageAnswer & { tags: TagDigests }> {
+    const [answer, digests] = await Promise.all([
+      this.getImages(repository, ids),
+      this.tagDigests(repository, tags)
+    ])
+    return { ...answer, tags: digests }
+  }
+
+  /** ECR Public has no tag mutability setting to read. */
+  async tagMutability(): Promise<undefined> {
+    return undefined
+  }
+
+  async presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>> {
+    // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
+    const present = new Set<string>()
+    await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
+      const found = await this.service
+        .send(
+          repository,
+          new DescribeImagesCommand({
+            ...inRepository(repository),
+            imageIds: [{ imageDigest: digest }]
+          }),
+          { about: digest }
+        )
+        .then(() => true)
+        .catch(imageNotFound)
+      if (found) present.add(digest)
+    })
+    return present
+  }
+
+  async readBlob(repository: RepositoryRef, digest: string): Promise<AsyncIterable<Uint8Array>> {
+    return downloadBlob(
+      this.service.transport,
+      `blob ${digest} from ${describeRepository(repository)}`,
+      this.reader.target(repository),
+      (renew) => this.reader.blobLocation(repository, digest, renew),
+      this.options.download
+    )
+  }
+
+  async listReferrers(): Promise<Unsupported> {
+    return { unsupported: 'referrers', reason: 'ECR Public has no API that lists referrers' }
+  }
+
+  async scan(): Promise<Unsupported> {
+    return { unsupported: 'scanning', reason: 'ECR Public does not scan images' }
+  }
+
+  async signingStatuses(): Promise<Unsupported> {
+    return { unsupported: 'signing', reason: 'ECR Public has no managed signing' }
+  }
+
+  private async basicAuthorization(): Promise<string> {
+    const output = await this.service.send(REGISTRY_WIDE, new GetAuthorizationTokenCommand({}))
+    const token = output.authorizationData?.authorizationToken
+    if (!token) throw new EcrError('MissingAuthorizationToken', 'ECR Public gave no token')
+    return token
+  }
+
+  private async ownRegistries(): Promise<Map<string, string>> {
+    const byAlias = new Map<string, string>()
+    const pages = await allPages((nextToken) =>
+      this.service.send(
+        REGISTRY_WIDE,
+        new DescribeRegistriesCommand({ ...(nextToken && { nextToken }) })
+      )
+    )
+    for (const entry of pages.flatMap((page) => page.registries ?? []))
+      for (const name of entry.aliases ?? [])
+        if (name.name && entry.registryId) byAlias.set(name.name, entry.registryId)
+    return byAlias
+  }
+
   /** Every tag of the repository and its digest: DescribeImageTags, every page. */
-  async function allTags(repository: RepositoryRef): Promise<Map<string, string>> {
+  private async allTags(repository: RepositoryRef): Promise<Map<string, string>> {
     const digests = new Map<string, string>()
     const pages = await allPages((nextToken) =>
-      service.send<DescribeImageTagsCommandOutput>(
-        `DescribeImageTags ${where(repository)}`,
+      this.service.send(
         repository,
-        'DescribeImageTags',
         new DescribeImageTagsCommand({
           ...inRepository(repository),
           maxResults: 1000,
@@ -129,92 +215,5 @@ export function createPublicEcr(transport: Transport, options: PublicEcrOptions)
       if (detail.imageTag && digest) digests.set(detail.imageTag, digest)
     }
     return digests
-  }
-
-  async function tagDigests(repository: RepositoryRef, tags: string[]) {
-    const all = await allTags(repository)
-    return new Map(tags.map((tag) => [tag, all.get(tag) ?? null]))
-  }
-
-  return {
-    ...sharedWrites(
-      service,
-      {
-        PutImage: PutImageCommand,
-        BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
-        InitiateLayerUpload: InitiateLayerUploadCommand,
-        UploadLayerPart: UploadLayerPartCommand,
-        CompleteLayerUpload: CompleteLayerUploadCommand,
-        DescribeImages: DescribeImagesCommand
-      },
-      transport.timeouts
-    ),
-
-    async writableRegistryId(repository) {
-      const byAlias = await ownRegistries()
-      const id = byAlias.get(repository.publicAlias!)
-      if (id === undefined) {
-        const known = [...byAlias.keys()]
-        throw new EcrError(
-          'RegistryAliasNotFound',
-          `public.ecr.aws/${repository.publicAlias} is not a public registry of this AWS account (${known.length > 0 ? `its aliases: ${known.join(', ')}` : 'it has no public registry'}). Check the alias, or use credentials for the account that owns it.`
-        )
-      }
-      return id
-    },
-
-    getImages,
-    tagDigests,
-
-    async getImagesAndTags(repository, ids, tags) {
-      const [answer, digests] = await Promise.all([
-        getImages(repository, ids),
-        tagDigests(repository, tags)
-      ])
-      return { ...answer, tags: digests }
-    },
-
-    // ECR Public has no tag mutability setting to read.
-    tagMutability: async () => undefined,
-
-    async presentImages(repository, digests) {
-      // DescribeImages: ECR Public's API, not the registry: one round trip, no token, no CDN.
-      const present = new Set<string>()
-      await mapLimit(digests, READ_CONCURRENCY, async (digest) => {
-        const found = await service
-          .send(
-            `DescribeImages ${where(repository)} ${digest}`,
-            repository,
-            'DescribeImages',
-            new DescribeImagesCommand({
-              ...inRepository(repository),
-              imageIds: [{ imageDigest: digest }]
-            })
-          )
-          .then(() => true)
-          .catch(imageNotFound)
-        if (found) present.add(digest)
-      })
-      return present
-    },
-
-    readBlob: async (repository, digest) =>
-      downloadBlob(
-        transport,
-        `blob ${digest} from ${where(repository)}`,
-        (renew) => reader.blobLocation(repository, digest, renew),
-        options.download
-      ),
-
-    listReferrers: async () => ({
-      unsupported: 'referrers',
-      reason: 'ECR Public has no API that lists referrers'
-    }),
-    // ECR Public neither scans images nor signs them.
-    scan: async () => ({ unsupported: 'scanning', reason: 'ECR Public does not scan images' }),
-    signingStatuses: async () => ({
-      unsupported: 'signing',
-      reason: 'ECR Public has no managed signing'
-    })
   }
 }

@@ -15,10 +15,7 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type BatchGetImageCommandOutput,
-  type DescribeImageScanFindingsCommandOutput,
-  type DescribeImageSigningStatusCommandOutput,
-  type DescribeRepositoriesCommandOutput,
-  type ListImageReferrersCommandOutput
+  type DescribeImageScanFindingsCommandOutput
 } from '@aws-sdk/client-ecr'
 import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '../oci/index.js'
 import type {
@@ -30,15 +27,16 @@ import type {
   ImageId,
   Referrer,
   Registry,
+  SigningStatus,
   TagDigests,
   TagMutability
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
 import type { Endpoints } from './endpoints.js'
-import { allPages, createService, endpointOf } from './service.js'
+import { allPages, endpointOf, Service } from './service.js'
 import type { Transport } from './transport.js'
-import { BATCH_LIMIT, chunk, inRepository, sharedWrites } from './writes.js'
+import { BATCH_LIMIT, chunk, inRepository, SharedWrites } from './writes.js'
 
 function collect(results: BatchGetImageCommandOutput[], repository: RepositoryRef): ImageAnswer {
   const images: FetchedImage[] = []
@@ -134,16 +132,19 @@ function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[]
 const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
 
-export function createPrivateEcr(
-  transport: Transport,
-  download: DownloadOptions,
-  stopWrites?: AbortSignal,
-  endpoints: Endpoints = {}
-): Registry {
-  const clients = new Map<string, ECRClient>()
-  const where = describeRepository
+const COMMANDS = {
+  PutImage: PutImageCommand,
+  BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
+  InitiateLayerUpload: InitiateLayerUploadCommand,
+  UploadLayerPart: UploadLayerPartCommand,
+  CompleteLayerUpload: CompleteLayerUploadCommand,
+  DescribeImages: DescribeImagesCommand
+}
 
-  function client(region: string): ECRClient {
+/** An ECRClient per region, made on first use. */
+function clientsByRegion(transport: Transport): (region: string) => ECRClient {
+  const clients = new Map<string, ECRClient>()
+  return (region) => {
     let existing = clients.get(region)
     if (!existing) {
       existing = new ECRClient(transport.clientConfig(region))
@@ -151,22 +152,40 @@ export function createPrivateEcr(
     }
     return existing
   }
-  const service = createService(
-    'ECR',
-    transport,
-    client,
-    (region) => endpointOf('ECR', region, endpoints),
-    stopWrites
-  )
+}
 
-  async function getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer> {
+export interface PrivateEcrOptions {
+  download: DownloadOptions
+  stopWrites?: AbortSignal
+  endpoints?: Endpoints
+}
+
+export class PrivateEcr extends SharedWrites implements Registry {
+  private readonly download: DownloadOptions
+
+  constructor(transport: Transport, options: PrivateEcrOptions) {
+    super(
+      new Service(transport, {
+        name: 'ECR',
+        client: clientsByRegion(transport),
+        endpoint: (region) => endpointOf('ECR', region, options.endpoints),
+        ...(options.stopWrites && { stopWrites: options.stopWrites })
+      }),
+      COMMANDS
+    )
+    this.download = options.download
+  }
+
+  async writableRegistryId(repository: RepositoryRef): Promise<string | undefined> {
+    return repository.registryId
+  }
+
+  async getImages(repository: RepositoryRef, ids: ImageId[]): Promise<ImageAnswer> {
     const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()]
     const results = await Promise.all(
       chunk(unique, BATCH_LIMIT).map((batch) =>
-        service.send<BatchGetImageCommandOutput>(
-          `BatchGetImage ${where(repository)} (${batch.length} ids)`,
+        this.service.send(
           repository,
-          'BatchGetImage',
           new BatchGetImageCommand({
             ...inRepository(repository),
             imageIds: batch.map((id) => ({
@@ -174,179 +193,163 @@ export function createPrivateEcr(
               ...(id.digest !== undefined && { imageDigest: id.digest })
             })),
             acceptedMediaTypes: ACCEPTED_MEDIA_TYPES
-          })
+          }),
+          { about: `(${batch.length} ids)` }
         )
       )
     )
     return collect(results, repository)
   }
 
-  const api: Registry = {
-    ...sharedWrites(
-      service,
-      {
-        PutImage: PutImageCommand,
-        BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
-        InitiateLayerUpload: InitiateLayerUploadCommand,
-        UploadLayerPart: UploadLayerPartCommand,
-        CompleteLayerUpload: CompleteLayerUploadCommand,
-        DescribeImages: DescribeImagesCommand
-      },
-      transport.timeouts
-    ),
+  async tagDigests(repository: RepositoryRef, tags: string[]): Promise<TagDigests> {
+    const answer = await this.getImages(
+      repository,
+      tags.map((tag) => ({ tag }))
+    )
+    return tagsFound(answer, tags, repository)
+  }
 
-    writableRegistryId: async (repository) => repository.registryId,
+  async getImagesAndTags(
+    repository: RepositoryRef,
+    ids: ImageId[],
+    tags: string[]
+  ): Promise<ImageAnswer & { tags: TagDigests }> {
+    const answer = await this.getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))])
+    return { ...answer, tags: tagsFound(answer, tags, repository) }
+  }
 
-    getImages,
-
-    async tagDigests(repository, tags) {
-      return tagsFound(
-        await getImages(
-          repository,
-          tags.map((tag) => ({ tag }))
-        ),
-        tags,
-        repository
-      )
-    },
-
-    async getImagesAndTags(repository, ids, tags) {
-      const answer = await getImages(repository, [...ids, ...tags.map((tag) => ({ tag }))])
-      return { ...answer, tags: tagsFound(answer, tags, repository) }
-    },
-
-    async tagMutability(repository) {
-      const output = await service.send<DescribeRepositoriesCommandOutput>(
-        `DescribeRepositories ${where(repository)}`,
-        repository,
-        'DescribeRepositories',
-        new DescribeRepositoriesCommand({
-          ...(repository.registryId && { registryId: repository.registryId }),
-          repositoryNames: [repository.name]
-        })
-      )
-      const found = output.repositories?.[0]
-      return {
-        mode: (found?.imageTagMutability ?? 'MUTABLE') as TagMutability['mode'],
-        filters: (found?.imageTagMutabilityExclusionFilters ?? [])
-          .map((filter) => filter.filter)
-          .filter((filter): filter is string => filter !== undefined)
-      }
-    },
-
-    async presentImages(repository, digests) {
-      const { images } = await getImages(
-        repository,
-        digests.map((digest) => ({ digest }))
-      )
-      return new Set(images.map((image) => image.digest))
-    },
-
-    async readBlob(repository, digest) {
-      return downloadBlob(
-        transport,
-        `blob ${digest} from ${where(repository)}`,
-        // A fresh presigned URL whenever the last one was refused: it may have expired.
-        async () => {
-          const output = await service.send<{ downloadUrl?: string }>(
-            `GetDownloadUrlForLayer ${where(repository)} ${digest}`,
-            repository,
-            'GetDownloadUrlForLayer',
-            new GetDownloadUrlForLayerCommand({ ...inRepository(repository), layerDigest: digest })
-          )
-          if (!output.downloadUrl)
-            throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
-          return { url: output.downloadUrl }
-        },
-        download
-      )
-    },
-
-    async scan(repository, digest, allFindings) {
-      let pages: DescribeImageScanFindingsCommandOutput[]
-      try {
-        pages = await allPages(
-          (nextToken) =>
-            service.send<DescribeImageScanFindingsCommandOutput>(
-              `DescribeImageScanFindings ${where(repository)} ${digest}`,
-              repository,
-              'DescribeImageScanFindings',
-              new DescribeImageScanFindingsCommand({
-                ...inRepository(repository),
-                imageId: { imageDigest: digest },
-                maxResults: 1000,
-                ...(nextToken && { nextToken })
-              })
-            ),
-          () => allFindings
-        )
-      } catch (error) {
-        if (error instanceof EcrError && error.code === 'ScanNotFoundException')
-          return 'never-scanned'
-        throw error
-      }
-      const first = pages[0]!
-      const findings = first.imageScanFindings
-      const scan: ImageScan = {
-        status: first.imageScanStatus?.status ?? 'UNKNOWN',
-        ...(first.imageScanStatus?.description && {
-          description: first.imageScanStatus.description
-        }),
-        severityCounts: {
-          ...(findings?.findingSeverityCounts as Record<string, number> | undefined)
-        },
-        findings: pages.flatMap(findingsOf),
-        ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
-        ...(findings?.vulnerabilitySourceUpdatedAt && {
-          sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
-        })
-      }
-      return scan
-    },
-
-    async signingStatuses(repository, digest) {
-      const output = await service.send<DescribeImageSigningStatusCommandOutput>(
-        `DescribeImageSigningStatus ${where(repository)} ${digest}`,
-        repository,
-        'DescribeImageSigningStatus',
-        new DescribeImageSigningStatusCommand({
-          ...inRepository(repository),
-          imageId: { imageDigest: digest }
-        })
-      )
-      return (output.signingStatuses ?? []).map((entry) => ({
-        ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
-        status: entry.status ?? 'UNKNOWN',
-        ...(entry.failureCode && { failureCode: entry.failureCode }),
-        ...(entry.failureReason && { failureReason: entry.failureReason })
-      }))
-    },
-
-    async listReferrers(repository, digest) {
-      const pages = await allPages((nextToken) =>
-        service.send<ListImageReferrersCommandOutput>(
-          `ListImageReferrers ${where(repository)} ${digest}`,
-          repository,
-          'ListImageReferrers',
-          new ListImageReferrersCommand({
-            ...inRepository(repository),
-            subjectId: { imageDigest: digest },
-            maxResults: 50,
-            ...(nextToken && { nextToken })
-          })
-        )
-      )
-      const referrers: Referrer[] = []
-      for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
-        if (!referrer.digest || !referrer.mediaType) continue
-        referrers.push({
-          digest: referrer.digest,
-          mediaType: referrer.mediaType,
-          ...(referrer.artifactType && { artifactType: referrer.artifactType })
-        })
-      }
-      return referrers
+  async tagMutability(repository: RepositoryRef): Promise<TagMutability> {
+    const output = await this.service.send(
+      repository,
+      new DescribeRepositoriesCommand({
+        ...(repository.registryId && { registryId: repository.registryId }),
+        repositoryNames: [repository.name]
+      })
+    )
+    const found = output.repositories?.[0]
+    return {
+      mode: found?.imageTagMutability ?? 'MUTABLE',
+      filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+        .map((filter) => filter.filter)
+        .filter((filter): filter is string => filter !== undefined)
     }
   }
-  return api
+
+  async presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>> {
+    const { images } = await this.getImages(
+      repository,
+      digests.map((digest) => ({ digest }))
+    )
+    return new Set(images.map((image) => image.digest))
+  }
+
+  async readBlob(repository: RepositoryRef, digest: string): Promise<AsyncIterable<Uint8Array>> {
+    const service = this.service
+    return downloadBlob(
+      service.transport,
+      `blob ${digest} from ${describeRepository(repository)}`,
+      service.target(repository, 'GetLayer'),
+      // A fresh presigned URL whenever the last one was refused: it may have expired.
+      async () => {
+        const output = await service.send(
+          repository,
+          new GetDownloadUrlForLayerCommand({ ...inRepository(repository), layerDigest: digest }),
+          { about: digest }
+        )
+        if (!output.downloadUrl)
+          throw new EcrError('MissingDownloadUrl', `ECR gave no download URL for ${digest}`)
+        return { url: output.downloadUrl }
+      },
+      this.download
+    )
+  }
+
+  async scan(
+    repository: RepositoryRef,
+    digest: string,
+    allFindings: boolean
+  ): Promise<ImageScan | 'never-scanned'> {
+    let pages: DescribeImageScanFindingsCommandOutput[]
+    try {
+      pages = await allPages(
+        (nextToken) =>
+          this.service.send(
+            repository,
+            new DescribeImageScanFindingsCommand({
+              ...inRepository(repository),
+              imageId: { imageDigest: digest },
+              maxResults: 1000,
+              ...(nextToken && { nextToken })
+            }),
+            { about: digest }
+          ),
+        () => allFindings
+      )
+    } catch (error) {
+      if (error instanceof EcrError && error.code === 'ScanNotFoundException')
+        return 'never-scanned'
+      throw error
+    }
+    return scanOf(pages)
+  }
+
+  async signingStatuses(repository: RepositoryRef, digest: string): Promise<SigningStatus[]> {
+    const output = await this.service.send(
+      repository,
+      new DescribeImageSigningStatusCommand({
+        ...inRepository(repository),
+        imageId: { imageDigest: digest }
+      }),
+      { about: digest }
+    )
+    return (output.signingStatuses ?? []).map((entry) => ({
+      ...(entry.signingProfileArn && { profileArn: entry.signingProfileArn }),
+      status: entry.status ?? 'UNKNOWN',
+      ...(entry.failureCode && { failureCode: entry.failureCode }),
+      ...(entry.failureReason && { failureReason: entry.failureReason })
+    }))
+  }
+
+  async listReferrers(repository: RepositoryRef, digest: string): Promise<Referrer[]> {
+    const pages = await allPages((nextToken) =>
+      this.service.send(
+        repository,
+        new ListImageReferrersCommand({
+          ...inRepository(repository),
+          subjectId: { imageDigest: digest },
+          maxResults: 50,
+          ...(nextToken && { nextToken })
+        }),
+        { about: digest }
+      )
+    )
+    const referrers: Referrer[] = []
+    for (const referrer of pages.flatMap((page) => page.referrers ?? [])) {
+      if (!referrer.digest || !referrer.mediaType) continue
+      referrers.push({
+        digest: referrer.digest,
+        mediaType: referrer.mediaType,
+        ...(referrer.artifactType && { artifactType: referrer.artifactType })
+      })
+    }
+    return referrers
+  }
+}
+
+/** A scan's pages as one ImageScan: the first page's status and counts, every page's findings. */
+function scanOf(pages: DescribeImageScanFindingsCommandOutput[]): ImageScan {
+  const first = pages[0]!
+  const findings = first.imageScanFindings
+  return {
+    status: first.imageScanStatus?.status ?? 'UNKNOWN',
+    ...(first.imageScanStatus?.description && {
+      description: first.imageScanStatus.description
+    }),
+    severityCounts: { ...findings?.findingSeverityCounts },
+    findings: pages.flatMap(findingsOf),
+    ...(findings?.imageScanCompletedAt && { completedAt: findings.imageScanCompletedAt }),
+    ...(findings?.vulnerabilitySourceUpdatedAt && {
+      sourceUpdatedAt: findings.vulnerabilitySourceUpdatedAt
+    })
+  }
 }

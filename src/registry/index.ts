@@ -3,11 +3,11 @@
 // is loaded on the first call, not at start-up, so a run that fails on its inputs never pays for
 // it; ECR Public's SDK is loaded only when a public.ecr.aws repository is named.
 import type { RepositoryRef } from '../oci/index.js'
-import type { Registry } from './api.js'
+import type { ImageId, PutImageRequest, Registry } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
 import type { Endpoints } from './endpoints.js'
-import { createWarmer, letIoThrough } from './preconnect.js'
-import type { TransportOptions } from './transport.js'
+import { connectionsAhead, letIoThrough, Warmer } from './preconnect.js'
+import type { Transport, TransportOptions } from './transport.js'
 
 export type * from './api.js'
 export { isUnsupported } from './api.js'
@@ -32,66 +32,112 @@ export interface RegistryOptions extends TransportOptions, DownloadOptions {
 }
 
 /**
- * Every operation of the seam. `satisfies` holds it to the interface both ways, so an operation
- * added to Registry and forgotten here fails to compile.
+ * The registry seam as callers see it: every operation takes the repository first and goes to the
+ * implementation that serves it (ECR or ECR Public), loaded on first use, while the connections its
+ * first calls need open (preconnect.ts).
  */
-const OPERATIONS = {
-  writableRegistryId: true,
-  getImages: true,
-  tagDigests: true,
-  getImagesAndTags: true,
-  tagMutability: true,
-  tagCount: true,
-  presentImages: true,
-  putImage: true,
-  checkBlobs: true,
-  readBlob: true,
-  startUpload: true,
-  uploadPart: true,
-  completeUpload: true,
-  listReferrers: true,
-  scan: true,
-  signingStatuses: true
-} as const satisfies Record<keyof Registry, true>
+class RoutingRegistry implements Registry {
+  private readonly options: RegistryOptions
+  private readonly warmer: Warmer
+  private readonly transport: Promise<Transport>
+  private privateEcr: Promise<Registry> | undefined
+  private publicEcr: Promise<Registry> | undefined
+
+  constructor(options: RegistryOptions) {
+    this.options = options
+    this.warmer = new Warmer({
+      enabled: options.preconnect ?? true,
+      endpoints: options.endpoints ?? {}
+    })
+    this.transport = import('./transport.js').then(
+      (module) => new module.Transport(options, this.warmer)
+    )
+  }
+
+  writableRegistryId(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.writableRegistryId(repository))
+  }
+  getImages(repository: RepositoryRef, ids: ImageId[]) {
+    return this.serving(repository).then((r) => r.getImages(repository, ids))
+  }
+  tagDigests(repository: RepositoryRef, tags: string[]) {
+    return this.serving(repository).then((r) => r.tagDigests(repository, tags))
+  }
+  getImagesAndTags(repository: RepositoryRef, ids: ImageId[], tags: string[]) {
+    // The reads and writes that follow want connections for their tags: see preconnect.ts.
+    return this.serving(repository, connectionsAhead(tags.length)).then((r) =>
+      r.getImagesAndTags(repository, ids, tags)
+    )
+  }
+  tagMutability(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.tagMutability(repository))
+  }
+  tagCount(repository: RepositoryRef, id: ImageId) {
+    return this.serving(repository).then((r) => r.tagCount(repository, id))
+  }
+  presentImages(repository: RepositoryRef, digests: string[]) {
+    return this.serving(repository).then((r) => r.presentImages(repository, digests))
+  }
+  putImage(repository: RepositoryRef, request: PutImageRequest) {
+    return this.serving(repository).then((r) => r.putImage(repository, request))
+  }
+  checkBlobs(repository: RepositoryRef, digests: string[]) {
+    return this.serving(repository).then((r) => r.checkBlobs(repository, digests))
+  }
+  readBlob(repository: RepositoryRef, digest: string) {
+    return this.serving(repository).then((r) => r.readBlob(repository, digest))
+  }
+  startUpload(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.startUpload(repository))
+  }
+  uploadPart(repository: RepositoryRef, uploadId: string, first: number, bytes: Uint8Array) {
+    return this.serving(repository).then((r) => r.uploadPart(repository, uploadId, first, bytes))
+  }
+  completeUpload(repository: RepositoryRef, uploadId: string, digest: string) {
+    return this.serving(repository).then((r) => r.completeUpload(repository, uploadId, digest))
+  }
+  listReferrers(repository: RepositoryRef, digest: string) {
+    return this.serving(repository).then((r) => r.listReferrers(repository, digest))
+  }
+  scan(repository: RepositoryRef, digest: string, allFindings: boolean) {
+    return this.serving(repository).then((r) => r.scan(repository, digest, allFindings))
+  }
+  signingStatuses(repository: RepositoryRef, digest: string) {
+    return this.serving(repository).then((r) => r.signingStatuses(repository, digest))
+  }
+
+  /** The implementation serving `repository`, with `connections` to its endpoint opened ahead. */
+  private serving(repository: RepositoryRef, connections = 1): Promise<Registry> {
+    this.warmer.ahead(repository, connections)
+    const download: DownloadOptions = {
+      ...(this.options.onResume && { onResume: this.options.onResume })
+    }
+    const { stopWrites, endpoints, publicRegistryUrl } = this.options
+    if (repository.publicAlias !== undefined)
+      return (this.publicEcr ??= Promise.all([this.transport, import('./ecr-public.js')]).then(
+        ([transport, module]) =>
+          new module.PublicEcr(transport, {
+            download,
+            ...(stopWrites && { stopWrites }),
+            ...(endpoints && { endpoints }),
+            ...(publicRegistryUrl && { registryUrl: publicRegistryUrl })
+          })
+      ))
+    return (this.privateEcr ??= Promise.all([
+      this.transport,
+      // The SDK's chunks compile after a turn of the event loop: see letIoThrough.
+      this.transport.then(letIoThrough).then(() => import('./ecr.js'))
+    ]).then(
+      ([transport, module]) =>
+        new module.PrivateEcr(transport, {
+          download,
+          ...(stopWrites && { stopWrites }),
+          ...(endpoints && { endpoints })
+        })
+    ))
+  }
+}
 
 export function createRegistry(options: RegistryOptions = {}): Registry {
-  const download: DownloadOptions = { ...(options.onResume && { onResume: options.onResume }) }
-  const endpoints = options.endpoints ?? {}
-  const warmer = createWarmer({ enabled: options.preconnect ?? true, endpoints })
-  const transport = import('./transport.js').then((module) =>
-    module.createTransport(options, warmer)
-  )
-  let privateEcr: Promise<Registry> | undefined
-  let publicEcr: Promise<Registry> | undefined
-  const serving = (repository: RepositoryRef): Promise<Registry> =>
-    repository.publicAlias === undefined
-      ? (privateEcr ??= Promise.all([
-          transport,
-          // The SDK's chunks compile after a turn of the event loop: see letIoThrough.
-          transport.then(letIoThrough).then(() => import('./ecr.js'))
-        ]).then(([made, module]) =>
-          module.createPrivateEcr(made, download, options.stopWrites, endpoints)
-        ))
-      : (publicEcr ??= Promise.all([transport, import('./ecr-public.js')]).then(([made, module]) =>
-          module.createPublicEcr(made, {
-            download,
-            ...(options.stopWrites && { stopWrites: options.stopWrites }),
-            endpoints,
-            ...(options.publicRegistryUrl && { registryUrl: options.publicRegistryUrl })
-          })
-        ))
-
-  // Every operation takes the repository first: hand it to the implementation that serves it.
-  const dispatched: Record<string, unknown> = {}
-  for (const name of Object.keys(OPERATIONS) as Array<keyof Registry>) {
-    dispatched[name] = async (repository: RepositoryRef, ...rest: unknown[]) => {
-      // Connections open while the SDK loads: see preconnect.ts.
-      warmer.ahead(name, repository, rest)
-      return ((await serving(repository))[name] as (...args: unknown[]) => Promise<unknown>)(
-        repository,
-        ...rest
-      )
-    }
-  }
-  return dispatched as unknown as Registry
+  return new RoutingRegistry(options)
 }

@@ -40,7 +40,7 @@ const UNLISTED_RATE = 100
 /** After throttling, never slower than this share of the configured rate, */
 const MIN_SHARE = 1 / 16
 /** or than one call a second, whichever is lower: a rate set far above what ECR allows (a quota
- * that was never raised) comes down to it. */
+ * nobody raised) comes down to it. */
 const MIN_RATE = 1
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>

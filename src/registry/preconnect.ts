@@ -6,7 +6,7 @@
 // host and port the SDK asks for are handed over, verified as any other (the default CAs, the host
 // name), so a wrong guess costs one idle connection, never a misrouted call. Sockets nobody took are
 // closed after a while, and never keep the process alive.
-import { Agent as HttpAgent, type AgentOptions } from 'node:http'
+import { Agent as HttpAgent, type AgentOptions, type ClientRequestArgs } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
@@ -32,53 +32,128 @@ const READS_TOGETHER = 3
 /** An opened socket nobody took by then is closed. */
 const UNUSED_MS = 15_000
 
-export interface Warmer {
-  /**
-   * A registry operation is about to be called: opens, in the background, the connections its
-   * endpoint will want (at most MAX_CONNECTIONS_AHEAD over the run), unless they are open.
-   */
-  ahead(operation: string, repository: RepositoryRef, args: readonly unknown[]): void
-  /** Opens `count` connections to `url` ahead, counting those already opened there. */
-  open(url: string, count: number): void
-  /** An opened, live socket to this origin, or none; the caller owns it from then on. */
-  take(protocol: 'http:' | 'https:', host: string, port: number): Duplex | undefined
-  /** Sockets opened ahead so far, taken or not, per origin: what the run paid for. */
-  opened(): Record<string, number>
-}
-
 /**
- * How many connections an operation's follow-ups will want at once: a promotion reads the images
- * and tags (beside the tag mutability and the tag count), then writes one tag per call, ten at a time.
+ * How many connections a promotion's first reads want to their endpoint when they ask for `tags`
+ * tags: the images and tags (beside the tag mutability and the tag count), then one write per tag,
+ * ten at a time.
  */
-export function connectionsAhead(operation: string, args: readonly unknown[]): number {
-  if (operation === 'getImagesAndTags') {
-    const tags = Array.isArray(args[1]) ? args[1].length : 0
-    return Math.min(MAX_CONNECTIONS_AHEAD, Math.max(READS_TOGETHER, tags))
-  }
-  return 1
+export function connectionsAhead(tags: number): number {
+  return Math.min(MAX_CONNECTIONS_AHEAD, Math.max(READS_TOGETHER, tags))
 }
 
 const originOf = (protocol: string, host: string, port: number): string =>
   `${protocol}//${host}:${port}`
 
-export function createWarmer(options: { enabled?: boolean; endpoints?: Endpoints } = {}): Warmer {
-  const enabled = options.enabled ?? true
-  const idle = new Map<string, Socket[]>()
-  const counts = new Map<string, number>()
+const bare = (host: string): string => host.replace(/^\[|\]$/g, '')
 
-  function openOne(origin: string, url: URL): Socket {
+/** A socket opened ahead, until it is taken: then it is the SDK's, and the process waits for it. */
+interface WarmSocket {
+  socket: Socket
+  release(): void
+}
+
+/**
+ * Connections opened ahead, by origin. A TLS session one of them (or a connection of the SDK's)
+ * was given is offered to the connections opened after it, so that they resume it where the
+ * server allows: a shorter handshake, and no certificate to verify again on the one thread.
+ */
+export class Warmer {
+  private readonly enabled: boolean
+  private readonly endpoints: Endpoints | undefined
+  private readonly idle = new Map<string, WarmSocket[]>()
+  private readonly counts = new Map<string, number>()
+  private readonly sessions = new Map<string, Buffer>()
+  private readonly parsed = new Map<string, { url: URL; origin: string } | null>()
+
+  constructor(options: { enabled?: boolean; endpoints?: Endpoints } = {}) {
+    this.enabled = options.enabled ?? true
+    this.endpoints = options.endpoints
+  }
+
+  /**
+   * A registry operation for `repository` is about to be called: opens, in the background,
+   * `connections` to its endpoint (at most MAX_CONNECTIONS_AHEAD over the run), unless they are open.
+   */
+  ahead(repository: RepositoryRef, connections: number): void {
+    // ECR Public's calls split between its API and its registry endpoint: not guessed.
+    if (repository.publicAlias !== undefined) return
+    this.open(endpointOf('ECR', repository.region, this.endpoints), connections)
+  }
+
+  /** Opens `count` connections to `endpoint` ahead, counting those already opened there. */
+  open(endpoint: string, count: number): void {
+    if (!this.enabled) return
+    const target = this.parse(endpoint)
+    if (!target) return
+    const { url, origin } = target
+    const already = this.counts.get(origin) ?? 0
+    const wanted = Math.min(count, MAX_CONNECTIONS_AHEAD)
+    if (wanted <= already) return
+    this.counts.set(origin, wanted)
+    // The first calls' connections now; the ones for the calls after them once the first is up, so
+    // that their handshakes (CPU on this one thread) do not hold up the first requests, and overlap
+    // those requests' round trip instead (and may resume the first one's session).
+    const now = Math.max(0, Math.min(wanted, READS_TOGETHER) - already)
+    const later = wanted - already - now
+    const first = Array.from({ length: now }, () => this.openOne(origin, url))
+    if (later === 0) return
+    const openRest = (): void => {
+      for (let n = 0; n < later; n++) this.openOne(origin, url)
+    }
+    const lead = first[0]
+    if (!lead) return openRest()
+    lead.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', openRest)
+  }
+
+  /** An opened, live socket to this origin, or none; the caller owns it from then on. */
+  take(protocol: 'http:' | 'https:', host: string, port: number): Duplex | undefined {
+    const list = this.idle.get(originOf(protocol, bare(host), port))
+    while (list && list.length > 0) {
+      const warm = list.shift()!
+      if (warm.socket.destroyed || !warm.socket.writable) continue
+      warm.release()
+      return warm.socket
+    }
+    return undefined
+  }
+
+  /** The TLS session last given to a connection to this origin, to resume. */
+  session(host: string, port: number): Buffer | undefined {
+    return this.sessions.get(originOf('https:', bare(host), port))
+  }
+
+  /** Keeps the sessions `socket` is given, for the connections to its origin opened after it. */
+  remember(socket: Duplex, host: string, port: number): void {
+    socket.on('session', (session: Buffer) =>
+      this.sessions.set(originOf('https:', bare(host), port), session)
+    )
+  }
+
+  /** Sockets opened ahead so far, taken or not, per origin: what the run paid for. */
+  opened(): Record<string, number> {
+    return Object.fromEntries(this.counts)
+  }
+
+  private openOne(origin: string, url: URL): Socket {
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80)
-    const host = url.hostname.replace(/^\[|\]$/g, '')
-    const socket: Socket =
-      url.protocol === 'https:'
-        ? tlsConnect({ host, port, ...(isIP(host) === 0 && { servername: host }) })
-        : netConnect({ host, port })
+    const host = bare(url.hostname)
+    let socket: Socket
+    if (url.protocol === 'https:') {
+      const session = this.session(host, port)
+      socket = tlsConnect({
+        host,
+        port,
+        ...(isIP(host) === 0 && { servername: host }),
+        ...(session && { session })
+      })
+      this.remember(socket, host, port)
+    } else socket = netConnect({ host, port })
     socket.setNoDelay(true)
     // Until taken, it is nobody's: it must neither crash the run nor keep it alive.
     const drop = (): void => {
       socket.destroy()
-      const list = idle.get(origin)
-      const at = list?.indexOf(socket) ?? -1
+      const list = this.idle.get(origin)
+      const at = list?.findIndex((warm) => warm.socket === socket) ?? -1
       if (at >= 0) list!.splice(at, 1)
     }
     socket.on('error', drop)
@@ -86,105 +161,81 @@ export function createWarmer(options: { enabled?: boolean; endpoints?: Endpoints
     socket.unref()
     const timer = setTimeout(drop, UNUSED_MS)
     timer.unref()
-    ;(socket as Socket & { releaseWarm?: () => void }).releaseWarm = () => {
+    const release = (): void => {
       clearTimeout(timer)
       socket.off('error', drop)
       socket.off('close', drop)
       socket.ref()
     }
-    const list = idle.get(origin) ?? []
-    list.push(socket)
-    idle.set(origin, list)
+    const list = this.idle.get(origin) ?? []
+    list.push({ socket, release })
+    this.idle.set(origin, list)
     return socket
   }
 
-  const parsed = new Map<string, { url: URL; origin: string } | null>()
-  function parse(endpoint: string): { url: URL; origin: string } | null {
-    let known = parsed.get(endpoint)
+  private parse(endpoint: string): { url: URL; origin: string } | null {
+    let known = this.parsed.get(endpoint)
     if (known === undefined) {
       known = null
       try {
         const url = new URL(endpoint)
         if (url.protocol === 'https:' || url.protocol === 'http:') {
           const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80)
-          known = {
-            url,
-            origin: originOf(url.protocol, url.hostname.replace(/^\[|\]$/g, ''), port)
-          }
+          known = { url, origin: originOf(url.protocol, bare(url.hostname), port) }
         }
       } catch {
         // Not a URL the SDK could use either: nothing to open.
       }
-      parsed.set(endpoint, known)
+      this.parsed.set(endpoint, known)
     }
     return known
   }
+}
 
-  function open(endpoint: string, count: number): void {
-    if (!enabled) return
-    const target = parse(endpoint)
-    if (!target) return
-    const { url, origin } = target
-    const already = counts.get(origin) ?? 0
-    const wanted = Math.min(count, MAX_CONNECTIONS_AHEAD)
-    if (wanted <= already) return
-    counts.set(origin, wanted)
-    // The first calls' connections now; the ones for the calls after them once the first is up, so
-    // that their handshakes (CPU on this one thread) do not hold up the first requests, and overlap
-    // those requests' round trip instead.
-    const now = Math.max(0, Math.min(wanted, READS_TOGETHER) - already)
-    const later = wanted - already - now
-    const first = Array.from({ length: now }, () => openOne(origin, url))
-    if (later === 0) return
-    const openRest = (): void => {
-      for (let n = 0; n < later; n++) openOne(origin, url)
-    }
-    const lead = first[0]
-    if (!lead) return openRest()
-    lead.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', openRest)
-  }
+type ConnectionCallback = (error: Error | null, socket: Duplex) => void
 
+/** Where an agent's connection goes, from the options it opens it with. */
+function destination(options: ClientRequestArgs, defaultPort: number) {
   return {
-    ahead(operation, repository, args) {
-      // ECR Public's calls split between its API and its registry endpoint: not guessed.
-      if (repository.publicAlias !== undefined) return
-      open(
-        endpointOf('ECR', repository.region, options.endpoints),
-        connectionsAhead(operation, args)
-      )
-    },
-    open,
-    take(protocol, host, port) {
-      const list = idle.get(originOf(protocol, host.replace(/^\[|\]$/g, ''), port))
-      while (list && list.length > 0) {
-        const socket = list.shift()!
-        if (socket.destroyed || !socket.writable) continue
-        ;(socket as Socket & { releaseWarm?: () => void }).releaseWarm?.()
-        return socket
-      }
-      return undefined
-    },
-    opened: () => Object.fromEntries(counts)
+    host: String(options.host ?? options.hostname ?? 'localhost'),
+    port: Number(options.port) || defaultPort
   }
 }
 
-type CreateConnection = (
-  options: Record<string, unknown>,
-  callback?: (error: Error | null, socket: Duplex) => void
-) => Duplex | undefined
+/** The SDK handler's HTTP agent, taking sockets opened ahead first. */
+class WarmHttpAgent extends HttpAgent {
+  private readonly warmer: Warmer
+  constructor(warmer: Warmer, options: AgentOptions) {
+    super(options)
+    this.warmer = warmer
+  }
+  override createConnection(options: ClientRequestArgs, callback?: ConnectionCallback) {
+    const { host, port } = destination(options, 80)
+    return this.warmer.take('http:', host, port) ?? super.createConnection(options, callback)
+  }
+}
 
-/** Hands a socket opened ahead to the agent when it would open one to the same origin. */
-function takingFirst(warmer: Warmer, protocol: 'http:' | 'https:', original: CreateConnection) {
-  return function createConnection(
-    this: unknown,
-    options: Record<string, unknown>,
-    callback?: (error: Error | null, socket: Duplex) => void
-  ): Duplex | undefined {
-    const host = String(options.host ?? options.hostname ?? 'localhost')
-    const port = Number(options.port) || (protocol === 'https:' ? 443 : 80)
-    const warm = warmer.take(protocol, host, port)
+/**
+ * The SDK handler's HTTPS agent, taking sockets opened ahead first; a connection it opens itself
+ * resumes the session one opened ahead was given, and gives its own to those opened after it.
+ */
+class WarmHttpsAgent extends HttpsAgent {
+  private readonly warmer: Warmer
+  constructor(warmer: Warmer, options: AgentOptions) {
+    super(options)
+    this.warmer = warmer
+  }
+  override createConnection(options: ClientRequestArgs, callback?: ConnectionCallback) {
+    const { host, port } = destination(options, 443)
+    const warm = this.warmer.take('https:', host, port)
     if (warm) return warm
-    return original.call(this, options, callback)
+    const session = this.warmer.session(host, port)
+    // tls.connect's own option, which the agent hands through (its session cache sets it too).
+    const resuming: ClientRequestArgs & { session?: Buffer } =
+      session && !('session' in options) ? { ...options, session } : options
+    const socket = super.createConnection(resuming, callback)
+    if (socket) this.warmer.remember(socket, host, port)
+    return socket
   }
 }
 
@@ -193,15 +244,8 @@ export function warmAgents(
   warmer: Warmer,
   options: AgentOptions
 ): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
-  const httpAgent = new HttpAgent(options)
-  const httpsAgent = new HttpsAgent(options)
-  const agents = [
-    [httpAgent, 'http:'],
-    [httpsAgent, 'https:']
-  ] as const
-  for (const [agent, protocol] of agents) {
-    const self = agent as unknown as { createConnection: CreateConnection }
-    self.createConnection = takingFirst(warmer, protocol, self.createConnection)
+  return {
+    httpAgent: new WarmHttpAgent(warmer, options),
+    httpsAgent: new WarmHttpsAgent(warmer, options)
   }
-  return { httpAgent, httpsAgent }
 }

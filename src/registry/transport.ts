@@ -11,7 +11,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { EcrError, type FailureKind } from './errors.js'
 import { Pacer, type PacingOptions, type Sleep } from './pacing.js'
-import { createWarmer, warmAgents, type Warmer } from './preconnect.js'
+import { warmAgents, Warmer } from './preconnect.js'
 
 export interface Timeouts {
   /** Opening a connection (TCP and TLS). */
@@ -88,34 +88,6 @@ export interface CallTarget {
   maxAttempts?: number
   /** Once aborted, the call is not sent: a stopping run starts no new write. */
   notAfter?: AbortSignal
-}
-
-export interface Transport {
-  readonly maxAttempts: number
-  readonly timeouts: Timeouts
-  /** Aborted once the run is over: nothing more is waited for. */
-  readonly signal: AbortSignal | undefined
-  /** The settings every SDK client is made with: one attempt per send, since retries are ours. */
-  clientConfig(region: string): {
-    region: string
-    maxAttempts: 1
-    requestHandler: NodeHttpHandler
-    customUserAgent?: string
-  }
-  /** Sends one call with this policy: paced, timed out, retried; errors come back as EcrError. */
-  call<T extends { $metadata: { requestId?: string } }>(
-    label: string,
-    target: CallTarget,
-    send: (signal: AbortSignal) => Promise<T>
-  ): Promise<T>
-  /** A GET to a registry endpoint, retried on throttling, 5xx and dropped connections. */
-  get(label: string, url: string, headers: Record<string, string>): Promise<Response>
-  /** fetch with the run's signal, for downloads that time themselves (blob-download.ts). */
-  fetch(url: string, init: RequestInit): Promise<Response>
-  /** The backoff before retry `attempt`. */
-  delay(attempt: number): number
-  sleep: Sleep
-  debug(line: string): void
 }
 
 export const sleep: Sleep = (ms, signal) =>
@@ -201,205 +173,307 @@ function unreachableCode(error: unknown): string | undefined {
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
 
+/**
+ * A registry endpoint's answer the loop retries (429: throttled; 5xx: transient), or a request that
+ * got no answer at all (the network): for a GET what the SDK's errors say for an SDK call.
+ */
+class HttpFailure extends Error {
+  readonly kind: Classified
+  /** The network's error code (ECONNREFUSED, ...), read as for an SDK call. */
+  readonly code: string | undefined
+  readonly $metadata: { httpStatusCode?: number }
+  constructor(kind: Classified, name: string, message: string, code?: string, status?: number) {
+    super(message)
+    this.name = name
+    this.kind = kind
+    this.code = code
+    this.$metadata = status === undefined ? {} : { httpStatusCode: status }
+  }
+}
+
+const classify = (error: unknown): Classified =>
+  error instanceof HttpFailure ? error.kind : classifySdkError(error)
+
+function networkFailure(label: string, error: unknown): HttpFailure {
+  // fetch's own error says only "fetch failed"; its cause says what happened.
+  const cause: unknown = error instanceof Error && error.cause !== undefined ? error.cause : error
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value : undefined
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined
+  const message =
+    typeof cause === 'object' && cause !== null && 'message' in cause ? cause.message : undefined
+  return new HttpFailure(
+    'transient',
+    'NetworkingError',
+    `${label} failed: ${text(message) ?? String(cause)}`,
+    text(code)
+  )
+}
+
+function statusFailure(label: string, url: string, status: number): HttpFailure {
+  const throttled = status === 429
+  return new HttpFailure(
+    throttled ? 'throttled' : 'transient',
+    throttled ? 'TooManyRequestsException' : 'RegistryError',
+    `${new URL(url).host} answered HTTP ${status} to ${label}`,
+    undefined,
+    status
+  )
+}
+
+/** The request id an SDK output carries, for the debug log; '-' for anything else. */
+function requestIdOf(output: unknown): string {
+  if (typeof output !== 'object' || output === null || !('$metadata' in output)) return '-'
+  const metadata = output.$metadata
+  return typeof metadata === 'object' &&
+    metadata !== null &&
+    'requestId' in metadata &&
+    typeof metadata.requestId === 'string'
+    ? metadata.requestId
+    : '-'
+}
+
+const defined = <T>(value: T | undefined): value is T => value !== undefined
+
+export interface HttpGet {
+  headers: Record<string, string>
+  /** Aborts the request and its body from outside (a download's stall clock). */
+  signal?: AbortSignal
+  /** The attempt's deadline covers the answer's headers only; its body streams for as long as it
+   * takes (a layer). Otherwise the deadline covers reading the whole answer. */
+  streaming?: boolean
+}
+
+/** One call's attempts so far, as the retry decision counts them. */
+interface Attempts {
+  attempt: number
+  /** Attempts that failed for a transient fault or a timeout. */
+  transient: number
+  throttles: number
+  throttledSince?: number
+}
+
 /** The SDK's own HTTP handler defaults: keep-alive, fifty sockets per origin. */
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 }
 
 /**
- * The one policy. `warmer` holds the connections opened ahead of the first calls (preconnect.ts);
- * the SDK's handler takes those sockets before it opens its own.
+ * The one policy, in the shape of one retrying transport every request goes through: SDK calls
+ * (`call`), registry GETs and downloads (`get`), and a caller's own retries (`pause`) are paced,
+ * timed out and backed off the same way. `warmer` holds the connections opened ahead of the first
+ * calls (preconnect.ts); the SDK's handler takes those sockets before it opens its own.
  */
-export function createTransport(
-  options: TransportOptions = {},
-  warmer: Warmer = createWarmer({ enabled: false })
-): Transport {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
-  const debug = options.debug ?? (() => {})
-  const patience = options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS
-  const runSignal = options.signal
-  const pacer = new Pacer({
-    ...(options.rates && { rates: options.rates }),
-    sleep: options.clock?.sleep ?? sleep,
-    ...(options.clock && { now: () => options.clock!.now() })
-  })
-  const backoff = (attempt: number, base: number): number =>
-    options.retryDelay
-      ? options.retryDelay(attempt)
-      : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)))
-  const delay = (attempt: number): number => backoff(attempt, BASE_DELAY_MS)
-  // When any endpoint last answered anything: silence, not one slow call, is what ends retries.
-  let lastAnswer = performance.now()
-  const elapsed = (since: number): number => Math.round(performance.now() - since)
-  const handler = new NodeHttpHandler({
-    ...warmAgents(warmer, AGENT_OPTIONS),
-    // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer part
-    // or a completion): a handler-wide request timeout would cut those short.
-    connectionTimeout: timeouts.connectMs
-  })
+export class Transport {
+  readonly maxAttempts: number
+  readonly timeouts: Timeouts
+  /** Aborted once the run is over: nothing more is waited for. */
+  readonly signal: AbortSignal | undefined
+  readonly debug: (line: string) => void
+  private readonly options: TransportOptions
+  private readonly pacer: Pacer
+  private readonly handler: NodeHttpHandler
+  /** When any endpoint last answered anything: silence, not one slow call, is what ends retries. */
+  private lastAnswer = performance.now()
 
-  const cancelled = (label: string, attempts: number, sent: boolean): EcrError =>
-    new EcrError(
-      sent ? 'Cancelled' : 'NotSent',
-      sent
-        ? `${label} was interrupted by the run stopping; whether it took effect is not known`
-        : `${label} was not sent: the run was stopping`,
-      { attempts, kind: sent ? 'cancelled' : 'not-sent' }
-    )
+  constructor(options: TransportOptions = {}, warmer: Warmer = new Warmer({ enabled: false })) {
+    this.options = options
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+    this.signal = options.signal
+    this.debug = options.debug ?? (() => {})
+    this.pacer = new Pacer({
+      ...(options.rates && { rates: options.rates }),
+      sleep: options.clock?.sleep ?? sleep,
+      ...(options.clock && { now: () => options.clock!.now() })
+    })
+    this.handler = new NodeHttpHandler({
+      ...warmAgents(warmer, AGENT_OPTIONS),
+      // Each attempt has its own deadline (an abort signal sized to the call, longer for a layer
+      // part or a completion): a handler-wide request timeout would cut those short.
+      connectionTimeout: this.timeouts.connectMs
+    })
+  }
+
+  /** The settings every SDK client is made with: one attempt per send, since retries are ours. */
+  clientConfig(region: string): {
+    region: string
+    maxAttempts: 1
+    requestHandler: NodeHttpHandler
+    customUserAgent?: string
+  } {
+    return {
+      region,
+      maxAttempts: 1,
+      requestHandler: this.handler,
+      ...(this.options.userAgent && { customUserAgent: this.options.userAgent })
+    }
+  }
+
+  /** The backoff before retry `attempt` (1-based). */
+  delay(attempt: number): number {
+    return this.backoff(attempt, BASE_DELAY_MS)
+  }
+
+  /** Waits out the backoff before retry `attempt` of a caller's own loop; a stop ends the wait. */
+  async pause(label: string, attempt: number): Promise<void> {
+    try {
+      await sleep(this.delay(attempt), this.signal)
+    } catch {
+      throw cancelled(label, attempt, true)
+    }
+  }
+
+  /** Sends one call with this policy: paced, timed out, retried; errors come back as EcrError. */
+  async call<T>(
+    label: string,
+    target: CallTarget,
+    send: (signal: AbortSignal) => Promise<T>
+  ): Promise<T> {
+    const started = performance.now()
+    const limiter = this.pacer.limiter(target)
+    const attempts: Attempts = { attempt: 0, transient: 0, throttles: 0 }
+    for (;;) {
+      attempts.attempt++
+      await this.paced(target, label, attempts.attempt - 1)
+      const timeoutMs = target.timeoutMs ?? this.timeouts.requestMs
+      const timer = AbortSignal.timeout(timeoutMs)
+      try {
+        const output = await send(this.signal ? AbortSignal.any([timer, this.signal]) : timer)
+        this.lastAnswer = performance.now()
+        limiter.succeeded()
+        this.debug(
+          `${label}: ok in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${requestIdOf(output)}`
+        )
+        return output
+      } catch (error) {
+        if (this.signal?.aborted) throw cancelled(label, attempts.attempt, true)
+        const kind: Classified = timer.aborted ? 'timeout' : classify(error)
+        if (kind !== 'timeout') this.lastAnswer = performance.now()
+        if (kind === 'throttled') limiter.throttled()
+        if (!this.mayRetry(kind, attempts, target, error)) {
+          const failure = this.failure(error, kind, target, attempts.attempt, timeoutMs, started)
+          this.debug(
+            `${label}: ${failure.code} in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${failure.requestId ?? '-'}`
+          )
+          throw failure
+        }
+        this.debug(`${label}: ${kind} on attempt ${attempts.attempt}; retrying`)
+        // Then through the limiter again, which throttling has just slowed down for every call.
+        try {
+          await sleep(
+            kind === 'throttled'
+              ? this.backoff(attempts.throttles, THROTTLED_BASE_DELAY_MS)
+              : this.delay(attempts.transient),
+            this.signal
+          )
+        } catch {
+          throw cancelled(label, attempts.attempt, true)
+        }
+      }
+    }
+  }
+
+  /**
+   * A GET to a registry endpoint or a download URL through the same loop: 429 is throttling, 5xx
+   * and dropped connections are transient; any other answer is the caller's to read.
+   */
+  get(label: string, target: CallTarget, url: string, request: HttpGet): Promise<Response> {
+    const fetcher = this.options.fetch ?? fetch
+    return this.call(label, { ...target, endpoint: new URL(url).origin }, async (deadline) => {
+      const own = new AbortController()
+      const relay = (): void => own.abort(deadline.reason)
+      deadline.addEventListener('abort', relay, { once: true })
+      let response: Response
+      try {
+        response = await fetcher(url, {
+          headers: request.headers,
+          signal: AbortSignal.any([own.signal, request.signal, this.signal].filter(defined))
+        })
+      } catch (error) {
+        throw networkFailure(label, error)
+      } finally {
+        if (request.streaming) deadline.removeEventListener('abort', relay)
+      }
+      if (response.status === 429 || response.status >= 500) {
+        await response.body?.cancel()
+        throw statusFailure(label, url, response.status)
+      }
+      return response
+    })
+  }
+
+  private backoff(attempt: number, base: number): number {
+    return this.options.retryDelay
+      ? this.options.retryDelay(attempt)
+      : Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)))
+  }
 
   /** Waits for a token from the call's limiter; a stopping run gives up the wait. */
-  async function paced(target: CallTarget, label: string, attempts: number): Promise<void> {
-    const waits = [runSignal, target.notAfter].filter((s): s is AbortSignal => s !== undefined)
+  private async paced(target: CallTarget, label: string, attempts: number): Promise<void> {
+    const waits = [this.signal, target.notAfter].filter(defined)
     try {
-      await pacer.limiter(target).acquire(waits.length > 0 ? AbortSignal.any(waits) : undefined)
+      await this.pacer
+        .limiter(target)
+        .acquire(waits.length > 0 ? AbortSignal.any(waits) : undefined)
     } catch {
       throw cancelled(label, attempts, attempts > 0)
     }
   }
 
-  return {
-    maxAttempts,
-    timeouts,
-    signal: runSignal,
-    debug,
-    delay,
-    sleep,
-    clientConfig: (region) => ({
-      region,
-      maxAttempts: 1,
-      requestHandler: handler,
-      ...(options.userAgent && { customUserAgent: options.userAgent })
-    }),
-
-    async call(label, target, send) {
-      const started = performance.now()
-      const limiter = pacer.limiter(target)
-      let throttledSince: number | undefined
-      let throttles = 0
-      for (let attempt = 1, transientAttempts = 0; ; attempt++) {
-        await paced(target, label, attempt - 1)
-        const timeoutMs = target.timeoutMs ?? timeouts.requestMs
-        const timer = AbortSignal.timeout(timeoutMs)
-        try {
-          const output = await send(runSignal ? AbortSignal.any([timer, runSignal]) : timer)
-          lastAnswer = performance.now()
-          limiter.succeeded()
-          debug(
-            `${label}: ok in ${elapsed(started)} ms, ${attempt} attempt(s), request ${output.$metadata.requestId ?? '-'}`
-          )
-          return output
-        } catch (error) {
-          if (runSignal?.aborted) throw cancelled(label, attempt, true)
-          const kind: Classified = timer.aborted ? 'timeout' : classifySdkError(error)
-          if (kind !== 'timeout') lastAnswer = performance.now()
-          let retry: boolean
-          if (kind === 'throttled') {
-            limiter.throttled()
-            throttles++
-            throttledSince ??= performance.now()
-            retry = elapsed(throttledSince) < patience
-          } else {
-            throttledSince = undefined
-            transientAttempts++
-            retry =
-              kind !== 'permanent' &&
-              transientAttempts < (target.maxAttempts ?? maxAttempts) &&
-              (kind !== 'timeout' || elapsed(lastAnswer) < timeouts.silenceMs)
-          }
-          const unreachable = unreachableCode(error)
-          if (unreachable && attempt >= UNREACHABLE_ATTEMPTS) retry = false
-          if (!retry) {
-            const failure =
-              kind === 'timeout'
-                ? new EcrError(
-                    'RequestTimeout',
-                    `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`,
-                    { attempts: attempt, kind }
-                  )
-                : unreachable
-                  ? new EcrError(
-                      'EndpointUnreachable',
-                      `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`,
-                      { attempts: attempt, kind }
-                    )
-                  : toEcrError(error, attempt, kind)
-            debug(
-              `${label}: ${failure.code} in ${elapsed(started)} ms, ${attempt} attempt(s), request ${failure.requestId ?? '-'}`
-            )
-            throw failure
-          }
-          debug(`${label}: ${kind} on attempt ${attempt}; retrying`)
-          // Then through the limiter again, which throttling has just slowed down for every call.
-          try {
-            await sleep(
-              kind === 'throttled'
-                ? backoff(throttles, THROTTLED_BASE_DELAY_MS)
-                : delay(transientAttempts),
-              runSignal
-            )
-          } catch {
-            throw cancelled(label, attempt, true)
-          }
-        }
-      }
-    },
-
-    async get(label, url, headers) {
-      const started = performance.now()
-      for (let attempt = 1; ; attempt++) {
-        const timer = AbortSignal.timeout(timeouts.requestMs)
-        let kind: Classified
-        try {
-          const response = await fetch(url, {
-            headers,
-            signal: runSignal ? AbortSignal.any([timer, runSignal]) : timer
-          })
-          lastAnswer = performance.now()
-          kind =
-            response.status === 429
-              ? 'throttled'
-              : response.status >= 500
-                ? 'transient'
-                : 'permanent'
-          if (kind === 'permanent' || attempt >= maxAttempts) {
-            debug(
-              `${label}: HTTP ${response.status} in ${elapsed(started)} ms, ${attempt} attempt(s)`
-            )
-            return response
-          }
-          await response.body?.cancel()
-        } catch (error) {
-          if (runSignal?.aborted) throw cancelled(label, attempt, true)
-          kind = timer.aborted ? 'timeout' : 'transient'
-          if (
-            attempt >= maxAttempts ||
-            (kind === 'timeout' && elapsed(lastAnswer) >= timeouts.silenceMs)
-          ) {
-            throw new EcrError(
-              kind === 'timeout' ? 'RequestTimeout' : 'NetworkingError',
-              kind === 'timeout'
-                ? `${label} got no answer in ${seconds(timeouts.requestMs)} (${attempt} attempt(s))`
-                : `${label} failed: ${(error as Error).cause ?? (error as Error).message}`,
-              { attempts: attempt, kind }
-            )
-          }
-        }
-        try {
-          await sleep(
-            kind === 'throttled' ? backoff(attempt, THROTTLED_BASE_DELAY_MS) : delay(attempt),
-            runSignal
-          )
-        } catch {
-          throw cancelled(label, attempt, true)
-        }
-      }
-    },
-
-    fetch: (url, init) => {
-      const signals = [init.signal, runSignal].filter((s): s is AbortSignal => !!s)
-      return (options.fetch ?? fetch)(url, {
-        ...init,
-        ...(signals.length > 0 && { signal: AbortSignal.any(signals) })
-      })
+  /** Whether a failed attempt is tried again: throttling for as long as patience allows, transient
+   * faults and timeouts for the call's attempts, timeouts only while ECR is not silent. */
+  private mayRetry(kind: Classified, attempts: Attempts, target: CallTarget, error: unknown) {
+    if (unreachableCode(error) && attempts.attempt >= UNREACHABLE_ATTEMPTS) return false
+    if (kind === 'throttled') {
+      attempts.throttles++
+      attempts.throttledSince ??= performance.now()
+      return (
+        elapsed(attempts.throttledSince) < (this.options.throttlePatienceMs ?? THROTTLE_PATIENCE_MS)
+      )
     }
+    attempts.throttledSince = undefined
+    attempts.transient++
+    return (
+      kind !== 'permanent' &&
+      attempts.transient < (target.maxAttempts ?? this.maxAttempts) &&
+      (kind !== 'timeout' || elapsed(this.lastAnswer) < this.timeouts.silenceMs)
+    )
   }
+
+  /** The error a call that is not tried again ends with. */
+  private failure(
+    error: unknown,
+    kind: Classified,
+    target: CallTarget,
+    attempt: number,
+    timeoutMs: number,
+    started: number
+  ): EcrError {
+    if (kind === 'timeout')
+      return new EcrError(
+        'RequestTimeout',
+        `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`,
+        { attempts: attempt, kind }
+      )
+    const unreachable = unreachableCode(error)
+    if (unreachable)
+      return new EcrError(
+        'EndpointUnreachable',
+        `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`,
+        { attempts: attempt, kind }
+      )
+    return toEcrError(error, attempt, kind)
+  }
+}
+
+const elapsed = (since: number): number => Math.round(performance.now() - since)
+
+function cancelled(label: string, attempts: number, sent: boolean): EcrError {
+  return new EcrError(
+    sent ? 'Cancelled' : 'NotSent',
+    sent
+      ? `${label} was interrupted by the run stopping; whether it took effect is not known`
+      : `${label} was not sent: the run was stopping`,
+    { attempts, kind: sent ? 'cancelled' : 'not-sent' }
+  )
 }

@@ -1,19 +1,27 @@
 // The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
-// DescribeImages for an image's tag count. Each
-// implementation hands in its service (an SDK client behind the transport) and its command classes,
-// so only those modules import the SDK and both services get the same requests, checks and answers.
-import { describeRepository, type RepositoryRef } from '../oci/index.js'
-import type { Registry } from './api.js'
+// DescribeImages for an image's tag count. Each implementation extends SharedWrites with its
+// service (an SDK client behind the transport) and its command classes, so only those modules
+// import the SDK and both services get the same requests, checks and answers.
+import type { MetadataBearer } from '@smithy/types'
+import type { RepositoryRef } from '../oci/index.js'
+import type { ImageId, PutImageRequest, Registry } from './api.js'
 import { EcrError, imageNotFound } from './errors.js'
-import type { Service } from './service.js'
+import type { SdkCommand, Service } from './service.js'
 
-type CommandClass<Input> = new (input: Input) => object
+/** A command class of either SDK: built from `Input`, answering `Output`. */
+type CommandClass<Input, Output extends object> = new (
+  input: Input
+) => SdkCommand<Output & MetadataBearer>
 
 export interface InRepository {
   registryId?: string
   repositoryName: string
 }
 
+/**
+ * The command classes the shared calls send, with what each sends and the part of its answer that
+ * is read: both SDKs' classes must fit, so a field renamed in either fails to compile.
+ */
 export interface WriteCommands {
   PutImage: CommandClass<
     InRepository & {
@@ -21,25 +29,40 @@ export interface WriteCommands {
       imageManifestMediaType: string
       imageDigest: string
       imageTag?: string
+    },
+    { image?: { imageId?: { imageDigest?: string } } }
+  >
+  BatchCheckLayerAvailability: CommandClass<
+    InRepository & { layerDigests: string[] },
+    {
+      layers?: Array<{
+        layerDigest?: string
+        layerAvailability?: string
+        layerSize?: number
+      }>
     }
   >
-  BatchCheckLayerAvailability: CommandClass<InRepository & { layerDigests: string[] }>
-  InitiateLayerUpload: CommandClass<InRepository>
+  InitiateLayerUpload: CommandClass<InRepository, { uploadId?: string; partSize?: number }>
   UploadLayerPart: CommandClass<
     InRepository & {
       uploadId: string
       partFirstByte: number
       partLastByte: number
       layerPartBlob: Uint8Array
-    }
+    },
+    { lastByteReceived?: number }
   >
-  CompleteLayerUpload: CommandClass<InRepository & { uploadId: string; layerDigests: string[] }>
+  CompleteLayerUpload: CommandClass<
+    InRepository & { uploadId: string; layerDigests: string[] },
+    { layerDigest?: string }
+  >
   DescribeImages: CommandClass<
-    InRepository & { imageIds: Array<{ imageDigest?: string; imageTag?: string }> }
+    InRepository & { imageIds: Array<{ imageDigest?: string; imageTag?: string }> },
+    { imageDetails?: Array<{ imageTags?: string[] }> }
   >
 }
 
-export type SharedWrites = Pick<
+type SharedCalls = Pick<
   Registry,
   'putImage' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload' | 'tagCount'
 >
@@ -75,27 +98,30 @@ export class UploadLost extends EcrError {
   }
 }
 
-export function sharedWrites(
-  service: Service,
-  commands: WriteCommands,
-  timeouts: { requestMs: number }
-): SharedWrites {
-  const where = describeRepository
+/**
+ * The calls ECR and ECR Public share: each implementation extends this with its service and its
+ * SDK's command classes.
+ */
+export abstract class SharedWrites implements SharedCalls {
+  protected readonly service: Service
+  private readonly commands: WriteCommands
 
-  async function checkBlobs(repository: RepositoryRef, digests: string[]) {
+  constructor(service: Service, commands: WriteCommands) {
+    this.service = service
+    this.commands = commands
+  }
+
+  async checkBlobs(repository: RepositoryRef, digests: string[]): Promise<Map<string, number>> {
     const sizes = new Map<string, number>()
     await Promise.all(
       chunk(digests, BATCH_LIMIT).map(async (batch) => {
-        const output = await service.send<{
-          layers?: Array<{ layerDigest?: string; layerAvailability?: string; layerSize?: number }>
-        }>(
-          `BatchCheckLayerAvailability ${where(repository)} (${batch.length} blobs)`,
+        const output = await this.service.send(
           repository,
-          'BatchCheckLayerAvailability',
-          new commands.BatchCheckLayerAvailability({
+          new this.commands.BatchCheckLayerAvailability({
             ...inRepository(repository),
             layerDigests: batch
-          })
+          }),
+          { about: `(${batch.length} blobs)` }
         )
         for (const layer of output.layers ?? []) {
           if (layer.layerDigest && layer.layerAvailability === 'AVAILABLE')
@@ -106,118 +132,124 @@ export function sharedWrites(
     return sizes
   }
 
-  return {
-    checkBlobs,
-
-    async tagCount(repository, id) {
-      const output = await service
-        .send<{ imageDetails?: Array<{ imageTags?: string[] }> }>(
-          `DescribeImages ${where(repository)} ${id.digest ?? id.tag ?? ''}`,
-          repository,
-          'DescribeImages',
-          new commands.DescribeImages({
-            ...inRepository(repository),
-            imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
-          })
-        )
-        // Not in the repository yet: it carries no tag there.
-        .catch(imageNotFound)
-      return output?.imageDetails?.[0]?.imageTags?.length ?? 0
-    },
-
-    async putImage(repository, request) {
-      const output = await service.send<{ image?: { imageId?: { imageDigest?: string } } }>(
-        `PutImage ${where(repository)} ${request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`}`,
+  async tagCount(repository: RepositoryRef, id: ImageId): Promise<number> {
+    const output = await this.service
+      .send(
         repository,
-        'PutImage',
-        new commands.PutImage({
+        new this.commands.DescribeImages({
           ...inRepository(repository),
-          imageManifest: request.manifest,
-          imageManifestMediaType: request.mediaType,
-          imageDigest: request.digest,
-          ...(request.tag !== undefined && { imageTag: request.tag })
+          imageIds: [id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }]
         }),
-        { write: true, ...(request.notAfter && { notAfter: request.notAfter }) }
+        { about: id.digest ?? id.tag ?? '' }
       )
-      return output.image?.imageId?.imageDigest ?? ''
-    },
+      // Not in the repository yet: it carries no tag there.
+      .catch(imageNotFound)
+    return output?.imageDetails?.[0]?.imageTags?.length ?? 0
+  }
 
-    async startUpload(repository) {
-      const output = await service.send<{ uploadId?: string; partSize?: number }>(
-        `InitiateLayerUpload ${where(repository)}`,
+  async putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string> {
+    const output = await this.service.send(
+      repository,
+      new this.commands.PutImage({
+        ...inRepository(repository),
+        imageManifest: request.manifest,
+        imageManifestMediaType: request.mediaType,
+        imageDigest: request.digest,
+        ...(request.tag !== undefined && { imageTag: request.tag })
+      }),
+      {
+        about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
+        write: true,
+        ...(request.notAfter && { notAfter: request.notAfter })
+      }
+    )
+    return output.image?.imageId?.imageDigest ?? ''
+  }
+
+  async startUpload(repository: RepositoryRef): Promise<{ uploadId: string; partSize?: number }> {
+    const output = await this.service.send(
+      repository,
+      new this.commands.InitiateLayerUpload(inRepository(repository)),
+      { write: true }
+    )
+    if (!output.uploadId)
+      throw new EcrError('MissingUploadId', `${this.service.name} gave no upload id`)
+    return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) }
+  }
+
+  async uploadPart(
+    repository: RepositoryRef,
+    uploadId: string,
+    first: number,
+    bytes: Uint8Array
+  ): Promise<void> {
+    const last = first + bytes.length - 1
+    try {
+      await this.service.send(
         repository,
-        'InitiateLayerUpload',
-        new commands.InitiateLayerUpload(inRepository(repository)),
-        { write: true }
+        new this.commands.UploadLayerPart({
+          ...inRepository(repository),
+          uploadId,
+          partFirstByte: first,
+          partLastByte: last,
+          layerPartBlob: bytes
+        }),
+        {
+          about: `bytes ${first}-${last}`,
+          write: true,
+          timeoutMs:
+            this.service.transport.timeouts.requestMs +
+            Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+        }
       )
-      if (!output.uploadId)
-        throw new EcrError('MissingUploadId', `${service.name} gave no upload id`)
-      return { uploadId: output.uploadId, ...(output.partSize && { partSize: output.partSize }) }
-    },
+    } catch (error) {
+      if (!(error instanceof EcrError) || error.code !== 'InvalidLayerPartException') throw error
+      // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
+      const received = error.lastValidByteReceived
+      if (received !== undefined && received >= last) return
+      throw new UploadLost(
+        `ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`
+      )
+    }
+  }
 
-    async uploadPart(repository, uploadId, first, bytes) {
-      const last = first + bytes.length - 1
+  /**
+   * Attempt by attempt, backing off as the transport does: when an answer is lost, the blob may
+   * already be complete, and only BatchCheckLayerAvailability can tell; a plain retry would then
+   * find no upload.
+   */
+  async completeUpload(
+    repository: RepositoryRef,
+    uploadId: string,
+    digest: string
+  ): Promise<'completed' | 'exists'> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        await service.send(
-          `UploadLayerPart ${where(repository)} bytes ${first}-${last}`,
+        await this.service.send(
           repository,
-          'UploadLayerPart',
-          new commands.UploadLayerPart({
+          new this.commands.CompleteLayerUpload({
             ...inRepository(repository),
             uploadId,
-            partFirstByte: first,
-            partLastByte: last,
-            layerPartBlob: bytes
+            layerDigests: [digest]
           }),
           {
+            about: digest,
             write: true,
-            timeoutMs: timeouts.requestMs + Math.ceil(bytes.length / SLOW_LINK_BYTES_PER_MS)
+            maxAttempts: 1,
+            timeoutMs: Math.max(this.service.transport.timeouts.requestMs, COMPLETE_TIMEOUT_MS)
           }
         )
+        return 'completed'
       } catch (error) {
-        if (!(error instanceof EcrError) || error.code !== 'InvalidLayerPartException') throw error
-        // A retry of a part whose answer was lost: ECR already has it, which is all we asked.
-        const received = error.lastValidByteReceived
-        if (received !== undefined && received >= last) return
-        throw new UploadLost(
-          `ECR holds bytes up to ${received ?? 'none'} of upload ${uploadId}, not the ${last} this copy sent: ${error.message}`
-        )
-      }
-    },
-
-    async completeUpload(repository, uploadId, digest) {
-      // Attempt by attempt: when an answer is lost, the blob may already be complete, and only
-      // BatchCheckLayerAvailability can tell; a plain retry would then find no upload.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await service.send(
-            `CompleteLayerUpload ${where(repository)} ${digest}`,
-            repository,
-            'CompleteLayerUpload',
-            new commands.CompleteLayerUpload({
-              ...inRepository(repository),
-              uploadId,
-              layerDigests: [digest]
-            }),
-            {
-              write: true,
-              maxAttempts: 1,
-              timeoutMs: Math.max(timeouts.requestMs, COMPLETE_TIMEOUT_MS)
-            }
-          )
-          return 'completed'
-        } catch (error) {
-          if (!(error instanceof EcrError)) throw error
-          if (error.code === 'LayerAlreadyExistsException') return 'exists'
-          const lost = error.kind === 'transient' || error.kind === 'timeout'
-          if (!lost && error.code !== 'UploadNotFoundException') throw error
-          if ((await checkBlobs(repository, [digest])).has(digest)) return 'completed'
-          if (!lost)
-            throw new UploadLost(
-              `Upload ${uploadId} of ${digest} is gone and the blob is not there`
-            )
-          if (attempt >= COMPLETE_ATTEMPTS) throw error
-        }
+        if (!(error instanceof EcrError)) throw error
+        if (error.code === 'LayerAlreadyExistsException') return 'exists'
+        const lost = error.kind === 'transient' || error.kind === 'timeout'
+        if (!lost && error.code !== 'UploadNotFoundException') throw error
+        if ((await this.checkBlobs(repository, [digest])).has(digest)) return 'completed'
+        if (!lost)
+          throw new UploadLost(`Upload ${uploadId} of ${digest} is gone and the blob is not there`)
+        if (attempt >= COMPLETE_ATTEMPTS) throw error
+        await this.service.transport.pause(`CompleteLayerUpload ${digest}`, attempt)
       }
     }
   }
