@@ -137,7 +137,7 @@ export const OUTCOMES: Record<string, { report: PromotionReport; cancelReason?: 
                 status: 'conflict',
                 previousDigest: otherImage.digest,
                 message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`,
-                permanent: true
+                retryable: false
               }
             ],
             {
@@ -322,12 +322,12 @@ export function largeReleaseReport(count = 1000, missing = [17, 503, 998]): Rele
     const problem = `Source image not found: there is no image with tag "no-such-build" in repository ${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}. Check the source's tag or digest and the repository, registry and region.`
     return {
       request,
-      problem,
+      problem: { title: 'Source image not found', message: problem, failed: true },
       tags: tags.map((tag) => ({
         tag,
         status: 'skipped',
         message: `Not written: ${problem}`,
-        permanent: true
+        retryable: false
       })),
       problems: [{ title: 'Source image not found', message: problem }]
     }

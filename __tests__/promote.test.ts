@@ -518,7 +518,7 @@ describe('answers that differ from the plan', () => {
         status: 'conflict',
         previousDigest: otherImage.digest,
         message: `Tag "prod" points at ${otherImage.digest}, not at ${helloWorld.digest}, and cannot move: the repository is IMMUTABLE. Promote under a new tag, or change the repository's tag mutability.`,
-        permanent: true
+        retryable: false
       },
       {
         tag: 'v2',
@@ -557,7 +557,7 @@ describe('answers that differ from the plan', () => {
         status: 'conflict',
         previousDigest: otherImage.digest,
         message: expect.stringContaining(conflict),
-        permanent: true
+        retryable: false
       },
       { tag: 'v2', status: 'created', previousDigest: null }
     ])

@@ -127,7 +127,7 @@ describe("ECR's tag limit", () => {
     expect(run.exitCode).toBe(1)
     expect(emulator.counts().PutImage).toBe(1)
     const [tag] = run.result!.tags
-    expect(tag).toMatchObject({ tag: 'one-too-many', status: 'failed', permanent: true })
+    expect(tag).toMatchObject({ tag: 'one-too-many', status: 'failed', retryable: false })
     expect(tag!.message).toContain('the 1,000 tags an image may carry, which no retry gets past')
     expect(run.stdout).not.toContain('A rerun finishes')
     expect(run.stdout).toMatch(

@@ -247,7 +247,7 @@ describe('what a source or target that is not there is called, and how the comma
         tag: 'prod',
         status: 'skipped',
         message: expect.stringContaining('Not written: Source image not found'),
-        permanent: true
+        retryable: false
       }
     ])
   })

@@ -1,7 +1,7 @@
 // GitHub's strategy.matrix for a release: the action's own view of the release report, for a
 // workflow that fans a release out by target account and region.
 import { repositoryUri } from '../oci/index.js'
-import type { PromotionReport, ReleaseReport } from '../promotion/index.js'
+import { sourceOf, targetOf, type PromotionReport, type ReleaseReport } from '../promotion/index.js'
 
 /**
  * The release grouped by target account and region, for `strategy.matrix` when one job's quota is
@@ -23,10 +23,9 @@ export function releaseMatrix(report: ReleaseReport): string {
     group.entries.push({
       repository: sourceUri(image),
       digest: image.digest,
+      // A public target is named by its alias alone.
       'target-repository': repositoryUri({
-        ...image,
-        name: image.repository,
-        // A public target is named by its alias alone.
+        ...targetOf(image),
         registryId: image.registryId ?? ''
       }),
       tags: image.tags.map((tag) => tag.tag)
@@ -43,6 +42,6 @@ export function releaseMatrix(report: ReleaseReport): string {
 }
 
 function sourceUri(image: PromotionReport): string {
-  const source = image.source!
-  return repositoryUri({ ...source, name: source.repository, registryId: source.registryId ?? '' })
+  const source = sourceOf(image)!
+  return repositoryUri({ ...source, registryId: source.registryId ?? '' })
 }

@@ -18,7 +18,9 @@ import {
   digestAfter,
   heldBack,
   needsAttention,
-  nextStep
+  nextStep,
+  sourceOf,
+  targetOf
 } from '../promotion/index.js'
 import { problemsOf, type Annotation } from './annotations.js'
 import type { Summary } from './runner.js'
@@ -178,20 +180,9 @@ function fromTo(report: PromotionReport): string {
     : `in ${code(target)}`
 }
 
-function sourceName(report: PromotionReport): string {
-  const { repository, ...source } = report.source!
-  return describeRepository({ ...source, name: repository })
-}
+const sourceName = (report: PromotionReport): string => describeRepository(sourceOf(report)!)
 
-function targetName(report: PromotionReport): string {
-  const { repository, registryId, region, publicAlias } = report
-  return describeRepository({
-    name: repository,
-    region,
-    ...(registryId !== undefined && { registryId }),
-    ...(publicAlias !== undefined && { publicAlias })
-  })
-}
+const targetName = (report: PromotionReport): string => describeRepository(targetOf(report))
 
 function footer(summary: Summary, provenance: Provenance | undefined): void {
   if (!provenance?.runUrl) return

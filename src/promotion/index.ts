@@ -143,9 +143,12 @@ function notResolved(image: ResolvedImage, error: unknown): UnresolvedImage {
   if (!(error instanceof ExplainedError)) throw error
   return {
     request: image.request,
-    title: 'Not resolved',
-    problem: error.message,
-    ...(error.retryable && { retryable: true })
+    problem: {
+      title: 'Not resolved',
+      message: error.message,
+      failed: true,
+      ...(error.retryable && { retryable: true })
+    }
   }
 }
 
@@ -305,7 +308,7 @@ function stoppedWhileResolving(request: PromotionRequest, stop: Stop): Promotion
   return {
     images: request.images.map((image) => ({
       request: image,
-      problem: `Not resolved: ${stop.reason()}.`,
+      problem: { title: 'Not resolved', message: `Not resolved: ${stop.reason()}.`, failed: true },
       tags: stoppedBeforeResolving(image.tags, stop.reason())
     })),
     release: request.release,
@@ -343,7 +346,7 @@ function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult
     tagsOf: (image) => {
       const own = copies.get(image)
       const mine = own?.error !== undefined
-      return copyFailed(image, mine, (mine ? own : failed).permanent === true)
+      return copyFailed(image, mine, (mine ? own : failed).retryable !== false)
     }
   }
 }
@@ -357,9 +360,7 @@ function imageResult(
     return {
       request: image.request,
       problem: image.problem,
-      ...(image.refused && { problemRefused: true }),
-      ...(image.retryable && { problemRetryable: true }),
-      tags: unresolvedOutcomes(image.request.tags, image.problem, image.retryable !== true)
+      tags: unresolvedOutcomes(image.request.tags, image.problem)
     }
   return {
     request: image.request,
@@ -371,12 +372,12 @@ function imageResult(
   }
 }
 
-type CopyResult = NonNullable<ImageResult['copy']> & { permanent?: boolean }
+type CopyResult = NonNullable<ImageResult['copy']> & { retryable?: boolean }
 
-/** Whether a copy's failure would happen again on a rerun as it is. */
-function permanentFailure(error: unknown): boolean {
-  if (error instanceof EcrError) return !mayPassOnRerun(error)
-  return error instanceof ExplainedError && !error.retryable
+/** Whether a copy's failure may pass on a rerun as it is. */
+function retryableFailure(error: unknown): boolean {
+  if (error instanceof EcrError) return mayPassOnRerun(error)
+  return !(error instanceof ExplainedError) || error.retryable
 }
 
 /** Copies what each target lacks, before any tag moves; on the first failure, no other starts. */
@@ -431,7 +432,7 @@ async function copyAll(
         } catch (error) {
           failed = true
           result.error = error instanceof Error ? error.message : String(error)
-          result.permanent = permanentFailure(error)
+          result.retryable = retryableFailure(error)
           lines.info(`copy failed: ${result.error}`)
         }
       },

@@ -3,7 +3,7 @@
 // back, and which outcomes leave the tag where it should be.
 import { explainWriteError, mayPassOnRerun, type EcrError } from '../registry/index.js'
 import { conflictMessage, refusalMessage, type ImagePlan, type TagPlan } from './plan.js'
-import type { TagOutcome, TagStatus } from './types.js'
+import type { Problem, TagOutcome, TagStatus } from './types.js'
 
 export type { TagOutcome, TagStatus } from './types.js'
 
@@ -47,7 +47,7 @@ function blocked(tag: TagPlan, image: ImagePlan): TagOutcome | undefined {
       status: 'conflict',
       previousDigest: tag.previousDigest,
       message: conflictMessage(tag, image),
-      permanent: true
+      retryable: false
     }
   return undefined
 }
@@ -73,7 +73,7 @@ export function notWritten(
   image: ImagePlan,
   reason: string,
   status: 'skipped' | 'cancelled' = 'skipped',
-  permanent = false
+  retryable = true
 ): TagOutcome {
   if (tag.action === 'keep') return unchanged(tag)
   return (
@@ -82,7 +82,7 @@ export function notWritten(
       status,
       previousDigest: tag.previousDigest,
       message: `Not written: ${reason}`,
-      ...(permanent && { permanent: true })
+      ...(!retryable && { retryable: false as const })
     }
   )
 }
@@ -91,16 +91,12 @@ export function notWritten(
  * The outcomes of an image that could not be resolved: none of its tags was touched, and where
  * each pointed was not established, so no "before" is claimed.
  */
-export function unresolvedOutcomes(
-  tags: string[],
-  problem: string,
-  permanent: boolean
-): TagOutcome[] {
+export function unresolvedOutcomes(tags: string[], problem: Problem): TagOutcome[] {
   return tags.map((tag) => ({
     tag,
     status: 'skipped',
-    message: `Not written: ${problem}`,
-    ...(permanent && { permanent: true as const })
+    message: `Not written: ${problem.message}`,
+    ...(!problem.retryable && { retryable: false as const })
   }))
 }
 
@@ -116,7 +112,7 @@ export function stoppedBeforeResolving(tags: string[], reason: string): TagOutco
  * A release writes no tag until every copy is done: when one fails, each image's tags say whether
  * its own copy failed or another image's did, and whether a rerun gets past it.
  */
-export function copyFailed(image: ImagePlan, own: boolean, permanent: boolean): TagOutcome[] {
+export function copyFailed(image: ImagePlan, own: boolean, retryable: boolean): TagOutcome[] {
   const what = own
     ? 'copying the image into its target failed'
     : "another image's copy failed, and a release writes no tag until every copy is done"
@@ -124,9 +120,9 @@ export function copyFailed(image: ImagePlan, own: boolean, permanent: boolean): 
     notWritten(
       tag,
       image,
-      permanent ? `${what}.` : `${what}; rerun to resume.`,
+      retryable ? `${what}; rerun to resume.` : `${what}.`,
       'skipped',
-      permanent
+      retryable
     )
   )
 }
@@ -169,7 +165,7 @@ export function writeFailed(tag: TagPlan, image: ImagePlan, error: EcrError): Ta
       repository: image.target.name,
       digest: image.source.digest
     }),
-    ...(!mayPassOnRerun(error) && { permanent: true })
+    ...(!mayPassOnRerun(error) && { retryable: false as const })
   }
 }
 
@@ -206,7 +202,7 @@ export function readBackOutcome(
       status: 'conflict',
       previousDigest: tag.previousDigest,
       message: `Tag "${tag.tag}" is immutable in "${image.target.name}" and points at ${now}, not at ${digest}; it was left as it is. Promote under a new tag, or change the repository's tag mutability.`,
-      permanent: true
+      retryable: false
     }
   }
   if (error && answerMayBeLost(error)) return writeFailed(tag, image, error)

@@ -116,16 +116,7 @@ const GATE_TITLES: Record<GateVerdict['gate'], string> = {
 
 function problemsOf(image: ImagePlan | UnresolvedImage): PlanProblem[] {
   const name = image.request.name
-  if (!isResolved(image))
-    return [
-      {
-        image: name,
-        title: image.title,
-        message: image.problem,
-        ...(!image.refused && { failed: true as const }),
-        ...(image.retryable && { retryable: true })
-      }
-    ]
+  if (!isResolved(image)) return [{ image: name, ...image.problem }]
   const gates = (image.gates ?? [])
     .filter((verdict) => !verdict.passed)
     .map((verdict) => ({

@@ -42,10 +42,10 @@ export function nextStep(
       return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
     case 'failed': {
       if (reports.some((report) => report.problem !== undefined) && !reports.some((r) => r.changed))
-        return tags.some((tag) => tag.permanent)
+        return tags.some((tag) => tag.retryable === false)
           ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
           : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
-      const permanent = tags.some((tag) => tag.permanent)
+      const permanent = tags.some((tag) => tag.retryable === false)
       // Only a run that wrote a tag has tags "already done".
       if (!tags.some((tag) => WRITTEN.has(tag.status)))
         return permanent

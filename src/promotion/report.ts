@@ -145,6 +145,29 @@ function where(repository: RepositoryRef) {
   }
 }
 
+/** A repository as a report writes it: its fields flat, the name as `repository`. */
+type ReportedRepository = Pick<
+  PromotionReport,
+  'repository' | 'registryId' | 'region' | 'publicAlias'
+>
+
+/** The repository a report names, whole again: the one place that reads the flat fields back. */
+function repositoryOf(reported: ReportedRepository): RepositoryRef {
+  return {
+    name: reported.repository,
+    region: reported.region,
+    ...(reported.registryId !== undefined && { registryId: reported.registryId }),
+    ...(reported.publicAlias !== undefined && { publicAlias: reported.publicAlias })
+  }
+}
+
+/** Where an image's tags are, as the report says: the target repository. */
+export const targetOf = (report: PromotionReport): RepositoryRef => repositoryOf(report)
+
+/** Where the image came from, when the report names a source. */
+export const sourceOf = (report: PromotionReport): RepositoryRef | undefined =>
+  report.source && repositoryOf(report.source)
+
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
 /**
@@ -183,12 +206,12 @@ function statusOf(
 export function buildImageReport(image: ImageResult, result: PromotionResult): PromotionReport {
   const target = image.target ?? image.request.target
   const copy = image.copy && buildCopyReport(image.copy)
-  const tags = image.tags.map(({ tag, status, previousDigest, message, permanent }) => ({
+  const tags = image.tags.map(({ tag, status, previousDigest, message, retryable }) => ({
     tag,
     status,
     ...(previousDigest !== undefined && { previousDigest }),
     ...(message !== undefined && { message }),
-    ...(permanent && { permanent })
+    ...(retryable === false && { retryable })
   }))
   const copied = copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)
   return {
@@ -197,9 +220,9 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
       tags,
       result,
       image.problem !== undefined
-        ? image.problemRefused
-          ? 'refused'
-          : 'failed'
+        ? image.problem.failed
+          ? 'failed'
+          : 'refused'
         : (image.gates ?? []).some((verdict) => !verdict.passed)
           ? 'refused'
           : undefined
@@ -212,7 +235,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     ...((image.copy || result.release) && {
       source: where(image.source?.repository ?? image.request.source)
     }),
-    ...(image.problem !== undefined && { problem: image.problem }),
+    ...(image.problem !== undefined && { problem: image.problem.message }),
     dryRun: result.dryRun,
     changed: tags.some((tag) => WRITTEN.has(tag.status)) || copied,
     tags,
@@ -225,7 +248,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
 /** Where an image's tags are, whatever the spelling its entry used; its name when unresolved. */
 function targetKeyOf(report: PromotionReport): string {
   if (report.registryId === undefined && report.publicAlias === undefined) return `?${report.name}`
-  return repositoryKey({ ...report, name: report.repository, registryId: report.registryId ?? '' })
+  return repositoryKey({ ...targetOf(report), registryId: report.registryId ?? '' })
 }
 
 /**
@@ -303,7 +326,7 @@ export function failedTags(report: PromotionReport): TagReport[] {
 /** Where each tag that points at the promoted digest after the run lives: the `images` output. */
 export function inPlaceReferences(report: PromotionReport): string[] {
   if (report.digest === undefined || report.registryId === undefined) return []
-  const uri = repositoryUri({ ...report, name: report.repository, registryId: report.registryId })
+  const uri = repositoryUri({ ...targetOf(report), registryId: report.registryId })
   return report.tags
     .filter((tag) => IN_PLACE_STATUSES.has(tag.status))
     .map((tag) => `${uri}:${tag.tag}`)

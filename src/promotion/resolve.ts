@@ -178,19 +178,22 @@ function unresolved(
   side: 'source' | 'target'
 ): UnresolvedImage {
   if (error instanceof GuardRefusal)
-    return { request, title: error.title, problem: error.message, refused: true }
+    return { request, problem: { title: error.title, message: error.message } }
   const retryable = error instanceof ExplainedError && error.retryable
   const notFound = error instanceof ExplainedError ? NOT_FOUND[error.code ?? ''] : undefined
   const sameRepository = keyOf(request.source) === keyOf(request.target)
   const where = side === 'target' && !sameRepository ? 'Target' : 'Source'
   return {
     request,
-    title: notFound ? `${where} ${notFound}` : 'Not resolved',
-    problem:
-      where === 'Target' && !error.message.startsWith('Target')
-        ? `Target: ${error.message}`
-        : error.message,
-    ...(retryable && { retryable })
+    problem: {
+      title: notFound ? `${where} ${notFound}` : 'Not resolved',
+      message:
+        where === 'Target' && !error.message.startsWith('Target')
+          ? `Target: ${error.message}`
+          : error.message,
+      failed: true,
+      ...(retryable && { retryable })
+    }
   }
 }
 

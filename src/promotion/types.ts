@@ -24,8 +24,9 @@ export interface TagOutcome {
   previousDigest?: string | null
   /** Why the tag is not where it was meant to be. */
   message?: string
-  /** Not where it should be for a reason a rerun alone will not get past (a conflict, a limit). */
-  permanent?: true
+  /** Not where it should be, and a rerun alone will not put it there (a conflict, a limit,
+   * access): false. The one field, here and on a Problem, that says whether a rerun can fix it. */
+  retryable?: false
 }
 
 export interface SourceImage extends ManifestNode {
@@ -76,14 +77,10 @@ export interface ResolvedImage {
 
 export interface UnresolvedImage {
   request: ImageRequest
-  /** What kind of problem, as an annotation's title: `Source image not found`, `Expected digest`. */
-  title: string
-  problem: string
-  /** A guard (expected-digest, the source's tag against its digest) refused the image, as designed:
-   * the run is refused. Otherwise the run failed (a source or target that is not there, access). */
-  refused?: true
-  /** The problem was ECR not answering (throttling, 5xx, timeouts): a rerun may get past it. */
-  retryable?: boolean
+  /** Why, with a title such as `Source image not found` or `Expected digest`: refused by a guard
+   * (expected-digest, the source's tag against its digest) as designed, or `failed` (a source or
+   * target that is not there, access, ECR not answering). */
+  problem: Problem
 }
 
 /** What became of one image. */
@@ -94,11 +91,7 @@ export interface ImageResult {
   source?: SourceImage
   target?: SettledRepository
   /** Why the image could not be resolved or was refused as a whole, before any write. */
-  problem?: string
-  /** A guard refused the image (expected-digest): the run is refused rather than failed. */
-  problemRefused?: boolean
-  /** The problem was ECR not answering: a rerun may get past it. */
-  problemRetryable?: boolean
+  problem?: Problem
   tags: TagOutcome[]
   /** For a promotion into another repository: what had to be copied, and what was. */
   copy?: {
@@ -128,7 +121,7 @@ export interface Problem {
    * ECR not answering. Every other problem is a refusal by a guard or gate, as designed. */
   failed?: true
   /** ECR did not answer (throttling, 5xx, timeouts): a rerun may get past it. */
-  retryable?: boolean
+  retryable?: true
 }
 
 export interface PromotionResult {
