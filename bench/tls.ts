@@ -17,8 +17,11 @@ const NODE = process.execPath
 export const RETAG_BUNDLE = `${root}bench/tmp/retag/dist/index.js`
 const STANDIN_SOURCE = `${root}bench/retag-standin.js`
 const STANDIN_BUNDLE = `${root}bench/tmp/standin/index.js`
-/** The action writes ten tags at a time. */
+/** The raw client's floor writes ten tags at a time. */
 const CONCURRENCY = 10
+/** At the raised rate the action keeps as many writes in flight as there are tags, up to its cap
+ * (src/session: min of tags, the rate's burst, 64). */
+const ACTION_WRITES_IN_FLIGHT = 64
 /** A raised PutImage quota, so that the action's pacing (benchmarked on its own) is not measured. */
 const RAISED_RATE = '1000'
 
@@ -301,7 +304,7 @@ async function measureRow(
     },
     afterStartupMs,
     // The three reads go at once (images and tags, mutability, the image's tag count); then the writes.
-    handshakesNeeded: Math.max(3, Math.min(o.tags, CONCURRENCY)),
+    handshakesNeeded: Math.max(3, Math.min(o.tags, ACTION_WRITES_IN_FLIGHT)),
     ratios: {
       afterStartupOverNetwork: afterStartupMs / floorNetwork.ms,
       actionOverFloor: action.ms / floorMs,
@@ -359,5 +362,11 @@ export function tlsTargets(
           row.action.ms / fastest <= 0.9
         )
     }
+    if (row.tags === 50 && row.standin)
+      add(
+        'TLS 30 ms, 50 tags at a raised rate: action / stand-in sending all at once ≤ 1.0',
+        (row.action.ms / row.standin.ms).toFixed(2),
+        row.action.ms <= row.standin.ms
+      )
   }
 }
