@@ -125,7 +125,9 @@ describe('connections opened ahead over TLS', () => {
     await until(() => handshakes() === 2)
     expect(emulator.connections()).toMatchObject({ tlsFull: 1, tlsResumed: 1 })
 
-    // The SDK takes both, then opens a third itself: it resumes too.
+    // The SDK takes both, then opens a third itself: it resumes too. Each answer takes a while, so
+    // that the three requests are in flight together however busy the machine is.
+    emulator.setLatency(200)
     const ecr = new ECRClient({
       region: 'us-east-1',
       endpoint: emulator.url,
@@ -133,6 +135,7 @@ describe('connections opened ahead over TLS', () => {
       requestHandler: new NodeHttpHandler(warmAgents(warmer, { keepAlive: true }))
     })
     await Promise.all([1, 2, 3].map(() => ecr.send(new DescribeRepositoriesCommand({}))))
+    emulator.setLatency(0)
     expect(emulator.connections()).toMatchObject({ tcp: 3, tlsFull: 1, tlsResumed: 2 })
     ecr.destroy()
   })

@@ -27,6 +27,8 @@ export interface RegistryOptions extends TransportOptions, DownloadOptions {
   endpoints?: Endpoints
   /** Open the first calls' connections while the SDK loads (default true). */
   preconnect?: boolean
+  /** How many writes the run keeps in flight: the most connections worth opening ahead. */
+  writesInFlight?: number
   /** Once aborted, no write is sent (reads still are): a stopping run finishes what is in flight. */
   stopWrites?: AbortSignal
 }
@@ -47,7 +49,8 @@ class RoutingRegistry implements Registry {
     this.options = options
     this.warmer = new Warmer({
       enabled: options.preconnect ?? true,
-      endpoints: options.endpoints ?? {}
+      endpoints: options.endpoints ?? {},
+      ...(options.writesInFlight !== undefined && { writesInFlight: options.writesInFlight })
     })
     this.transport = import('./transport.js').then(
       (module) => new module.Transport(options, this.warmer)

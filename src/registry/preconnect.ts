@@ -22,8 +22,8 @@ import { endpointOf, type Endpoints } from './endpoints.js'
  */
 export const letIoThrough = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-/** ECR writes go ten at a time; connections past that would only wait for a turn. */
-export const MAX_CONNECTIONS_AHEAD = 10
+/** Writes in flight when the run does not say: connections past them would only wait for a turn. */
+export const DEFAULT_WRITES_IN_FLIGHT = 10
 /**
  * The reads a promotion starts together: the images and tags, the tag mutability, and the image's
  * tag count.
@@ -35,10 +35,10 @@ const UNUSED_MS = 15_000
 /**
  * How many connections a promotion's first reads want to their endpoint when they ask for `tags`
  * tags: the images and tags (beside the tag mutability and the tag count), then one write per tag,
- * ten at a time.
+ * as many at a time as the run keeps in flight (the Warmer's cap).
  */
 export function connectionsAhead(tags: number): number {
-  return Math.min(MAX_CONNECTIONS_AHEAD, Math.max(READS_TOGETHER, tags))
+  return Math.max(READS_TOGETHER, tags)
 }
 
 const originOf = (protocol: string, host: string, port: number): string =>
@@ -60,19 +60,24 @@ interface WarmSocket {
 export class Warmer {
   private readonly enabled: boolean
   private readonly endpoints: Endpoints | undefined
+  private readonly writesInFlight: number
   private readonly idle = new Map<string, WarmSocket[]>()
   private readonly counts = new Map<string, number>()
   private readonly sessions = new Map<string, Buffer>()
   private readonly parsed = new Map<string, { url: URL; origin: string } | null>()
 
-  constructor(options: { enabled?: boolean; endpoints?: Endpoints } = {}) {
+  constructor(options: { enabled?: boolean; endpoints?: Endpoints; writesInFlight?: number } = {}) {
     this.enabled = options.enabled ?? true
     this.endpoints = options.endpoints
+    this.writesInFlight = Math.max(
+      READS_TOGETHER,
+      options.writesInFlight ?? DEFAULT_WRITES_IN_FLIGHT
+    )
   }
 
   /**
    * A registry operation for `repository` is about to be called: opens, in the background,
-   * `connections` to its endpoint (at most MAX_CONNECTIONS_AHEAD over the run), unless they are open.
+   * `connections` to its endpoint (at most the writes in flight, over the run), unless they are open.
    */
   ahead(repository: RepositoryRef, connections: number): void {
     // ECR Public's calls split between its API and its registry endpoint: not guessed.
@@ -87,7 +92,7 @@ export class Warmer {
     if (!target) return
     const { url, origin } = target
     const already = this.counts.get(origin) ?? 0
-    const wanted = Math.min(count, MAX_CONNECTIONS_AHEAD)
+    const wanted = Math.min(count, this.writesInFlight)
     if (wanted <= already) return
     this.counts.set(origin, wanted)
     // The first calls' connections now; the ones for the calls after them once the first is up, so

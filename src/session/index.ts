@@ -119,8 +119,15 @@ export async function runSession(
           stop.stop(`the run passed its ${options.timeoutText ?? ''} timeout`.replace('  ', ' '))
         })
       : undefined
+  // The limiter's bucket holds a second of the rate: as many writes may go at once, and more would
+  // only wait for a token.
+  const writesInFlight = Math.min(
+    MAX_WRITES_IN_FLIGHT,
+    Math.max(1, Math.floor(inputs.putImageRate))
+  )
   try {
     const registry = createRegistry({
+      writesInFlight,
       debug: (line) => options.log.debug(line),
       onResume: (blob, offset, why) =>
         options.log.info(`Download of ${blob} interrupted at byte ${offset} (${why}); resuming`),
@@ -134,9 +141,7 @@ export async function runSession(
       registry,
       log: options.log,
       stop,
-      // The limiter's bucket holds a second of the rate: as many writes may go at once, and more
-      // would only wait for a token.
-      writesInFlight: Math.min(MAX_WRITES_IN_FLIGHT, Math.max(1, Math.floor(inputs.putImageRate))),
+      writesInFlight,
       ...(options.copy && { copy: options.copy }),
       ...(options.poll && { poll: options.poll })
     })
