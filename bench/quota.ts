@@ -28,7 +28,8 @@ export interface QuotaResult {
   manyTags: QuotaRun & { tags: number }
   /** `error`: why the step failed, when it did (then its figures are of a failed run). */
   release: QuotaRun & { images: number; tagsPerImage: number; failed: number; error?: string }
-  matrix: QuotaRun & { images: number; tagsPerImage: number; failed: number }
+  /** Unset when the run left it out (`--large`: a hundred processes at once measure the machine). */
+  matrix?: QuotaRun & { images: number; tagsPerImage: number; failed: number }
 }
 
 export interface QuotaOptions {
@@ -38,6 +39,8 @@ export interface QuotaOptions {
   tagsPerImage: number
   runs: number
   latencyMs: number
+  /** Also run the release as single-image runs started at once (default true). */
+  matrix?: boolean
   log: (line: string) => void
 }
 
@@ -139,7 +142,7 @@ export async function quotaBench(emulator: Emulator, options: QuotaOptions): Pro
     options.log(`quotas: the same as ${options.images} single-image runs at once`)
     const matrix = []
     let failed = 0
-    for (let i = 0; i < options.runs; i++) {
+    for (let i = 0; i < (options.matrix === false ? 0 : options.runs); i++) {
       const tags = tagList(options.tagsPerImage)
       const outcome = await measured(() =>
         Promise.all(names.map((name) => run({ repository: name, 'source-tag': 'staging', tags })))
@@ -159,12 +162,14 @@ export async function quotaBench(emulator: Emulator, options: QuotaOptions): Pro
         ...(releaseError !== undefined && { error: releaseError }),
         ...summarize(release, writes)
       },
-      matrix: {
-        images: options.images,
-        tagsPerImage: options.tagsPerImage,
-        failed,
-        ...summarize(matrix, writes)
-      }
+      ...(matrix.length > 0 && {
+        matrix: {
+          images: options.images,
+          tagsPerImage: options.tagsPerImage,
+          failed,
+          ...summarize(matrix, writes)
+        }
+      })
     }
   } finally {
     emulator.setQuotas({})
@@ -188,11 +193,15 @@ export function renderQuota(result: QuotaResult): string[] {
       result.release,
       String(result.release.failed)
     ),
-    row(
-      `the same release as ${result.matrix.images} single-image runs started at once`,
-      result.matrix,
-      String(result.matrix.failed)
-    ),
+    ...(result.matrix
+      ? [
+          row(
+            `the same release as ${result.matrix.images} single-image runs started at once`,
+            result.matrix,
+            String(result.matrix.failed)
+          )
+        ]
+      : []),
     ...(result.release.error ? ['', `The release step failed: ${result.release.error}`] : [])
   ]
 }
@@ -202,18 +211,24 @@ export function quotaTargets(
   add: (target: string, value: string, met: boolean) => void
 ): void {
   const m = result.manyTags
+  // At release scale (`--large`) the second of burst is a rounding error: the bar is the floor.
+  const large = m.tags >= 500
+  const bound = large ? 1.02 : 1.15
   add(
-    `${m.tags} tags at PutImage 10/s: wall / floor ≤ 1.15`,
+    `${m.tags} tags at PutImage 10/s: wall / floor ≤ ${bound}`,
     m.overFloor.toFixed(2),
-    m.overFloor <= 1.15
+    m.overFloor <= bound
   )
+  if (large) add(`${m.tags} tags: none throttled`, String(m.throttled), m.throttled === 0)
   add(`${m.tags} tags: throttled < 2%`, percent(m.throttledShare), m.throttledShare < 0.02)
   const r = result.release
+  const releaseBound = large ? 1.02 : 1.2
   add(
-    `release ${r.images} × ${r.tagsPerImage}: wall / floor ≤ 1.2`,
+    `release ${r.images} × ${r.tagsPerImage}: wall / floor ≤ ${releaseBound}`,
     r.overFloor.toFixed(2),
-    r.overFloor <= 1.2
+    r.overFloor <= releaseBound
   )
+  if (large) add(`release: none throttled`, String(r.throttled), r.throttled === 0)
   add(`release: throttled < 2%`, percent(r.throttledShare), r.throttledShare < 0.02)
   add(`release: no failed step`, String(r.failed), r.failed === 0)
 }

@@ -5,7 +5,8 @@
 //   startup  cold starts: bare node, the action and the CLI failing on a bad input, the AWS CLI
 //   http     promotions over plain HTTP with 20 ms per request, the CLI recipe, a rerun (http.ts)
 //   tls      promotions over HTTPS with a 30 and an 80 ms RTT (tls.ts), the retag action, the floor
-//   quota    ECR's quotas: 200 tags, a release of 30 images × 2 tags, and it as 30 runs (quota.ts)
+//   quota    ECR's quotas: 200 tags, a release of 30 images × 2 tags, and it as 30 runs (quota.ts);
+//            with --large, 999 tags and a release of 100 images × 3 tags
 //   gates    what the vulnerability, signing-status and Sigstore gates add to a promotion (gates.ts)
 //   copy     1 GiB copied between repositories, against a minimal raw client (copy.ts)
 // The tables and targets are report.ts's; the types, types.ts's.
@@ -153,7 +154,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
           latencyMs: 20,
           copyBytes: 1024 * MiB,
           tls: { rtts: [30, 80], tagCounts: [1, 10, 50], runs: 7 },
-          quota: { tags: 200, images: 30, tagsPerImage: 2, runs: 1 },
+          // --large: release scale (999 tags, ECR's limit of 1,000 with the source's own tag, and a
+          // release of 100 images × 3 tags), without the hundred processes started at once.
+          quota: process.argv.includes('--large')
+            ? { tags: 999, images: 100, tagsPerImage: 3, runs: 1, matrix: false }
+            : { tags: 200, images: 30, tagsPerImage: 2, runs: 1 },
           gates: { runs: 7 },
           log
         }

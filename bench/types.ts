@@ -22,7 +22,7 @@ export interface BenchOptions {
   /** The CLI's entry point; default dist/cli/index.js, skipped when absent. */
   cliEntry?: string
   tls?: { rtts: number[]; tagCounts: number[]; runs: number }
-  quota?: { tags: number; images: number; tagsPerImage: number; runs: number }
+  quota?: { tags: number; images: number; tagsPerImage: number; runs: number; matrix?: boolean }
   gates?: { runs: number }
 }
 
