@@ -105,10 +105,11 @@ describe('the IAM policy in docs/iam.md', () => {
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
   const emulator = useEmulator()
   const logs: Record<
-    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated',
+    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated' | 'create',
     RequestLogEntry[]
   > = {
     gated: [],
+    create: [],
     inPlace: [],
     across: [],
     toPublic: [],
@@ -165,6 +166,21 @@ describe('the IAM policy in docs/iam.md', () => {
     )
     expect(again.exitCode).toBe(0)
     logs.across = [...emulator.log]
+
+    // A target repository that does not exist, created in the same step.
+    emulator.resetLog()
+    const create = await runDist(
+      {
+        repository: sourceUri,
+        'source-tag': 'staging',
+        tags: 'v1',
+        'create-repository': 'true',
+        'target-repository': '222222222222.dkr.ecr.eu-west-1.amazonaws.com/iam/new-app'
+      },
+      env
+    )
+    expect(create.exitCode).toBe(0)
+    logs.create = [...emulator.log]
 
     // The gates: a scanned, signed image promoted with both asked.
     const gatedImage = buildImage({ files: { bin: randomBytes(100) } })
@@ -302,6 +318,22 @@ describe('the IAM policy in docs/iam.md', () => {
     expect(
       policy.Statement.find((statement) => statement.Sid === 'EnhancedScanningFindings')!.Action
     ).toEqual(['inspector2:ListFindings', 'inspector2:ListCoverage'])
+  })
+
+  test('create-repository needs what the CreateTarget statement grants, beside a copy', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"CreateTarget"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const extra = policy.Statement.find((statement) => statement.Sid === 'CreateTarget')!.Action
+    const across = actionsOn(logs.across, '222222222222', 'eu-west-1')
+    expect(
+      actionsOn(logs.create, '222222222222', 'eu-west-1').filter((a) => !across.includes(a))
+    ).toEqual([...extra].sort())
+    // The source's settings are read with what the source statement grants, and DescribeRepositories.
+    expect(actionsOn(logs.create, '111111111111', 'us-east-1')).toEqual(
+      ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'].sort()
+    )
   })
 
   test('within one repository, the actions docs/iam.md names suffice', () => {

@@ -11,8 +11,7 @@ import {
   tagsOf,
   type ArtifactStatus,
   type PublicRegistry,
-  type Repository,
-  type TagMutability
+  type Repository
 } from './store.js'
 
 export class EmulatorState {
@@ -27,7 +26,7 @@ export class EmulatorState {
     registryId: string,
     region: string,
     name: string,
-    options: { tagMutability?: TagMutability; exclusionFilters?: string[] } = {}
+    options: Parameters<Store['create']>[3] = {}
   ): Repository {
     return this.store.create(registryId, region, name, options)
   }

@@ -62,6 +62,9 @@ export interface Repository {
   createdAt: Date
   tagMutability: TagMutability
   exclusionFilters: string[]
+  /** As CreateRepository set them: scan on push, and the encryption (AES256, or KMS with a key). */
+  scanOnPush: boolean
+  encryption: { encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE'; kmsKey?: string }
   images: Map<string, StoredImage>
   tags: Map<string, string>
   blobs: Map<string, StoredBlob>
@@ -143,7 +146,12 @@ export class Store {
     registryId: string,
     region: string,
     name: string,
-    options: { tagMutability?: TagMutability; exclusionFilters?: string[] } = {}
+    options: {
+      tagMutability?: TagMutability
+      exclusionFilters?: string[]
+      scanOnPush?: boolean
+      encryption?: Repository['encryption']
+    } = {}
   ): Repository {
     if (this.find(registryId, region, name)) {
       throw new ServiceError(
@@ -158,6 +166,8 @@ export class Store {
       createdAt: new Date(),
       tagMutability: options.tagMutability ?? 'MUTABLE',
       exclusionFilters: options.exclusionFilters ?? [],
+      scanOnPush: options.scanOnPush ?? false,
+      encryption: options.encryption ?? { encryptionType: 'AES256' },
       images: new Map(),
       tags: new Map(),
       blobs: new Map(),

@@ -265,6 +265,10 @@ var writes = __webpack_require__(6867);
 
 
 const READ_CONCURRENCY = 8;
+const NOT_CREATED = {
+    unsupported: 'repository-creation',
+    reason: 'this action does not create ECR Public repositories'
+};
 /** Registry-wide calls count against the caller's own public registry. */
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
 const COMMANDS = {
@@ -358,6 +362,12 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     }
     async scan() {
         return { unsupported: 'scanning', reason: 'ECR Public does not scan images' };
+    }
+    async repositorySettings() {
+        return NOT_CREATED;
+    }
+    async createRepository() {
+        return NOT_CREATED;
     }
     async signingStatuses() {
         return { unsupported: 'signing', reason: 'ECR Public has no managed signing' };

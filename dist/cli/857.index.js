@@ -227,6 +227,8 @@ function findingsOf(page) {
         })
     ];
 }
+/** The encryption types CreateRepository takes, as the SDK names them. */
+const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'];
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 const COMMANDS = {
     PutImage: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .PutImageCommand */ .SUU,
@@ -283,17 +285,57 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
         return { ...answer, tags: tagsFound(answer, tags, repository) };
     }
     async tagMutability(repository) {
+        return (await this.repositorySettings(repository)).mutability;
+    }
+    async repositorySettings(repository) {
         const output = await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeRepositoriesCommand */ .pE_({
             ...(repository.registryId && { registryId: repository.registryId }),
             repositoryNames: [repository.name]
         }));
         const found = output.repositories?.[0];
+        const encryption = found?.encryptionConfiguration;
         return {
-            mode: found?.imageTagMutability ?? 'MUTABLE',
-            filters: (found?.imageTagMutabilityExclusionFilters ?? [])
-                .map((filter) => filter.filter)
-                .filter((filter) => filter !== undefined)
+            mutability: {
+                mode: found?.imageTagMutability ?? 'MUTABLE',
+                filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+                    .map((filter) => filter.filter)
+                    .filter((filter) => filter !== undefined)
+            },
+            scanOnPush: found?.imageScanningConfiguration?.scanOnPush === true,
+            encryption: {
+                type: encryption?.encryptionType ?? 'AES256',
+                ...(encryption?.kmsKey && { kmsKey: encryption.kmsKey })
+            }
         };
+    }
+    async createRepository(repository, settings) {
+        const { mode, filters } = settings.mutability;
+        const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type);
+        if (!encryptionType)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('UnknownEncryptionType', `${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`);
+        try {
+            await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .CreateRepositoryCommand */ .WTe({
+                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+                imageTagMutability: mode,
+                ...(filters.length > 0 && {
+                    imageTagMutabilityExclusionFilters: filters.map((filter) => ({
+                        filterType: 'WILDCARD',
+                        filter
+                    }))
+                }),
+                imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+                encryptionConfiguration: {
+                    encryptionType,
+                    ...(settings.encryption.kmsKey && { kmsKey: settings.encryption.kmsKey })
+                }
+            }), { write: true });
+            return 'created';
+        }
+        catch (error) {
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'RepositoryAlreadyExistsException')
+                return 'exists';
+            throw error;
+        }
     }
     async presentImages(repository, digests) {
         const { images } = await this.getImages(repository, digests.map((digest) => ({ digest })));

@@ -30,8 +30,25 @@ function describe(repository: Repository) {
         filter
       }))
     }),
-    imageScanningConfiguration: { scanOnPush: false },
-    encryptionConfiguration: { encryptionType: 'AES256' }
+    imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
+    encryptionConfiguration: repository.encryption
+  }
+}
+
+const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const
+
+/** The encryption CreateRepository asks for, checked as ECR checks it: AES256 unless given. */
+function encryption(body: Record<string, unknown>): Repository['encryption'] {
+  const given = body.encryptionConfiguration as
+    { encryptionType?: unknown; kmsKey?: unknown } | undefined
+  if (given === undefined) return { encryptionType: 'AES256' }
+  const type = given.encryptionType ?? ''
+  checkEnum('encryptionConfiguration.encryptionType', type, ENCRYPTION_TYPES)
+  if (type === 'AES256' && given.kmsKey !== undefined)
+    throw invalidParameter('Invalid parameter: a KMS key can only be given with KMS encryption')
+  return {
+    encryptionType: type as Repository['encryption']['encryptionType'],
+    ...(typeof given.kmsKey === 'string' && { kmsKey: given.kmsKey })
   }
 }
 
@@ -80,12 +97,12 @@ export const createRepository: Operation = (context) => {
   const registryId = registryOf(context)
   const name = requireString(context.body, 'repositoryName')
   checkRepositoryName(name)
-  const repository = context.store.create(
-    registryId,
-    context.region,
-    name,
-    mutability(context.body, 'MUTABLE')
-  )
+  const scanning = context.body.imageScanningConfiguration as { scanOnPush?: unknown } | undefined
+  const repository = context.store.create(registryId, context.region, name, {
+    ...mutability(context.body, 'MUTABLE'),
+    scanOnPush: scanning?.scanOnPush === true,
+    encryption: encryption(context.body)
+  })
   return { repository: describe(repository) }
 }
 

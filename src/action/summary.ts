@@ -19,6 +19,7 @@ import {
   heldBack,
   needsAttention,
   nextStep,
+  settingsText,
   sourceOf,
   targetOf
 } from '../promotion/index.js'
@@ -91,6 +92,17 @@ function headline(report: PromotionReport, view: SummaryView): string {
     case 'input-error':
       return `Input error`
   }
+}
+
+/** A target repository that did not exist: created by this run, or to be. */
+function newRepositoryLine(report: PromotionReport): string {
+  const { created, settings } = report.newRepository!
+  const what = created
+    ? 'Created the target repository'
+    : report.dryRun
+      ? 'Would create the target repository'
+      : 'The target repository was not created'
+  return `${what} ${code(targetName(report))}: ${escape(settingsText(settings))}.`
 }
 
 function copyLine(copy: CopyReport, report: PromotionReport): string {
@@ -249,6 +261,7 @@ export function renderImageSummary(
   summary.addHeading(`${MARKS[report.status]} ${headline(report, view)}`, 3)
   const digest = report.digest ? `${shortDigest(report.digest)} · ` : ''
   summary.addRaw(`<p>${digest}${fromTo(report)}</p>`, true)
+  if (report.newRepository) summary.addRaw(`<p>${newRepositoryLine(report)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
   problemList(summary, [report], report.status)

@@ -12,7 +12,13 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
   ['A release: several images in one run', ['sources', 'sources-file']],
   [
     'Into another repository, account or region',
-    ['target-repository', 'target-registry-id', 'target-region', 'copy-referrers']
+    [
+      'target-repository',
+      'target-registry-id',
+      'target-region',
+      'copy-referrers',
+      'create-repository'
+    ]
   ],
   ['Guards', ['expected-digest', 'protect-tags', 'dry-run']],
   [

@@ -1,7 +1,7 @@
 // The end of a run for a person: a table of the tags (where each was, where it is now), what did
 // not work and why, and what to do next.
-import { formatBytes, shortDigest as shortOf } from '../oci/index.js'
-import { digestAfter, type PromotionReport } from '../promotion/index.js'
+import { describeRepository, formatBytes, shortDigest as shortOf } from '../oci/index.js'
+import { digestAfter, settingsText, targetOf, type PromotionReport } from '../promotion/index.js'
 import type { Reports } from '../session/index.js'
 
 /** A digest shortened for the table; a dash for none. */
@@ -51,6 +51,25 @@ function problems(images: readonly PromotionReport[], release: boolean): string[
   })
 }
 
+/** Target repositories that did not exist: created, or to be. */
+function created(images: readonly PromotionReport[]): string[] {
+  const said = new Set<string>()
+  return images.flatMap((image) => {
+    if (!image.newRepository) return []
+    const where = describeRepository(targetOf(image))
+    if (said.has(where)) return []
+    said.add(where)
+    const what = image.newRepository.created
+      ? 'Created'
+      : image.dryRun
+        ? 'Would create'
+        : 'Did not create'
+    return [
+      `${what} the target repository ${where}: ${settingsText(image.newRepository.settings)}.`
+    ]
+  })
+}
+
 function copied(images: readonly PromotionReport[]): string[] {
   const blobs = images.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0)
   const bytes = images.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
@@ -82,6 +101,7 @@ export function summaryLines(reports: Reports): string[] {
     ...table,
     ...(trouble.length > 0 ? ['', ...trouble] : []),
     '',
+    ...created(reports.images),
     ...copied(reports.images),
     ...(reports.outcome !== undefined ? [reports.outcome] : [success(reports)]),
     ...(reports.next !== '' ? [reports.next] : [])

@@ -25,6 +25,8 @@ export interface SurveyRequest {
   target: SettledRepository
   /** The target already has the root manifest (a tag there points at it). */
   rootPresent: boolean
+  /** The target repository does not exist yet: it has nothing, and is not asked. */
+  targetMissing?: boolean
   copyReferrers: boolean
 }
 
@@ -50,7 +52,7 @@ async function readLevel(
       digests,
       role === 'child' ? 'child manifest' : role
     ),
-    presentManifests(registry, request.target, ask)
+    request.targetMissing ? new Set<string>() : presentManifests(registry, request.target, ask)
   ])
   return { nodes: manifests.map((node) => ({ ...node, role, level })), present }
 }
@@ -127,7 +129,7 @@ export async function surveyCopy(registry: Registry, request: SurveyRequest): Pr
     )
   ]
   const sizes =
-    needed.length > 0
+    needed.length > 0 && !request.targetMissing
       ? await registry.checkBlobs(request.target, needed)
       : new Map<string, number>()
   const plan = planCopy(nodes, present, sizes)

@@ -235,6 +235,7 @@ export async function parseInputs(
       protectTags: parseProtectTags(read('protect-tags')),
       dryRun: parseBoolean('dry-run', read('dry-run'), false),
       copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true),
+      createRepository: parseBoolean('create-repository', read('create-repository'), false),
       ...(gates && { gates })
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),

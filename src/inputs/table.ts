@@ -109,6 +109,13 @@ export const INPUTS: readonly InputSpec[] = [
       "When copying into another repository, also copy the image's OCI referrers (signatures, SBOMs, attestations)."
   },
   {
+    name: 'create-repository',
+    boolean: true,
+    default: 'false',
+    description:
+      "A target repository that does not exist is created before any copy, with the source repository's tag mutability and exclusion filters, encryption and scan on push (not its tags or policies); needs ecr:CreateRepository. Otherwise a missing target fails the run before any write."
+  },
+  {
     name: 'vulnerability-threshold',
     value: 'SEVERITY',
     description:

@@ -15,6 +15,8 @@ import { describeRepository, isSameRepository, repositoryKey } from '../oci/inde
 import {
   EcrError,
   ExplainedError,
+  explainCreateError,
+  isUnsupported,
   mapLimit,
   mayPassOnRerun,
   type Registry
@@ -28,7 +30,7 @@ import {
   type PollOptions
 } from './gates/index.js'
 import { prefixed, type Log } from './log.js'
-import { describeImagePlan, planHeader } from './narrate.js'
+import { describeImagePlan, planHeader, settingsText } from './narrate.js'
 import {
   copyFailed,
   dryRunOutcome,
@@ -61,6 +63,7 @@ export { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagOutcome, type TagStatus } 
 
 export * from './report.js'
 export { nextStep, outcomeLine } from './prose.js'
+export { settingsText } from './narrate.js'
 export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
 export { createStop, type Stop } from './stop.js'
 export {
@@ -169,12 +172,15 @@ async function resolveStage(
     // The Sigstore verifier and its trusted root load while the first reads are on the wire.
     const sigstore = request.gates?.signature?.sigstore
     if (sigstore) trust(sigstore).catch(() => {})
-    const resolved = await resolveImages(registry, request.images, (message) =>
-      log.warning(message)
+    const resolved = await resolveImages(
+      registry,
+      request.images,
+      (message) => log.warning(message),
+      { createRepository: request.createRepository }
     )
     for (const image of resolved) {
       if (!('source' in image)) {
-        log.info(`${image.request.name}: ${image.problem}`)
+        log.info(`${image.request.name}: ${image.problem.message}`)
         continue
       }
       log.info(`Source: ${image.request.name} -> ${image.source.digest}`)
@@ -240,9 +246,10 @@ async function survey(
             source: image.source,
             target: image.target,
             rootPresent,
-            copyReferrers: request.copyReferrers
+            copyReferrers: request.copyReferrers,
+            ...(image.createTarget && { targetMissing: true })
           }),
-      tagCountOf(image, dependencies, counts)
+      image.createTarget ? 0 : tagCountOf(image, dependencies, counts)
     ])
     if (copy?.referrersUnlisted)
       say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
@@ -354,7 +361,7 @@ function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult
 function imageResult(
   image: ImagePlan | UnresolvedImage,
   tags: TagOutcome[] | undefined,
-  copy?: ImageResult['copy']
+  copy?: CopyResult
 ): ImageResult {
   if (!isResolved(image))
     return {
@@ -368,16 +375,61 @@ function imageResult(
     target: image.target,
     tags: tags ?? [],
     ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } }),
-    ...(image.gates && { gates: image.gates })
+    ...(image.gates && { gates: image.gates }),
+    ...(image.createTarget && {
+      createdRepository: {
+        settings: image.createTarget,
+        done: copy?.repositoryCreated === true
+      }
+    })
   }
 }
 
-type CopyResult = NonNullable<ImageResult['copy']> & { retryable?: boolean }
+type CopyResult = NonNullable<ImageResult['copy']> & {
+  retryable?: boolean
+  /** This run created the target repository before the copy. */
+  repositoryCreated?: boolean
+}
 
 /** Whether a copy's failure may pass on a rerun as it is. */
 function retryableFailure(error: unknown): boolean {
   if (error instanceof EcrError) return mayPassOnRerun(error)
   return !(error instanceof ExplainedError) || error.retryable
+}
+
+/**
+ * Creates each missing target repository once, however many images go into it: before their copy,
+ * as the first write for them. A repository someone created meanwhile is taken as it is.
+ */
+function repositoryCreator(
+  registry: Registry,
+  log: Pick<Log, 'info'>
+): (image: ImagePlan) => Promise<boolean> {
+  const creating = new Map<string, Promise<boolean>>()
+  return (image) => {
+    const key = repositoryKey(image.target)
+    let made = creating.get(key)
+    if (!made) {
+      const where = describeRepository(image.target)
+      made = registry.createRepository(image.target, image.createTarget!).then(
+        (answer) => {
+          if (isUnsupported(answer)) throw new ExplainedError(`${where}: ${answer.reason}.`)
+          log.info(
+            answer === 'created'
+              ? `Created the target repository ${where} (${settingsText(image.createTarget!)})`
+              : `The target repository ${where} was created meanwhile; used as it is`
+          )
+          return answer === 'created'
+        },
+        (error: unknown) => {
+          if (!(error instanceof EcrError)) throw error
+          throw new ExplainedError(explainCreateError(error, where), mayPassOnRerun(error))
+        }
+      )
+      creating.set(key, made)
+    }
+    return made
+  }
 }
 
 /** Copies what each target lacks, before any tag moves; on the first failure, no other starts. */
@@ -386,6 +438,7 @@ async function copyAll(
   { registry, log, copy: options, stop }: Dependencies
 ): Promise<Map<ImagePlan, CopyResult>> {
   const results = new Map<ImagePlan, CopyResult>()
+  const create = repositoryCreator(registry, log)
   // One copy per image and target, however many entries name them; each counts into its own
   // tally as it goes, so what a stop or a failure leaves there is reported.
   const first = new Map<string, ImagePlan>()
@@ -419,6 +472,7 @@ async function copyAll(
         const result = results.get(image)!
         const lines = copies.length === 1 ? log : prefixed(log, `${image.request.name}: `)
         try {
+          if (image.createTarget) result.repositoryCreated = await create(image)
           if (copies.length > 1) lines.info(`copying into ${describeRepository(image.target)}`)
           await applyCopy(
             registry,

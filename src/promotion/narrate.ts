@@ -2,7 +2,19 @@
 // tag and copy.
 import { bytesToCopy, manifestWrites, missingBlobs, type CopyPlan } from '../copy/index.js'
 import { describeRepository, formatBytes } from '../oci/index.js'
+import type { RepositorySettings } from '../registry/index.js'
 import { isResolved, plannedWrites, type ImagePlan, type Plan, type TagPlan } from './plan.js'
+
+/** A new repository's settings, in words: what it is created with. */
+export function settingsText(settings: RepositorySettings): string {
+  const { mode, filters } = settings.mutability
+  const key = settings.encryption.kmsKey ? ` with key ${settings.encryption.kmsKey}` : ''
+  return [
+    `tag mutability ${mode}${filters.length > 0 ? ` (${filters.join(', ')})` : ''}`,
+    `encryption ${settings.encryption.type}${key}`,
+    settings.scanOnPush ? 'scan on push' : 'no scan on push'
+  ].join(', ')
+}
 
 function describeTag(tag: TagPlan, digest: string): string {
   switch (tag.action) {
@@ -50,6 +62,11 @@ export function planHeader(plan: Plan): string {
 /** The plan's lines for one image: its copy, then each tag. */
 export function describeImagePlan(image: ImagePlan, release: boolean): string[] {
   const lines = [
+    ...(image.createTarget
+      ? [
+          `Repository: does not exist; created before the copy, with the source's settings: ${settingsText(image.createTarget)}`
+        ]
+      : []),
     ...(image.copy ? describeCopy(image.copy) : []),
     ...image.tags.map((tag) => describeTag(tag, image.source.digest))
   ]

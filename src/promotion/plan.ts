@@ -3,7 +3,7 @@
 // refused whole: nothing is written for any image.
 import type { CopyPlan } from '../copy/index.js'
 import { describeRepository, repositoryKey, type SettledRepository } from '../oci/index.js'
-import type { TagMutability } from '../registry/index.js'
+import type { RepositorySettings, TagMutability } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import { lockedBy } from './mutability.js'
 import type { ImageRequest, Problem, ResolvedImage, SourceImage, UnresolvedImage } from './types.js'
@@ -37,6 +37,8 @@ export interface ImagePlan {
   tagCount?: number
   /** What the gates said; one that did not pass is a problem. */
   gates?: GateVerdict[]
+  /** The target repository does not exist yet: created before any copy, with these settings. */
+  createTarget?: RepositorySettings
 }
 
 /** A problem of the plan, and the image (as the inputs name it) it belongs to. */
@@ -218,7 +220,8 @@ export function planPromotion(input: PlanInput): Plan {
       ),
       ...(image.copy && { copy: image.copy }),
       ...(image.tagCount !== undefined && { tagCount: image.tagCount }),
-      ...(image.gates && { gates: image.gates })
+      ...(image.gates && { gates: image.gates }),
+      ...(image.createTarget && { createTarget: image.createTarget })
     }
   })
   const resolved = images.filter(isResolved)

@@ -3,6 +3,7 @@
 import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
+import type { RepositorySettings } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import type { ImageResult, Problem, PromotionResult, TagOutcome, TagStatus } from './types.js'
 
@@ -53,6 +54,12 @@ export interface PromotionReport {
   changed: boolean
   tags: TagReport[]
   copy?: CopyReport
+  /**
+   * The target repository did not exist (`create-repository`): the settings it is created with, and
+   * whether this run created it (not in a dry run, nor when the run stopped first or someone else
+   * created it meanwhile).
+   */
+  newRepository?: { created: boolean; settings: RepositorySettings }
   /** What each gate said of the image, when the run asked any. */
   gates?: GateVerdict[]
   /** The plan's problems with this image, when they stopped the run before any write. */
@@ -237,9 +244,18 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     }),
     ...(image.problem !== undefined && { problem: image.problem.message }),
     dryRun: result.dryRun,
-    changed: tags.some((tag) => WRITTEN.has(tag.status)) || copied,
+    changed:
+      tags.some((tag) => WRITTEN.has(tag.status)) ||
+      copied ||
+      image.createdRepository?.done === true,
     tags,
     ...(copy && { copy }),
+    ...(image.createdRepository && {
+      newRepository: {
+        created: image.createdRepository.done,
+        settings: image.createdRepository.settings
+      }
+    }),
     ...(image.gates && { gates: image.gates }),
     ...(image.problems && { problems: image.problems })
   }

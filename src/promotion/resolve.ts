@@ -13,12 +13,14 @@ import {
   EcrError,
   ExplainedError,
   explainedRead,
+  isUnsupported,
   redact,
   type FetchedImage,
   type ImageAnswer,
   type ImageFailure,
   type ImageId,
   type Registry,
+  type RepositorySettings,
   type TagDigests,
   type TagMutability
 } from '../registry/index.js'
@@ -183,18 +185,54 @@ function unresolved(
   const notFound = error instanceof ExplainedError ? NOT_FOUND[error.code ?? ''] : undefined
   const sameRepository = keyOf(request.source) === keyOf(request.target)
   const where = side === 'target' && !sameRepository ? 'Target' : 'Source'
+  // A missing target can be created in the same step: say how.
+  const create =
+    where === 'Target' &&
+    error instanceof ExplainedError &&
+    error.code === 'RepositoryNotFoundException'
+      ? request.target.publicAlias === undefined
+        ? " Set create-repository: true to create it with the source repository's settings, or create it first."
+        : ' Create it first: create-repository does not create ECR Public repositories.'
+      : ''
   return {
     request,
     problem: {
       title: notFound ? `${where} ${notFound}` : 'Not resolved',
       message:
-        where === 'Target' && !error.message.startsWith('Target')
+        (where === 'Target' && !error.message.startsWith('Target')
           ? `Target: ${error.message}`
-          : error.message,
+          : error.message) + create,
       failed: true,
       ...(retryable && { retryable })
     }
   }
+}
+
+/**
+ * The settings a missing target repository is created with, when `create-repository` asks for it:
+ * the source repository's (ECR's defaults where it has none to read, as ECR Public). Undefined when
+ * the failed read is something else, or the target cannot be created here.
+ */
+async function toCreate(
+  registry: Registry,
+  request: ImageRequest,
+  error: unknown,
+  enabled: boolean
+): Promise<RepositorySettings | undefined> {
+  const missing = error instanceof ExplainedError && error.code === 'RepositoryNotFoundException'
+  if (!enabled || !missing || request.target.publicAlias !== undefined) return undefined
+  if (keyOf(request.source) === keyOf(request.target)) return undefined
+  const settings = await registry
+    .repositorySettings(request.source)
+    .catch(explainedRead(request.source))
+  return isUnsupported(settings) ? DEFAULT_SETTINGS : settings
+}
+
+/** What ECR gives a repository created with no settings. */
+const DEFAULT_SETTINGS: RepositorySettings = {
+  mutability: { mode: 'MUTABLE', filters: [] },
+  scanOnPush: false,
+  encryption: { type: 'AES256' }
 }
 
 /** A target's mutability, or why it is not known (said once, as a warning, by the caller). */
@@ -221,7 +259,8 @@ function mutabilityOf(
 export async function resolveImages(
   registry: Registry,
   requests: ImageRequest[],
-  warn: (message: string) => void
+  warn: (message: string) => void,
+  options: { createRepository?: boolean } = {}
 ): Promise<Array<ResolvedImage | UnresolvedImage>> {
   const warned = new Set<string>()
   const warnOnce = (message: string): void => {
@@ -245,7 +284,11 @@ export async function resolveImages(
       side = 'source'
       if ('error' in source) throw source.error
       side = 'target'
-      if ('error' in target) throw target.error
+      const create =
+        'error' in target
+          ? await toCreate(registry, request, target.error, options.createRepository === true)
+          : undefined
+      if ('error' in target && !create) throw target.error
       side = 'source'
       const image = pickSource(request, source.value)
       const node = verifyManifest(image, `source image ${image.digest}`)
@@ -258,11 +301,11 @@ export async function resolveImages(
       const sourceRegistryId = image.registryId || request.source.registryId || ''
       const tagCount = await countOf(request)
       if ('error' in tagCount) warnOnce(tagCountUnread(request.target, tagCount.error))
-      const settledMutability = mutabilityOf(
-        await mutability.get(targetKey)!,
-        request.target,
-        warnOnce
-      )
+      // A repository still to be created will have the mutability it is created with.
+      const settledMutability = create
+        ? create.mutability
+        : mutabilityOf(await mutability.get(targetKey)!, request.target, warnOnce)
+      const tags = 'value' in target ? target.value.tags : new Map<string, string | null>()
       results.push({
         request,
         source: { ...node, repository: { ...request.source, registryId: sourceRegistryId } },
@@ -271,9 +314,10 @@ export async function resolveImages(
           ...request.target,
           registryId: registryId.value ?? request.target.registryId ?? sourceRegistryId
         },
-        currentTags: new Map(request.tags.map((tag) => [tag, target.value.tags.get(tag) ?? null])),
+        currentTags: new Map(request.tags.map((tag) => [tag, tags.get(tag) ?? null])),
         ...(settledMutability && { mutability: settledMutability }),
-        ...('value' in tagCount && tagCount.value !== undefined && { tagCount: tagCount.value })
+        ...('value' in tagCount && tagCount.value !== undefined && { tagCount: tagCount.value }),
+        ...(create && { createTarget: create })
       })
     } catch (error) {
       if (!(error instanceof ExplainedError || error instanceof ManifestError)) throw error

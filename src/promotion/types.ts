@@ -1,7 +1,7 @@
 // What the pipeline takes and gives, as plain data.
 import type { CopyPlan, CopyStats } from '../copy/index.js'
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
-import type { TagDigests, TagMutability } from '../registry/index.js'
+import type { RepositorySettings, TagDigests, TagMutability } from '../registry/index.js'
 import type { GateRequest, GateVerdict } from './gates/index.js'
 
 export type TagStatus =
@@ -58,6 +58,8 @@ export interface PromotionRequest {
   dryRun: boolean
   /** Also copy the images' referrers (signatures, SBOMs) when the target is another repository. */
   copyReferrers: boolean
+  /** A target repository that does not exist is created, with the source's settings. */
+  createRepository: boolean
   /** Gates every image must pass before anything is written. */
   gates?: GateRequest
 }
@@ -73,6 +75,8 @@ export interface ResolvedImage {
   mutability?: TagMutability
   /** The tags the image already carries in the target, when read; see survey for the rest. */
   tagCount?: number
+  /** The target repository does not exist and is created before any copy, with these settings. */
+  createTarget?: RepositorySettings
 }
 
 export interface UnresolvedImage {
@@ -104,6 +108,9 @@ export interface ImageResult {
   }
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
+  /** The target repository did not exist: the settings it is created with, and whether this run
+   * created it (not in a dry run, nor in a run that stopped first or found it created meanwhile). */
+  createdRepository?: { settings: RepositorySettings; done: boolean }
   /** The plan's problems with this image, when they stopped the run before any write. */
   problems?: Problem[]
 }

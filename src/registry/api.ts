@@ -55,6 +55,14 @@ export interface TagMutability {
   filters: string[]
 }
 
+/** What a new repository can take from another: the settings DescribeRepositories reports. */
+export interface RepositorySettings {
+  mutability: TagMutability
+  scanOnPush: boolean
+  /** AES256, KMS or KMS_DSSE, with the KMS key for the latter two. */
+  encryption: { type: string; kmsKey?: string }
+}
+
 /** One finding of an image scan, reduced to what a gate decides by. */
 export interface ScanFinding {
   /** The CVE or finding id (basic: its name; enhanced: the vulnerability id, else its title). */
@@ -72,7 +80,7 @@ export interface ScanFinding {
 }
 
 /** What a registry cannot do at all, whatever is asked of it. */
-export type Capability = 'referrers' | 'scanning' | 'signing'
+export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation'
 
 /**
  * A registry's answer that it cannot do what was asked: which capability, and why, in words the
@@ -176,6 +184,16 @@ export interface Registry {
     digest: string,
     allFindings: boolean
   ): Promise<ImageScan | 'never-scanned' | Unsupported>
+  /** A repository's settings, for a new repository to take; Unsupported where there are none. */
+  repositorySettings(repository: RepositoryRef): Promise<RepositorySettings | Unsupported>
+  /**
+   * CreateRepository with `settings`: `exists` when it was already there (created meanwhile);
+   * Unsupported where this action cannot create repositories (ECR Public).
+   */
+  createRepository(
+    repository: RepositoryRef,
+    settings: RepositorySettings
+  ): Promise<'created' | 'exists' | Unsupported>
   /** ECR managed signing's statuses for the image; Unsupported where there is none. */
   signingStatuses(repository: RepositoryRef, digest: string): Promise<SigningStatus[] | Unsupported>
 }

@@ -34,6 +34,11 @@ import { inRepository, SharedWrites } from './writes.js'
 
 const READ_CONCURRENCY = 8
 
+const NOT_CREATED: Unsupported = {
+  unsupported: 'repository-creation',
+  reason: 'this action does not create ECR Public repositories'
+}
+
 export interface PublicEcrOptions {
   /** ECR Public's registry endpoint, for reads; https://public.ecr.aws unless overridden. */
   registryUrl?: string
@@ -170,6 +175,14 @@ export class PublicEcr extends SharedWrites implements Registry {
 
   async scan(): Promise<Unsupported> {
     return { unsupported: 'scanning', reason: 'ECR Public does not scan images' }
+  }
+
+  async repositorySettings(): Promise<Unsupported> {
+    return NOT_CREATED
+  }
+
+  async createRepository(): Promise<Unsupported> {
+    return NOT_CREATED
   }
 
   async signingStatuses(): Promise<Unsupported> {

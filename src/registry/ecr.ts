@@ -4,6 +4,7 @@ import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
   CompleteLayerUploadCommand,
+  CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
   DescribeImageSigningStatusCommand,
   DescribeImagesCommand,
@@ -27,6 +28,7 @@ import type {
   ImageId,
   Referrer,
   Registry,
+  RepositorySettings,
   SigningStatus,
   TagDigests,
   TagMutability
@@ -129,6 +131,9 @@ function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[]
   ]
 }
 
+/** The encryption types CreateRepository takes, as the SDK names them. */
+const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const
+
 const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
 
@@ -219,6 +224,10 @@ export class PrivateEcr extends SharedWrites implements Registry {
   }
 
   async tagMutability(repository: RepositoryRef): Promise<TagMutability> {
+    return (await this.repositorySettings(repository)).mutability
+  }
+
+  async repositorySettings(repository: RepositoryRef): Promise<RepositorySettings> {
     const output = await this.service.send(
       repository,
       new DescribeRepositoriesCommand({
@@ -227,11 +236,58 @@ export class PrivateEcr extends SharedWrites implements Registry {
       })
     )
     const found = output.repositories?.[0]
+    const encryption = found?.encryptionConfiguration
     return {
-      mode: found?.imageTagMutability ?? 'MUTABLE',
-      filters: (found?.imageTagMutabilityExclusionFilters ?? [])
-        .map((filter) => filter.filter)
-        .filter((filter): filter is string => filter !== undefined)
+      mutability: {
+        mode: found?.imageTagMutability ?? 'MUTABLE',
+        filters: (found?.imageTagMutabilityExclusionFilters ?? [])
+          .map((filter) => filter.filter)
+          .filter((filter): filter is string => filter !== undefined)
+      },
+      scanOnPush: found?.imageScanningConfiguration?.scanOnPush === true,
+      encryption: {
+        type: encryption?.encryptionType ?? 'AES256',
+        ...(encryption?.kmsKey && { kmsKey: encryption.kmsKey })
+      }
+    }
+  }
+
+  async createRepository(
+    repository: RepositoryRef,
+    settings: RepositorySettings
+  ): Promise<'created' | 'exists'> {
+    const { mode, filters } = settings.mutability
+    const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type)
+    if (!encryptionType)
+      throw new EcrError(
+        'UnknownEncryptionType',
+        `${describeRepository(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`
+      )
+    try {
+      await this.service.send(
+        repository,
+        new CreateRepositoryCommand({
+          ...inRepository(repository),
+          imageTagMutability: mode,
+          ...(filters.length > 0 && {
+            imageTagMutabilityExclusionFilters: filters.map((filter) => ({
+              filterType: 'WILDCARD',
+              filter
+            }))
+          }),
+          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+          encryptionConfiguration: {
+            encryptionType,
+            ...(settings.encryption.kmsKey && { kmsKey: settings.encryption.kmsKey })
+          }
+        }),
+        { write: true }
+      )
+      return 'created'
+    } catch (error) {
+      if (error instanceof EcrError && error.code === 'RepositoryAlreadyExistsException')
+        return 'exists'
+      throw error
     }
   }
 

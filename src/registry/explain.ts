@@ -35,6 +35,27 @@ export function credentialProblem(error: EcrError): string {
 }
 
 /** What happened and what to do, for an ECR error while copying a blob into another repository. */
+/** Why creating a missing target repository failed, and what to do about it. */
+export function explainCreateError(error: EcrError, repository: string): string {
+  const detail = error.message ? ` ECR said: ${error.message}` : ''
+  const what = `Creating the target repository ${repository}`
+  switch (error.code) {
+    case 'AccessDeniedException':
+      return `${what} was denied. create-repository needs ecr:CreateRepository on it (docs/iam.md), or create the repository first.${detail}`
+    case 'ExpiredTokenException':
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'CredentialsProviderError':
+      return `${what} failed: ${credentialProblem(error)}`
+    case 'RequestTimeout':
+    case 'NetworkingError':
+    case 'EndpointUnreachable':
+      return `${what} failed: ${error.message}. ${NETWORK_ADVICE}`
+    default:
+      return `${what} failed: ${error.code}.${detail}`
+  }
+}
+
 export function explainCopyError(
   error: EcrError,
   context: { blob: string; source: string; target: string }

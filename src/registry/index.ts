@@ -3,7 +3,7 @@
 // is loaded on the first call, not at start-up, so a run that fails on its inputs never pays for
 // it; ECR Public's SDK is loaded only when a public.ecr.aws repository is named.
 import type { RepositoryRef } from '../oci/index.js'
-import type { ImageId, PutImageRequest, Registry } from './api.js'
+import type { ImageId, PutImageRequest, Registry, RepositorySettings } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
 import type { Endpoints } from './endpoints.js'
 import { connectionsAhead, letIoThrough, Warmer } from './preconnect.js'
@@ -13,7 +13,12 @@ export type * from './api.js'
 export { isUnsupported } from './api.js'
 export { mapLimit } from './concurrency.js'
 export { EcrError, ExplainedError, mayPassOnRerun, redact, type FailureKind } from './errors.js'
-export { explainCopyError, explainWriteError, stopsOtherWrites } from './explain.js'
+export {
+  explainCopyError,
+  explainCreateError,
+  explainWriteError,
+  stopsOtherWrites
+} from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
 export { configuredRegion } from './region.js'
 export { configuredEndpoints, type Endpoints } from './endpoints.js'
@@ -104,6 +109,12 @@ class RoutingRegistry implements Registry {
   }
   scan(repository: RepositoryRef, digest: string, allFindings: boolean) {
     return this.serving(repository).then((r) => r.scan(repository, digest, allFindings))
+  }
+  repositorySettings(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.repositorySettings(repository))
+  }
+  createRepository(repository: RepositoryRef, settings: RepositorySettings) {
+    return this.serving(repository).then((r) => r.createRepository(repository, settings))
   }
   signingStatuses(repository: RepositoryRef, digest: string) {
     return this.serving(repository).then((r) => r.signingStatuses(repository, digest))

@@ -1,0 +1,159 @@
+// create-repository: a promotion into a target repository that does not exist yet, through the
+// bundled action and the command line against the local ECR.
+import { describe, expect, test } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { runDist } from '../__fixtures__/actions.js'
+import { useEmulator } from '../__fixtures__/emulator.js'
+import { buildImage, pushImage } from '../emulator/index.js'
+import { runCommand } from './cli/run.js'
+
+const DEV = '111111111111'
+const REGION = 'us-east-1'
+const HOST = `${DEV}.dkr.ecr.${REGION}.amazonaws.com`
+const KEY = `arn:aws:kms:${REGION}:${DEV}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+
+const emulator = useEmulator({ defaultAccount: DEV })
+
+let counter = 0
+/** A source repository with settings of its own, holding an image under `rc`; no target. */
+function source() {
+  counter++
+  const repository = emulator.state.createRepository(DEV, REGION, `team/app${counter}`, {
+    tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+    exclusionFilters: ['latest*'],
+    scanOnPush: true,
+    encryption: { encryptionType: 'KMS', kmsKey: KEY }
+  })
+  const image = buildImage({ files: { 'bin/app': randomBytes(4096) } })
+  pushImage(repository, image, emulator.state.settings, ['rc'])
+  const target = `release/app${counter}`
+  return {
+    repository,
+    image,
+    target,
+    inputs: {
+      repository: `${HOST}/${repository.name}`,
+      'source-tag': 'rc',
+      'target-repository': `${HOST}/${target}`,
+      tags: 'v1, latest'
+    }
+  }
+}
+
+const created = (name: string) => emulator.state.store.find(DEV, REGION, name)
+const writes = () =>
+  emulator.log.filter((entry) =>
+    /CreateRepository|PutImage|InitiateLayerUpload|UploadLayerPart|CompleteLayerUpload/.test(
+      entry.operation
+    )
+  )
+
+describe('create-repository', () => {
+  test('creates a missing target with the source repository’s settings and promotes in one step', async () => {
+    const { image, target, inputs } = source()
+    const run = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(run.stdout).not.toContain('::error')
+    expect(run.exitCode).toBe(0)
+    const repository = created(target)!
+    expect(repository).toMatchObject({
+      tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      exclusionFilters: ['latest*'],
+      scanOnPush: true,
+      encryption: { encryptionType: 'KMS', kmsKey: KEY }
+    })
+    expect(repository.tags.get('v1')).toBe(image.digest)
+    expect(repository.tags.get('latest')).toBe(image.digest)
+    // Before any copy, once; the plan said so first.
+    const operations = emulator.log.map((entry) => entry.operation)
+    expect(operations.filter((op) => op === 'CreateRepository')).toHaveLength(1)
+    expect(operations.indexOf('CreateRepository')).toBeLessThan(
+      operations.indexOf('InitiateLayerUpload')
+    )
+    expect(run.stdout).toMatch(/Repository: does not exist; created before the copy/)
+    expect(run.result).toMatchObject({
+      status: 'promoted',
+      changed: true,
+      newRepository: {
+        created: true,
+        settings: { mutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', filters: ['latest*'] } }
+      }
+    })
+    expect(run.summary).toContain('Created the target repository')
+    expect(run.summary).toContain('tag mutability IMMUTABLE_WITH_EXCLUSION (latest*)')
+
+    // A rerun finds the repository and the tags in place: nothing to write.
+    emulator.resetLog()
+    const rerun = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.result?.status).toBe('unchanged')
+    expect(rerun.result?.newRepository).toBeUndefined()
+    expect(writes()).toHaveLength(0)
+  })
+
+  test('without it, a missing target fails before any write, naming the input', async () => {
+    const { target, inputs } = source()
+    const run = await runDist(inputs, emulator.env)
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.status).toBe('failed')
+    expect(run.result?.problem).toMatch(/Target: .*does not exist.*create-repository: true/s)
+    expect(run.stdout).toMatch(/::error title=Target repository not found.*create-repository/)
+    expect(created(target)).toBeUndefined()
+    expect(writes()).toHaveLength(0)
+  })
+
+  test('a dry run says it would create the repository, and creates nothing', async () => {
+    const { target, inputs } = source()
+    const run = await runDist(
+      { ...inputs, 'create-repository': 'true', 'dry-run': 'true' },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.result).toMatchObject({
+      status: 'dry-run',
+      changed: false,
+      newRepository: { created: false }
+    })
+    expect(run.result?.tags.map((tag) => tag.status)).toEqual(['would-create', 'would-create'])
+    expect(run.summary).toContain('Would create the target repository')
+    expect(created(target)).toBeUndefined()
+    expect(writes()).toHaveLength(0)
+  })
+
+  test('CreateRepository denied: the run fails naming the permission, and writes no tag', async () => {
+    const { target, inputs } = source()
+    emulator.onRequest((request) =>
+      request.operation === 'CreateRepository'
+        ? { status: 400, body: { __type: 'AccessDeniedException', message: 'not authorized' } }
+        : undefined
+    )
+    const run = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(run.exitCode).toBe(1)
+    expect(run.result?.status).toBe('failed')
+    expect(run.result?.copy?.error).toMatch(/needs ecr:CreateRepository/)
+    expect(run.result?.newRepository).toEqual(expect.objectContaining({ created: false }))
+    expect(created(target)).toBeUndefined()
+    expect(emulator.log.filter((entry) => /PutImage|LayerUpload/.test(entry.operation))).toEqual([])
+  })
+
+  test('the command line takes --create-repository', async () => {
+    const { image, target, inputs } = source()
+    const run = await runCommand(
+      [
+        '--repository',
+        inputs.repository,
+        '--source-tag',
+        'rc',
+        '--target-repository',
+        inputs['target-repository'],
+        '--tags',
+        'v1',
+        '--create-repository'
+      ],
+      emulator.env
+    )
+    expect(run.stderr).not.toMatch(/error/i)
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/Created the target repository .*release\/app\d+: tag mutability/)
+    expect(created(target)?.tags.get('v1')).toBe(image.digest)
+  })
+})
