@@ -69,7 +69,7 @@ target, locate, options = {}) {
             // One attempt per request through the transport's loop (paced, throttling waited out, its
             // headers timed out); a request that fails is resumed here, with the other interruptions.
             const response = await transport
-                .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
+                .request(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
                 signal: abort.signal,
                 streaming: true,
                 headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
@@ -226,7 +226,7 @@ class PublicRegistryReader {
     }
     async fetchToken(repository, scope) {
         const what = `a pull token for ${path(repository)}`;
-        const response = await this.service.transport.get(what, this.target(repository), `${this.base}/token/?service=${oci/* PUBLIC_REGISTRY_HOST */.N0}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${await this.basicAuth()}` } });
+        const response = await this.service.transport.request(what, this.target(repository), `${this.base}/token/?service=${oci/* PUBLIC_REGISTRY_HOST */.N0}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${await this.basicAuth()}` } });
         const body = response.ok ? (await response.json()) : undefined;
         if (!body?.token) {
             await response.body?.cancel();
@@ -236,7 +236,7 @@ class PublicRegistryReader {
     }
     /** A GET with the pull token, fetching a fresh token once if the registry refuses the one held. */
     async authorizedGet(what, repository, url, headers) {
-        const get = async (renew) => this.service.transport.get(what, this.target(repository), url, {
+        const get = async (renew) => this.service.transport.request(what, this.target(repository), url, {
             headers: { ...headers, authorization: `Bearer ${await this.token(repository, renew)}` }
         });
         const first = await get(false);
@@ -368,6 +368,9 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     }
     async createRepository() {
         return NOT_CREATED;
+    }
+    async mountBlob() {
+        return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' };
     }
     async signingStatuses() {
         return { unsupported: 'signing', reason: 'ECR Public has no managed signing' };

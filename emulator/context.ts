@@ -17,6 +17,8 @@ export interface OperationContext {
   body: Record<string, unknown>
   /** A loopback URL that serves a blob, for GetDownloadUrlForLayer. */
   blobUrl(registryId: string, region: string, repository: string, digest: string): string
+  /** The loopback URL of a registry's OCI API, for GetAuthorizationToken's proxyEndpoint. */
+  registryUrl(registryId: string, region: string): string
 }
 
 export type Operation = (context: OperationContext) => unknown

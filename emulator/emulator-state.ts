@@ -22,6 +22,14 @@ export class EmulatorState {
     this.settings = settings
   }
 
+  /** PutAccountSetting for a registry (BLOB_MOUNTING: ENABLED or DISABLED), as its owner would. */
+  setAccountSetting(registryId: string, region: string, name: string, value: string): void {
+    const key = `${registryId}/${region}`
+    const settings = this.store.accountSettings.get(key) ?? new Map<string, string>()
+    settings.set(name, value)
+    this.store.accountSettings.set(key, settings)
+  }
+
   createRepository(
     registryId: string,
     region: string,

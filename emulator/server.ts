@@ -25,6 +25,12 @@ import {
 } from './operations/repositories.js'
 import { PUBLIC_OPERATIONS } from './operations/public.js'
 import { Quotas, type QuotaSetting } from './quotas.js'
+import {
+  getAccountSetting,
+  getAuthorizationToken,
+  putAccountSetting
+} from './operations/registry-access.js'
+import { PRIVATE_REGISTRY_PREFIX, PrivateRegistry } from './private-registry.js'
 import { RegistryEndpoint } from './registry.js'
 import { PUBLIC_PARTITION, type Store } from './store.js'
 import type { TlsMaterial } from './tls.js'
@@ -47,7 +53,10 @@ const OPERATIONS: Record<string, Operation> = {
   GetDownloadUrlForLayer: getDownloadUrlForLayer,
   ListImageReferrers: listImageReferrers,
   DescribeImageScanFindings: describeImageScanFindings,
-  DescribeImageSigningStatus: describeImageSigningStatus
+  DescribeImageSigningStatus: describeImageSigningStatus,
+  GetAccountSetting: getAccountSetting,
+  PutAccountSetting: putAccountSetting,
+  GetAuthorizationToken: getAuthorizationToken
 }
 
 export interface RequestLogEntry {
@@ -140,12 +149,15 @@ export class EmulatorServer extends EventEmitter {
 
   /** ECR Public's registry endpoint: token, manifests and blobs over the OCI distribution API. */
   readonly registry: RegistryEndpoint
+  /** ECR's registry OCI API, for blob mounting: POST /v2/NAME/blobs/uploads/?mount=&from=. */
+  readonly privateRegistry: PrivateRegistry
 
   constructor(options: ServerOptions) {
     super()
     this.options = options
     this.store = options.store
     this.registry = new RegistryEndpoint(this)
+    this.privateRegistry = new PrivateRegistry(this)
     this.latencyMs = options.latencyMs ?? 0
     this.faults.configure(options.faults)
     this.quotas.configure(options.quotas)
@@ -183,6 +195,8 @@ export class EmulatorServer extends EventEmitter {
     try {
       if (request.method === 'GET' && request.url?.startsWith('/blobs/'))
         return await this.downloads.serve(request, response, startedAt)
+      if (request.url?.startsWith(`${PRIVATE_REGISTRY_PREFIX}/`))
+        return await this.privateRegistry.handle(request, response, startedAt)
       if (
         (request.method === 'GET' || request.method === 'HEAD') &&
         (request.url?.startsWith('/v2/') || request.url?.startsWith('/token'))
@@ -331,7 +345,9 @@ export class EmulatorServer extends EventEmitter {
       region,
       body,
       blobUrl: (registryId, blobRegion, repository, digest) =>
-        this.grantDownload(registryId, blobRegion, repository, digest)
+        this.grantDownload(registryId, blobRegion, repository, digest),
+      registryUrl: (registryId, registryRegion) =>
+        `${this.url}${PRIVATE_REGISTRY_PREFIX}/${registryId}/${registryRegion}`
     }
   }
 

@@ -112,12 +112,32 @@ export interface PublicRegistry {
   alias: string
 }
 
+/** What GetAccountSetting answers for a setting nobody put (BLOB_MOUNTING is opt-in). */
+export const ACCOUNT_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
+  BLOB_MOUNTING: 'DISABLED',
+  BASIC_SCAN_TYPE_VERSION: 'AWS_NATIVE',
+  REGISTRY_POLICY_SCOPE: 'V2'
+}
+
 export class Store {
   readonly repositories = new Map<string, Repository>()
   /** By registry id (the account). */
   readonly publicRegistries = new Map<string, PublicRegistry>()
   /** Passwords GetAuthorizationToken handed out, for the registry's token endpoint. */
   readonly publicPasswords = new Set<string>()
+  /** Passwords ECR's GetAuthorizationToken handed out: the registry (account and region) each opens. */
+  readonly privatePasswords = new Map<string, { registryId: string; region: string }>()
+  /** Account settings (PutAccountSetting), by `registryId/region`, then name. */
+  readonly accountSettings = new Map<string, Map<string, string>>()
+
+  /** An account setting as GetAccountSetting reads it; ECR's default where none was put. */
+  accountSetting(registryId: string, region: string, name: string): string {
+    return (
+      this.accountSettings.get(`${registryId}/${region}`)?.get(name) ??
+      ACCOUNT_SETTING_DEFAULTS[name] ??
+      ''
+    )
+  }
 
   publicRegistryByAlias(alias: string): PublicRegistry | undefined {
     return [...this.publicRegistries.values()].find((registry) => registry.alias === alias)

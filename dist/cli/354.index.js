@@ -311,7 +311,7 @@ const defined = (value) => value !== undefined;
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
 /**
  * The one policy, in the shape of one retrying transport every request goes through: SDK calls
- * (`call`), registry GETs and downloads (`get`), and a caller's own retries (`pause`) are paced,
+ * (`call`), registry requests and downloads (`request`), and a caller's own retries (`pause`) are paced,
  * timed out and backed off the same way. `warmer` holds the connections opened ahead of the first
  * calls (preconnect.ts); the SDK's handler takes those sockets before it opens its own.
  */
@@ -410,10 +410,11 @@ class Transport {
         }
     }
     /**
-     * A GET to a registry endpoint or a download URL through the same loop: 429 is throttling, 5xx
-     * and dropped connections are transient; any other answer is the caller's to read.
+     * A request to a registry endpoint or a download URL (a GET unless `request.method` says) through
+     * the same loop: 429 is throttling, 5xx and dropped connections are transient; any other answer
+     * is the caller's to read.
      */
-    get(label, target, url, request) {
+    request(label, target, url, request) {
         const fetcher = this.options.fetch ?? fetch;
         return this.call(label, { ...target, endpoint: new URL(url).origin }, async (deadline) => {
             const own = new AbortController();
@@ -422,6 +423,7 @@ class Transport {
             let response;
             try {
                 response = await fetcher(url, {
+                    method: request.method ?? 'GET',
                     headers: request.headers,
                     signal: AbortSignal.any([own.signal, request.signal, this.signal].filter(defined))
                 });

@@ -111,12 +111,20 @@ function copyLine(copy: CopyReport, report: PromotionReport): string {
   const needed = `${copy.blobsToCopy} blob(s) (${formatBytes(copy.bytesToCopy)})${manifests}`
   if (report.dryRun)
     return `Would copy ${needed} by digest; ${copy.blobsSkipped} blob(s) already there${referrers}.`
-  const started = copy.blobsCopied > 0 || copy.manifestsWritten > 0 || copy.error !== undefined
+  const started =
+    copy.blobsCopied > 0 ||
+    copy.blobsMounted > 0 ||
+    copy.manifestsWritten > 0 ||
+    copy.error !== undefined
   if (!started && copy.blobsToCopy + copy.manifestsToWrite === 0)
     return `Nothing to copy: the target already holds every blob and manifest${referrers}.`
   if (!started && report.status !== 'promoted' && report.status !== 'unchanged')
     return `Nothing copied: the run stopped before any of the ${needed} the target lacks reached it${referrers}.`
-  return `Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
+  const mounted =
+    copy.blobsMounted > 0
+      ? `Mounted ${copy.blobsMounted} blob(s) (${formatBytes(copy.bytesMounted)}) from the source, moving no bytes; `
+      : ''
+  return `${mounted}Copied ${copy.blobsCopied} blob(s) (${formatBytes(copy.bytesCopied)}), ${copy.blobsSkipped} already there; ${copy.manifestsWritten} manifest(s) written by digest${referrers}.${copy.error ? ` The copy failed: ${escape(copy.error)}` : ''}`
 }
 
 const GATE_NAMES: Record<string, string> = {

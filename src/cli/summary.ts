@@ -74,8 +74,15 @@ function copied(images: readonly PromotionReport[]): string[] {
   const blobs = images.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0)
   const bytes = images.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
   const manifests = images.reduce((total, image) => total + (image.copy?.manifestsWritten ?? 0), 0)
-  if (blobs + manifests === 0) return []
-  return [`Copied ${blobs} blob(s), ${formatBytes(bytes)}, and ${manifests} manifest(s) by digest.`]
+  const mounts = images.reduce((total, image) => total + (image.copy?.blobsMounted ?? 0), 0)
+  const saved = images.reduce((total, image) => total + (image.copy?.bytesMounted ?? 0), 0)
+  if (blobs + manifests + mounts === 0) return []
+  return [
+    ...(mounts > 0
+      ? [`Mounted ${mounts} blob(s), ${formatBytes(saved)}, from the source: no bytes moved.`]
+      : []),
+    `Copied ${blobs} blob(s), ${formatBytes(bytes)}, and ${manifests} manifest(s) by digest.`
+  ]
 }
 
 /** How a run that did what it was asked ended, in one line. */

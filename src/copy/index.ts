@@ -2,7 +2,7 @@
 // plan.ts holds it as data) and carrying it out here: the missing blobs, then the missing manifests
 // by digest, children before the manifests that refer to them. It never moves a tag. It may import
 // src/registry and src/oci only.
-import { describeRepository, type RepositoryRef } from '../oci/index.js'
+import { describeRepository, formatBytes, type RepositoryRef } from '../oci/index.js'
 import {
   EcrError,
   ExplainedError,
@@ -35,6 +35,9 @@ export interface CopyStats {
   /** Blobs the target already had. */
   blobsSkipped: number
   bytesCopied: number
+  /** Blobs the registry mounted from the source instead of a copy, and their bytes (not moved). */
+  blobsMounted: number
+  bytesMounted: number
   manifestsWritten: number
 }
 
@@ -52,7 +55,31 @@ export function emptyStats(plan: CopyPlan): CopyStats {
     blobsCopied: 0,
     blobsSkipped: plan.blobs.length - missingBlobs(plan).length,
     bytesCopied: 0,
+    blobsMounted: 0,
+    bytesMounted: 0,
     manifestsWritten: 0
+  }
+}
+
+/**
+ * Whether the registry mounted the blob from the source (within one registry, where it allows):
+ * then nothing is copied. Anything else, a failed request included, leaves the blob to the copy.
+ */
+async function mounted(
+  registry: Registry,
+  route: { source: RepositoryRef; target: RepositoryRef },
+  digest: string,
+  log: ProgressLog
+): Promise<boolean> {
+  try {
+    const answer = await registry.mountBlob(route.target, route.source, digest)
+    if (answer === 'mounted') log.debug(`blob ${digest}: mounted from ${route.source.name}`)
+    return answer === 'mounted'
+  } catch (error) {
+    if (error instanceof EcrError && (error.kind === 'cancelled' || error.kind === 'not-sent'))
+      throw error
+    log.debug(`blob ${digest}: not mounted (${String(error)}); copying it`)
+    return false
   }
 }
 
@@ -74,6 +101,13 @@ async function copyBlobs(
   )
   try {
     await mapLimit(missing, options.concurrency ?? BLOB_CONCURRENCY, async (blob) => {
+      if (await mounted(registry, route, blob.digest, log)) {
+        progress.blobs++
+        progress.bytes += blob.size ?? 0
+        tally.blobsMounted++
+        tally.bytesMounted += blob.size ?? 0
+        return
+      }
       let sent = 0
       const outcome = await copyBlob(registry, route.source, route.target, blob, (count) => {
         progress.bytes += count
@@ -103,6 +137,10 @@ async function copyBlobs(
     progress.stop()
   }
   if (missing.length > 0) progress.report()
+  if (tally.blobsMounted > 0)
+    log.info(
+      `Of them, ${tally.blobsMounted} blob(s) (${formatBytes(tally.bytesMounted)}) mounted from ${describeRepository(route.source)}: no bytes moved`
+    )
 }
 
 /** Writes one manifest by digest; false when the target already had it. */

@@ -11,6 +11,9 @@ export interface CopyReport {
   blobsCopied: number
   blobsSkipped: number
   bytesCopied: number
+  /** Blobs the registry mounted from the source instead of a copy, and the bytes that saved. */
+  blobsMounted: number
+  bytesMounted: number
   manifestsWritten: number
   referrers: number
   /** In a dry run, or before a failed copy: what the target lacks. */
@@ -102,6 +105,8 @@ export interface ReleaseTotals {
   statuses: Partial<Record<TagStatus, number>>
   blobsCopied: number
   bytesCopied: number
+  blobsMounted: number
+  bytesMounted: number
 }
 
 /**
@@ -134,6 +139,8 @@ function buildCopyReport(copy: NonNullable<ImageResult['copy']>): CopyReport {
     blobsSkipped:
       copy.stats?.blobsSkipped ?? copy.plan.blobs.length - missingBlobs(copy.plan).length,
     bytesCopied: copy.stats?.bytesCopied ?? 0,
+    blobsMounted: copy.stats?.blobsMounted ?? 0,
+    bytesMounted: copy.stats?.bytesMounted ?? 0,
     manifestsWritten: copy.stats?.manifestsWritten ?? 0,
     referrers: copy.plan.referrers,
     blobsToCopy: missingBlobs(copy.plan).length,
@@ -220,7 +227,9 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     ...(message !== undefined && { message }),
     ...(retryable === false && { retryable })
   }))
-  const copied = copy !== undefined && (copy.blobsCopied > 0 || copy.manifestsWritten > 0)
+  const copied =
+    copy !== undefined &&
+    (copy.blobsCopied > 0 || copy.blobsMounted > 0 || copy.manifestsWritten > 0)
   return {
     name: image.request.name,
     status: statusOf(
@@ -261,6 +270,10 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   }
 }
 
+/** A copy figure over the images that copied. */
+const sum = (images: PromotionReport[], figure: (copy: CopyReport) => number): number =>
+  images.reduce((total, image) => total + (image.copy ? figure(image.copy) : 0), 0)
+
 /** Where an image's tags are, whatever the spelling its entry used; its name when unresolved. */
 function targetKeyOf(report: PromotionReport): string {
   if (report.registryId === undefined && report.publicAlias === undefined) return `?${report.name}`
@@ -290,8 +303,10 @@ function releaseTotals(images: PromotionReport[]): ReleaseTotals {
     images: distinct.size,
     tags: tags.size,
     statuses,
-    blobsCopied: copies.reduce((total, image) => total + (image.copy?.blobsCopied ?? 0), 0),
-    bytesCopied: copies.reduce((total, image) => total + (image.copy?.bytesCopied ?? 0), 0)
+    blobsCopied: sum(copies, (copy) => copy.blobsCopied),
+    bytesCopied: sum(copies, (copy) => copy.bytesCopied),
+    blobsMounted: sum(copies, (copy) => copy.blobsMounted),
+    bytesMounted: sum(copies, (copy) => copy.bytesMounted)
   }
 }
 

@@ -80,7 +80,7 @@ export interface ScanFinding {
 }
 
 /** What a registry cannot do at all, whatever is asked of it. */
-export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation'
+export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting'
 
 /**
  * A registry's answer that it cannot do what was asked: which capability, and why, in words the
@@ -194,6 +194,17 @@ export interface Registry {
     repository: RepositoryRef,
     settings: RepositorySettings
   ): Promise<'created' | 'exists' | Unsupported>
+  /**
+   * Blob mounting: asks the registry to reference `digest`, which `source` holds, in `target`
+   * without a copy (the OCI API's POST .../blobs/uploads/?mount=&from=). `not-mounted` when the
+   * registry declined (its BLOB_MOUNTING setting off, encryption that differs, a refusal): the
+   * caller copies that blob. Unsupported across registries and for ECR Public.
+   */
+  mountBlob(
+    target: RepositoryRef,
+    source: RepositoryRef,
+    digest: string
+  ): Promise<'mounted' | 'not-mounted' | Unsupported>
   /** ECR managed signing's statuses for the image; Unsupported where there is none. */
   signingStatuses(repository: RepositoryRef, digest: string): Promise<SigningStatus[] | Unsupported>
 }

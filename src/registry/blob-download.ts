@@ -89,7 +89,7 @@ export async function* downloadBlob(
       // One attempt per request through the transport's loop (paced, throttling waited out, its
       // headers timed out); a request that fails is resumed here, with the other interruptions.
       const response = await transport
-        .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
+        .request(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
           signal: abort.signal,
           streaming: true,
           headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }

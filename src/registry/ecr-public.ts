@@ -185,6 +185,10 @@ export class PublicEcr extends SharedWrites implements Registry {
     return NOT_CREATED
   }
 
+  async mountBlob(): Promise<Unsupported> {
+    return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' }
+  }
+
   async signingStatuses(): Promise<Unsupported> {
     return { unsupported: 'signing', reason: 'ECR Public has no managed signing' }
   }

@@ -31,10 +31,12 @@ import type {
   RepositorySettings,
   SigningStatus,
   TagDigests,
-  TagMutability
+  TagMutability,
+  Unsupported
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
+import { BlobMounter } from './mounting.js'
 import type { Endpoints } from './endpoints.js'
 import { allPages, endpointOf, Service } from './service.js'
 import type { Transport } from './transport.js'
@@ -167,6 +169,7 @@ export interface PrivateEcrOptions {
 
 export class PrivateEcr extends SharedWrites implements Registry {
   private readonly download: DownloadOptions
+  private readonly mounter: BlobMounter
 
   constructor(transport: Transport, options: PrivateEcrOptions) {
     super(
@@ -179,6 +182,15 @@ export class PrivateEcr extends SharedWrites implements Registry {
       COMMANDS
     )
     this.download = options.download
+    this.mounter = new BlobMounter(this.service)
+  }
+
+  mountBlob(
+    target: RepositoryRef,
+    source: RepositoryRef,
+    digest: string
+  ): Promise<'mounted' | 'not-mounted' | Unsupported> {
+    return this.mounter.mount(target, source, digest)
   }
 
   async writableRegistryId(repository: RepositoryRef): Promise<string | undefined> {

@@ -116,6 +116,9 @@ class RoutingRegistry implements Registry {
   createRepository(repository: RepositoryRef, settings: RepositorySettings) {
     return this.serving(repository).then((r) => r.createRepository(repository, settings))
   }
+  mountBlob(target: RepositoryRef, source: RepositoryRef, digest: string) {
+    return this.serving(target).then((r) => r.mountBlob(target, source, digest))
+  }
   signingStatuses(repository: RepositoryRef, digest: string) {
     return this.serving(repository).then((r) => r.signingStatuses(repository, digest))
   }

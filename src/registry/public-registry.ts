@@ -112,7 +112,7 @@ export class PublicRegistryReader {
 
   private async fetchToken(repository: RepositoryRef, scope: string): Promise<string> {
     const what = `a pull token for ${path(repository)}`
-    const response = await this.service.transport.get(
+    const response = await this.service.transport.request(
       what,
       this.target(repository),
       `${this.base}/token/?service=${PUBLIC_REGISTRY_HOST}&scope=${encodeURIComponent(scope)}`,
@@ -134,7 +134,7 @@ export class PublicRegistryReader {
     headers: Record<string, string>
   ): Promise<Response> {
     const get = async (renew: boolean) =>
-      this.service.transport.get(what, this.target(repository), url, {
+      this.service.transport.request(what, this.target(repository), url, {
         headers: { ...headers, authorization: `Bearer ${await this.token(repository, renew)}` }
       })
     const first = await get(false)

@@ -236,7 +236,9 @@ function requestIdOf(output: unknown): string {
 
 const defined = <T>(value: T | undefined): value is T => value !== undefined
 
-export interface HttpGet {
+export interface HttpRequest {
+  /** GET unless said (a blob mount is a POST). */
+  method?: 'GET' | 'POST' | 'DELETE'
   headers: Record<string, string>
   /** Aborts the request and its body from outside (a download's stall clock). */
   signal?: AbortSignal
@@ -259,7 +261,7 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 }
 
 /**
  * The one policy, in the shape of one retrying transport every request goes through: SDK calls
- * (`call`), registry GETs and downloads (`get`), and a caller's own retries (`pause`) are paced,
+ * (`call`), registry requests and downloads (`request`), and a caller's own retries (`pause`) are paced,
  * timed out and backed off the same way. `warmer` holds the connections opened ahead of the first
  * calls (preconnect.ts); the SDK's handler takes those sockets before it opens its own.
  */
@@ -374,10 +376,11 @@ export class Transport {
   }
 
   /**
-   * A GET to a registry endpoint or a download URL through the same loop: 429 is throttling, 5xx
-   * and dropped connections are transient; any other answer is the caller's to read.
+   * A request to a registry endpoint or a download URL (a GET unless `request.method` says) through
+   * the same loop: 429 is throttling, 5xx and dropped connections are transient; any other answer
+   * is the caller's to read.
    */
-  get(label: string, target: CallTarget, url: string, request: HttpGet): Promise<Response> {
+  request(label: string, target: CallTarget, url: string, request: HttpRequest): Promise<Response> {
     const fetcher = this.options.fetch ?? fetch
     return this.call(label, { ...target, endpoint: new URL(url).origin }, async (deadline) => {
       const own = new AbortController()
@@ -386,6 +389,7 @@ export class Transport {
       let response: Response
       try {
         response = await fetcher(url, {
+          method: request.method ?? 'GET',
           headers: request.headers,
           signal: AbortSignal.any([own.signal, request.signal, this.signal].filter(defined))
         })

@@ -1,5 +1,5 @@
-export const id = 857;
-export const ids = [857];
+export const id = 631;
+export const ids = [631];
 export const modules = {
 
 /***/ 4213:
@@ -69,7 +69,7 @@ target, locate, options = {}) {
             // One attempt per request through the transport's loop (paced, throttling waited out, its
             // headers timed out); a request that fails is resumed here, with the other interruptions.
             const response = await transport
-                .get(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
+                .request(`GET ${label}`, { ...target, maxAttempts: 1 }, location.url, {
                 signal: abort.signal,
                 streaming: true,
                 headers: { ...location.headers, ...(received > 0 && { range: `bytes=${received}-` }) }
@@ -127,21 +127,115 @@ target, locate, options = {}) {
 
 /***/ }),
 
-/***/ 9857:
+/***/ 631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   PrivateEcr: () => (/* binding */ PrivateEcr)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8249);
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5527);
-/* harmony import */ var _blob_download_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4213);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6764);
-/* harmony import */ var _service_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1280);
-/* harmony import */ var _writes_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6867);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  PrivateEcr: () => (/* binding */ PrivateEcr)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
+var dist_cjs = __webpack_require__(8249);
+// EXTERNAL MODULE: ./src/oci/index.ts + 5 modules
+var oci = __webpack_require__(5527);
+// EXTERNAL MODULE: ./src/registry/blob-download.ts
+var blob_download = __webpack_require__(4213);
+// EXTERNAL MODULE: ./src/registry/errors.ts
+var errors = __webpack_require__(6764);
+;// CONCATENATED MODULE: ./src/registry/mounting.ts
+// Blob mounting within one ECR registry, through its OCI API: one GetAccountSetting read per
+// registry says whether to try (where it cannot be read, or the registry is another account's, the
+// first try says), GetAuthorizationToken opens the API, and each blob is one POST. ECR mounts only
+// within a registry (same account and region), between repositories encrypted alike; anything it
+// declines is copied through the layer API by the caller, blob by blob.
+
+
+
+const registryOf = (repository) => `${repository.registryId ?? 'default'}/${repository.region}`;
+const ACROSS = {
+    unsupported: 'mounting',
+    reason: 'ECR mounts blobs only within one registry (the same account and region)'
+};
+class BlobMounter {
+    service;
+    access = new Map();
+    /** Registries whose setting is unknown and whose first try did not mount: not tried again. */
+    declined = new Set();
+    constructor(service) {
+        this.service = service;
+    }
+    async mount(target, source, digest) {
+        const registry = registryOf(target);
+        if (registryOf(source) !== registry || source.publicAlias !== undefined)
+            return ACROSS;
+        let known = this.access.get(registry);
+        if (!known)
+            this.access.set(registry, (known = this.open(target)));
+        const access = await known;
+        if (!access || access.enabled === false || this.declined.has(registry))
+            return 'not-mounted';
+        const url = `${access.url}/v2/${target.name}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(source.name)}`;
+        const response = await this.service.transport.request(`mount ${digest} from ${source.name} into ${(0,oci/* describeRepository */.MD)(target)}`, this.service.target(target, 'MountBlob', { write: true }), url, { method: 'POST', headers: { authorization: access.authorization } });
+        await response.body?.cancel();
+        if (response.status === 201)
+            return 'mounted';
+        // Learnt from the answer: a registry that would not mount this one is not asked again.
+        if (access.enabled === undefined)
+            this.declined.add(registry);
+        return 'not-mounted';
+    }
+    /**
+     * The registry's OCI API, and whether BLOB_MOUNTING is on there. GetAccountSetting reads the
+     * caller's own account, and GetAuthorizationToken's endpoint names it: the setting counts only
+     * for a target in the caller's registry; for another account's it is unknown, and the first try
+     * says. Undefined when the API cannot be opened (no ecr:GetAuthorizationToken): nothing mounts.
+     */
+    async open(target) {
+        const [own, setting] = await Promise.all([
+            this.token(target, undefined),
+            this.service
+                .send(target, new dist_cjs/* GetAccountSettingCommand */.pn5({ name: 'BLOB_MOUNTING' }), {
+                about: '(BLOB_MOUNTING)'
+            })
+                .then((output) => output.value === 'ENABLED', unknown)
+        ]);
+        const ownAccount = own && /(\d{12})/.exec(own.url)?.[1];
+        const theirs = target.registryId !== undefined && ownAccount !== target.registryId;
+        const access = theirs ? await this.token(target, target.registryId) : own;
+        return access && { ...access, enabled: theirs ? undefined : setting };
+    }
+    async token(target, registryId) {
+        const output = await this.service
+            .send(target, new dist_cjs/* GetAuthorizationTokenCommand */.Eu6({ ...(registryId && { registryIds: [registryId] }) }))
+            .catch(unknown);
+        const data = output?.authorizationData?.[0];
+        if (!data?.authorizationToken || !data.proxyEndpoint)
+            return undefined;
+        return {
+            url: data.proxyEndpoint.replace(/\/+$/, ''),
+            authorization: `Basic ${data.authorizationToken}`
+        };
+    }
+}
+/** A registry-wide read that failed (denied, say): not known, unless the run is stopping. */
+function unknown(error) {
+    if (!(error instanceof errors/* EcrError */.JA) || error.kind === 'cancelled')
+        throw error;
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/registry/service.ts
+var service = __webpack_require__(1280);
+// EXTERNAL MODULE: ./src/registry/writes.ts
+var writes = __webpack_require__(6867);
+;// CONCATENATED MODULE: ./src/registry/ecr.ts
 // Private Amazon ECR through its API: the Registry operations for a repository in an account's
 // registry, one SDK client per region.
+
 
 
 
@@ -187,7 +281,7 @@ function tagsFound(answer, tags, repository) {
             ? undefined
             : answer.failures.find((candidate) => candidate.tag === tag && candidate.code !== 'ImageNotFound');
         if (failure) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ExplainedError */ .hM(`Cannot read the current state of tag "${tag}" in repository ${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)}: ${failure.code}${failure.reason ? ` (${failure.reason})` : ''}. Nothing was written.`);
+            throw new errors/* ExplainedError */.hM(`Cannot read the current state of tag "${tag}" in repository ${(0,oci/* describeRepository */.MD)(repository)}: ${failure.code}${failure.reason ? ` (${failure.reason})` : ''}. Nothing was written.`);
         }
         return [tag, found.get(tag) ?? null];
     }));
@@ -231,12 +325,12 @@ function findingsOf(page) {
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'];
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 const COMMANDS = {
-    PutImage: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .PutImageCommand */ .SUU,
-    BatchCheckLayerAvailability: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .BatchCheckLayerAvailabilityCommand */ .YmI,
-    InitiateLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .InitiateLayerUploadCommand */ .Do9,
-    UploadLayerPart: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .UploadLayerPartCommand */ .bVv,
-    CompleteLayerUpload: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .CompleteLayerUploadCommand */ .fU9,
-    DescribeImages: _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImagesCommand */ .ji5
+    PutImage: dist_cjs/* PutImageCommand */.SUU,
+    BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.YmI,
+    InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do9,
+    UploadLayerPart: dist_cjs/* UploadLayerPartCommand */.bVv,
+    CompleteLayerUpload: dist_cjs/* CompleteLayerUploadCommand */.fU9,
+    DescribeImages: dist_cjs/* DescribeImagesCommand */.ji5
 };
 /** An ECRClient per region, made on first use. */
 function clientsByRegion(transport) {
@@ -244,35 +338,40 @@ function clientsByRegion(transport) {
     return (region) => {
         let existing = clients.get(region);
         if (!existing) {
-            existing = new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .ECRClient */ .S70(transport.clientConfig(region));
+            existing = new dist_cjs.ECRClient(transport.clientConfig(region));
             clients.set(region, existing);
         }
         return existing;
     };
 }
-class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites */ .ol {
+class PrivateEcr extends writes/* SharedWrites */.ol {
     download;
+    mounter;
     constructor(transport, options) {
-        super(new _service_js__WEBPACK_IMPORTED_MODULE_3__/* .Service */ .kl(transport, {
+        super(new service/* Service */.kl(transport, {
             name: 'ECR',
             client: clientsByRegion(transport),
-            endpoint: (region) => (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .endpointOf */ .X5)('ECR', region, options.endpoints),
+            endpoint: (region) => (0,service/* endpointOf */.X5)('ECR', region, options.endpoints),
             ...(options.stopWrites && { stopWrites: options.stopWrites })
         }), COMMANDS);
         this.download = options.download;
+        this.mounter = new BlobMounter(this.service);
+    }
+    mountBlob(target, source, digest) {
+        return this.mounter.mount(target, source, digest);
     }
     async writableRegistryId(repository) {
         return repository.registryId;
     }
     async getImages(repository, ids) {
         const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
-        const results = await Promise.all((0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .chunk */ .iv)(unique, _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .BATCH_LIMIT */ .BR).map((batch) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .BatchGetImageCommand */ .P8n({
-            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+        const results = await Promise.all((0,writes/* chunk */.iv)(unique, writes/* BATCH_LIMIT */.BR).map((batch) => this.service.send(repository, new dist_cjs/* BatchGetImageCommand */.P8n({
+            ...(0,writes/* inRepository */.yJ)(repository),
             imageIds: batch.map((id) => ({
                 ...(id.tag !== undefined && { imageTag: id.tag }),
                 ...(id.digest !== undefined && { imageDigest: id.digest })
             })),
-            acceptedMediaTypes: _oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .ACCEPTED_MEDIA_TYPES */ .FG
+            acceptedMediaTypes: oci/* ACCEPTED_MEDIA_TYPES */.FG
         }), { about: `(${batch.length} ids)` })));
         return collect(results, repository);
     }
@@ -288,7 +387,7 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
         return (await this.repositorySettings(repository)).mutability;
     }
     async repositorySettings(repository) {
-        const output = await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeRepositoriesCommand */ .pE_({
+        const output = await this.service.send(repository, new dist_cjs/* DescribeRepositoriesCommand */.pE_({
             ...(repository.registryId && { registryId: repository.registryId }),
             repositoryNames: [repository.name]
         }));
@@ -312,10 +411,10 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
         const { mode, filters } = settings.mutability;
         const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type);
         if (!encryptionType)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('UnknownEncryptionType', `${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`);
+            throw new errors/* EcrError */.JA('UnknownEncryptionType', `${(0,oci/* describeRepository */.MD)(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`);
         try {
-            await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .CreateRepositoryCommand */ .WTe({
-                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+            await this.service.send(repository, new dist_cjs/* CreateRepositoryCommand */.WTe({
+                ...(0,writes/* inRepository */.yJ)(repository),
                 imageTagMutability: mode,
                 ...(filters.length > 0 && {
                     imageTagMutabilityExclusionFilters: filters.map((filter) => ({
@@ -332,7 +431,7 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
             return 'created';
         }
         catch (error) {
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'RepositoryAlreadyExistsException')
+            if (error instanceof errors/* EcrError */.JA && error.code === 'RepositoryAlreadyExistsException')
                 return 'exists';
             throw error;
         }
@@ -343,35 +442,35 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
     }
     async readBlob(repository, digest) {
         const service = this.service;
-        return (0,_blob_download_js__WEBPACK_IMPORTED_MODULE_1__/* .downloadBlob */ .W)(service.transport, `blob ${digest} from ${(0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRepository */ .MD)(repository)}`, service.target(repository, 'GetLayer'), 
+        return (0,blob_download/* downloadBlob */.W)(service.transport, `blob ${digest} from ${(0,oci/* describeRepository */.MD)(repository)}`, service.target(repository, 'GetLayer'), 
         // A fresh presigned URL whenever the last one was refused: it may have expired.
         async () => {
-            const output = await service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .GetDownloadUrlForLayerCommand */ .pKL({ ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository), layerDigest: digest }), { about: digest });
+            const output = await service.send(repository, new dist_cjs/* GetDownloadUrlForLayerCommand */.pKL({ ...(0,writes/* inRepository */.yJ)(repository), layerDigest: digest }), { about: digest });
             if (!output.downloadUrl)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA('MissingDownloadUrl', `ECR gave no download URL for ${digest}`);
+                throw new errors/* EcrError */.JA('MissingDownloadUrl', `ECR gave no download URL for ${digest}`);
             return { url: output.downloadUrl };
         }, this.download);
     }
     async scan(repository, digest, allFindings) {
         let pages;
         try {
-            pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .allPages */ .S4)((nextToken) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImageScanFindingsCommand */ .TQ0({
-                ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+            pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({
+                ...(0,writes/* inRepository */.yJ)(repository),
                 imageId: { imageDigest: digest },
                 maxResults: 1000,
                 ...(nextToken && { nextToken })
             }), { about: digest }), () => allFindings);
         }
         catch (error) {
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EcrError */ .JA && error.code === 'ScanNotFoundException')
+            if (error instanceof errors/* EcrError */.JA && error.code === 'ScanNotFoundException')
                 return 'never-scanned';
             throw error;
         }
         return scanOf(pages);
     }
     async signingStatuses(repository, digest) {
-        const output = await this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .DescribeImageSigningStatusCommand */ .feV({
-            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+        const output = await this.service.send(repository, new dist_cjs/* DescribeImageSigningStatusCommand */.feV({
+            ...(0,writes/* inRepository */.yJ)(repository),
             imageId: { imageDigest: digest }
         }), { about: digest });
         return (output.signingStatuses ?? []).map((entry) => ({
@@ -382,8 +481,8 @@ class PrivateEcr extends _writes_js__WEBPACK_IMPORTED_MODULE_4__/* .SharedWrites
         }));
     }
     async listReferrers(repository, digest) {
-        const pages = await (0,_service_js__WEBPACK_IMPORTED_MODULE_3__/* .allPages */ .S4)((nextToken) => this.service.send(repository, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .ListImageReferrersCommand */ .hxf({
-            ...(0,_writes_js__WEBPACK_IMPORTED_MODULE_4__/* .inRepository */ .yJ)(repository),
+        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* ListImageReferrersCommand */.hxf({
+            ...(0,writes/* inRepository */.yJ)(repository),
             subjectId: { imageDigest: digest },
             maxResults: 50,
             ...(nextToken && { nextToken })
