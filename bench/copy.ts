@@ -31,7 +31,7 @@ export async function copyBench(
   const source = emulator.state.createRepository(account, region, 'bench/big')
   pushImage(source, big, emulator.state.settings, ['big'])
   pushImage(source, small, emulator.state.settings, ['small'])
-  for (const name of ['bench/big-prod', 'bench/big-raw', 'bench/small-prod'])
+  for (const name of ['bench/big-prod', 'bench/big-raw', 'bench/small-prod', 'bench/big-mounted'])
     emulator.state.createRepository(account, region, name)
 
   const run = async (tag: string, target: string) => {
@@ -56,6 +56,11 @@ export async function copyBench(
   }
   const smallCopy = await run('small', 'bench/small-prod')
   const action = await run('big', 'bench/big-prod')
+  // The same copy within the registry with ECR's BLOB_MOUNTING on: every blob mounted.
+  emulator.state.setAccountSetting(account, region, 'BLOB_MOUNTING', 'ENABLED')
+  const mounted = await run('big', 'bench/big-mounted').finally(() =>
+    emulator.state.setAccountSetting(account, region, 'BLOB_MOUNTING', 'DISABLED')
+  )
   const raw = await timedChild(
     {
       kind: 'copy',
@@ -79,6 +84,13 @@ export async function copyBench(
     actionOverRaw: action.ms / rawMs,
     peakRssMiB: (action.peakRssKiB ?? 0) / 1024,
     smallCopyPeakRssMiB: (smallCopy.peakRssKiB ?? 0) / 1024,
-    calls: action.calls
+    calls: action.calls,
+    mounted: {
+      ms: mounted.ms,
+      peakRssMiB: (mounted.peakRssKiB ?? 0) / 1024,
+      copyOverMounted: action.ms / mounted.ms,
+      uploadParts: mounted.calls.UploadLayerPart ?? 0,
+      calls: mounted.calls
+    }
   }
 }

@@ -72,6 +72,16 @@ export interface BenchResult {
     peakRssMiB: number
     smallCopyPeakRssMiB: number
     calls: Record<string, number>
+    /** The same copy with ECR's BLOB_MOUNTING on (earlier results lack it). */
+    mounted?: {
+      ms: number
+      peakRssMiB: number
+      /** The copy's time with mounting off over its time with mounting on. */
+      copyOverMounted: number
+      /** UploadLayerPart calls: 0 when every blob was mounted. */
+      uploadParts: number
+      calls: Record<string, number>
+    }
   }
   targets: Array<{ target: string; value: string; met: boolean }>
   skipped: string[]
