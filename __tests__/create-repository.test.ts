@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
+import { readRecord } from '../__fixtures__/record.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 import { runCommand } from './cli/run.js'
 
@@ -78,6 +79,7 @@ describe('create-repository', () => {
         settings: { mutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', filters: ['latest*'] } }
       }
     })
+    expect(readRecord(run.outputs.record).images[0]!.repositoryCreated).toBe(true)
     expect(run.summary).toContain('Created the target repository')
     expect(run.summary).toContain('tag mutability IMMUTABLE_WITH_EXCLUSION (latest*)')
 

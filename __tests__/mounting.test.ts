@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
+import { readRecord } from '../__fixtures__/record.js'
 import { runAction } from '../__fixtures__/run-action.js'
 import { buildImage, buildIndex, buildReferrer, pushImage } from '../emulator/index.js'
 
@@ -70,6 +71,14 @@ describe('blob mounting within one registry', () => {
     expect(calls('registry:MountBlob')).toBe(blobs.length)
     for (const operation of ['GetDownloadUrlForLayer', 'InitiateLayerUpload', 'UploadLayerPart'])
       expect(calls(operation)).toBe(0)
+    // The record says how the blobs reached the target.
+    const record = readRecord(run.outputs.record)
+    expect(record.images[0]!.copy).toMatchObject({
+      blobsCopied: 0,
+      bytesCopied: 0,
+      blobsMounted: blobs.length,
+      bytesMounted: bytes
+    })
     expect(run.summary).toMatch(
       /Mounted \d+ blob\(s\) \([\d.]+ KiB\) from the source, moving no bytes/
     )

@@ -28,6 +28,17 @@ export interface PromotionRecord {
     tags: Array<{ tag: string; status: string; previousDigest?: string | null }>
     /** The gates the image was held to, and what each found. */
     gates?: GateVerdict[]
+    /** For an image copied from another repository: how its blobs reached the target. */
+    copy?: {
+      blobsCopied: number
+      bytesCopied: number
+      blobsMounted: number
+      bytesMounted: number
+      blobsSkipped: number
+      manifestsWritten: number
+    }
+    /** The target repository did not exist and this run created it. */
+    repositoryCreated?: true
   }>
   provenance?: Provenance
 }
@@ -69,7 +80,18 @@ export function buildRecord(
         status,
         ...(previousDigest !== undefined && { previousDigest })
       })),
-      ...(image.gates && { gates: image.gates })
+      ...(image.gates && { gates: image.gates }),
+      ...(image.copy && {
+        copy: {
+          blobsCopied: image.copy.blobsCopied,
+          bytesCopied: image.copy.bytesCopied,
+          blobsMounted: image.copy.blobsMounted,
+          bytesMounted: image.copy.bytesMounted,
+          blobsSkipped: image.copy.blobsSkipped,
+          manifestsWritten: image.copy.manifestsWritten
+        }
+      }),
+      ...(image.newRepository?.created && { repositoryCreated: true as const })
     })),
     ...(context.provenance && { provenance: context.provenance })
   }
