@@ -92,6 +92,51 @@ describe('create-repository', () => {
     expect(writes()).toHaveLength(0)
   })
 
+  test("a creation template that applies on push is respected over the source's settings", async () => {
+    const { image, target, inputs } = source()
+    const templateKey = `arn:aws:kms:${REGION}:${DEV}:key/release-template`
+    emulator.state.setCreationTemplate(DEV, REGION, {
+      prefix: 'release',
+      appliedFor: ['CREATE_ON_PUSH'],
+      imageTagMutability: 'IMMUTABLE',
+      encryptionConfiguration: { encryptionType: 'KMS', kmsKey: templateKey },
+      resourceTags: [{ Key: 'team', Value: 'platform' }],
+      lifecyclePolicy: '{"rules":[]}'
+    })
+    // A template for replication only, and a ROOT one that a longer prefix wins over: not used.
+    emulator.state.setCreationTemplate(DEV, REGION, {
+      prefix: 'ROOT',
+      appliedFor: ['CREATE_ON_PUSH'],
+      imageTagMutability: 'MUTABLE'
+    })
+    emulator.state.setCreationTemplate(DEV, REGION, {
+      prefix: 'release/app',
+      appliedFor: ['REPLICATION'],
+      imageTagMutability: 'MUTABLE'
+    })
+    try {
+      const run = await runDist(
+        { ...inputs, tags: 'v1', 'create-repository': 'true' },
+        emulator.env
+      )
+      expect(run.stdout).not.toContain('::error')
+      expect(run.exitCode).toBe(0)
+      expect(created(target)).toMatchObject({
+        tagMutability: 'IMMUTABLE',
+        exclusionFilters: [],
+        // Templates carry no scanning setting: the source's.
+        scanOnPush: true,
+        encryption: { encryptionType: 'KMS', kmsKey: templateKey },
+        resourceTags: [{ Key: 'team', Value: 'platform' }]
+      })
+      expect(created(target)!.tags.get('v1')).toBe(image.digest)
+      expect(run.summary).toContain("the creation template release's settings")
+      expect(run.summary).toContain('not applied: its lifecycle policy')
+    } finally {
+      emulator.state.store.creationTemplates.clear()
+    }
+  })
+
   test('without it, a missing target fails before any write, naming the input', async () => {
     const { target, inputs } = source()
     const run = await runDist(inputs, emulator.env)
@@ -155,7 +200,9 @@ describe('create-repository', () => {
     )
     expect(run.stderr).not.toMatch(/error/i)
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toMatch(/Created the target repository .*release\/app\d+: tag mutability/)
+    expect(run.stdout).toMatch(
+      /Created the target repository .*release\/app\d+ with the source repository's settings: tag mutability/
+    )
     expect(created(target)?.tags.get('v1')).toBe(image.digest)
   })
 })

@@ -366,6 +366,9 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     async repositorySettings() {
         return NOT_CREATED;
     }
+    async creationTemplate() {
+        return NOT_CREATED;
+    }
     async createRepository() {
         return NOT_CREATED;
     }

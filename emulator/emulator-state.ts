@@ -7,6 +7,7 @@ import { exportState, loadState, type StateFile } from './state.js'
 import {
   ARTIFACT_STATUSES,
   PUBLIC_PARTITION,
+  type CreationTemplate,
   type Store,
   tagsOf,
   type ArtifactStatus,
@@ -20,6 +21,14 @@ export class EmulatorState {
   constructor(store: Store, settings: EmulatorSettings) {
     this.store = store
     this.settings = settings
+  }
+
+  /** A repository creation template for a registry, as CreateRepositoryCreationTemplate makes one. */
+  setCreationTemplate(registryId: string, region: string, template: CreationTemplate): void {
+    const key = `${registryId}/${region}`
+    const templates = this.store.creationTemplates.get(key) ?? new Map<string, CreationTemplate>()
+    templates.set(template.prefix, template)
+    this.store.creationTemplates.set(key, templates)
   }
 
   /** PutAccountSetting for a registry (BLOB_MOUNTING: ENABLED or DISABLED), as its owner would. */

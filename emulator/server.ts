@@ -21,6 +21,7 @@ import { describeImageScanFindings, describeImageSigningStatus } from './operati
 import {
   createRepository,
   describeRepositories,
+  describeRepositoryCreationTemplates,
   putImageTagMutability
 } from './operations/repositories.js'
 import { PUBLIC_OPERATIONS } from './operations/public.js'
@@ -41,6 +42,7 @@ const PUBLIC_PREFIX = 'SpencerFrontendService.'
 const OPERATIONS: Record<string, Operation> = {
   CreateRepository: createRepository,
   DescribeRepositories: describeRepositories,
+  DescribeRepositoryCreationTemplates: describeRepositoryCreationTemplates,
   PutImageTagMutability: putImageTagMutability,
   BatchGetImage: batchGetImage,
   PutImage: putImage,

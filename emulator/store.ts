@@ -64,6 +64,8 @@ export interface Repository {
   exclusionFilters: string[]
   /** As CreateRepository set them: scan on push, and the encryption (AES256, or KMS with a key). */
   scanOnPush: boolean
+  /** The repository's resource tags (CreateRepository's `tags`), not its image tags. */
+  resourceTags: Array<{ Key: string; Value: string }>
   encryption: { encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE'; kmsKey?: string }
   images: Map<string, StoredImage>
   tags: Map<string, string>
@@ -112,6 +114,19 @@ export interface PublicRegistry {
   alias: string
 }
 
+/** A repository creation template, as CreateRepositoryCreationTemplate takes it. */
+export interface CreationTemplate {
+  prefix: string
+  description?: string
+  appliedFor: Array<'CREATE_ON_PUSH' | 'PULL_THROUGH_CACHE' | 'REPLICATION'>
+  imageTagMutability?: TagMutability
+  imageTagMutabilityExclusionFilters?: string[]
+  encryptionConfiguration?: { encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE'; kmsKey?: string }
+  resourceTags?: Array<{ Key: string; Value: string }>
+  repositoryPolicy?: string
+  lifecyclePolicy?: string
+}
+
 /** What GetAccountSetting answers for a setting nobody put (BLOB_MOUNTING is opt-in). */
 export const ACCOUNT_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   BLOB_MOUNTING: 'DISABLED',
@@ -127,6 +142,8 @@ export class Store {
   readonly publicPasswords = new Set<string>()
   /** Passwords ECR's GetAuthorizationToken handed out: the registry (account and region) each opens. */
   readonly privatePasswords = new Map<string, { registryId: string; region: string }>()
+  /** Repository creation templates, by `registryId/region`, then prefix (`ROOT` for the default). */
+  readonly creationTemplates = new Map<string, Map<string, CreationTemplate>>()
   /** Account settings (PutAccountSetting), by `registryId/region`, then name. */
   readonly accountSettings = new Map<string, Map<string, string>>()
 
@@ -171,6 +188,7 @@ export class Store {
       exclusionFilters?: string[]
       scanOnPush?: boolean
       encryption?: Repository['encryption']
+      resourceTags?: Repository['resourceTags']
     } = {}
   ): Repository {
     if (this.find(registryId, region, name)) {
@@ -187,6 +205,7 @@ export class Store {
       tagMutability: options.tagMutability ?? 'MUTABLE',
       exclusionFilters: options.exclusionFilters ?? [],
       scanOnPush: options.scanOnPush ?? false,
+      resourceTags: options.resourceTags ?? [],
       encryption: options.encryption ?? { encryptionType: 'AES256' },
       images: new Map(),
       tags: new Map(),

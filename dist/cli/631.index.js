@@ -407,6 +407,48 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
             }
         };
     }
+    async creationTemplate(repository, fallback) {
+        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeRepositoryCreationTemplatesCommand */.v18({ ...(nextToken && { nextToken }) })));
+        // The caller's own registry's templates: another account's registry has its own.
+        const own = pages[0]?.registryId;
+        if (repository.registryId !== undefined && own !== undefined && own !== repository.registryId)
+            return undefined;
+        const templates = pages
+            .flatMap((page) => page.repositoryCreationTemplates ?? [])
+            .filter((template) => template.appliedFor?.includes('CREATE_ON_PUSH'));
+        const template = templates
+            .filter((t) => t.prefix && t.prefix !== 'ROOT' && repository.name.startsWith(`${t.prefix}/`))
+            .sort((a, b) => b.prefix.length - a.prefix.length)[0] ??
+            templates.find((t) => t.prefix === 'ROOT');
+        if (!template)
+            return undefined;
+        const encryption = template.encryptionConfiguration;
+        return {
+            mutability: template.imageTagMutability
+                ? {
+                    mode: template.imageTagMutability,
+                    filters: (template.imageTagMutabilityExclusionFilters ?? [])
+                        .map((filter) => filter.filter)
+                        .filter((filter) => filter !== undefined)
+                }
+                : fallback.mutability,
+            scanOnPush: fallback.scanOnPush,
+            encryption: encryption?.encryptionType
+                ? {
+                    type: encryption.encryptionType,
+                    ...(encryption.kmsKey && { kmsKey: encryption.kmsKey })
+                }
+                : fallback.encryption,
+            ...(template.resourceTags?.length && {
+                tags: template.resourceTags.map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' }))
+            }),
+            template: template.prefix,
+            notApplied: [
+                ...(template.lifecyclePolicy ? ['its lifecycle policy'] : []),
+                ...(template.repositoryPolicy ? ['its repository policy'] : [])
+            ]
+        };
+    }
     async createRepository(repository, settings) {
         const { mode, filters } = settings.mutability;
         const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type);
@@ -423,6 +465,9 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
                     }))
                 }),
                 imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+                ...(settings.tags && {
+                    tags: settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value }))
+                }),
                 encryptionConfiguration: {
                     encryptionType,
                     ...(settings.encryption.kmsKey && { kmsKey: settings.encryption.kmsKey })

@@ -98,12 +98,34 @@ export const createRepository: Operation = (context) => {
   const name = requireString(context.body, 'repositoryName')
   checkRepositoryName(name)
   const scanning = context.body.imageScanningConfiguration as { scanOnPush?: unknown } | undefined
+  const tags = (context.body.tags as Array<{ Key?: unknown; Value?: unknown }> | undefined) ?? []
+  checkCount('tags', tags, 0, 50)
   const repository = context.store.create(registryId, context.region, name, {
     ...mutability(context.body, 'MUTABLE'),
     scanOnPush: scanning?.scanOnPush === true,
-    encryption: encryption(context.body)
+    encryption: encryption(context.body),
+    resourceTags: tags.map((tag) => ({ Key: String(tag.Key), Value: String(tag.Value ?? '') }))
   })
   return { repository: describe(repository) }
+}
+
+/** DescribeRepositoryCreationTemplates: the registry's templates, or those with the prefixes asked. */
+export const describeRepositoryCreationTemplates: Operation = (context) => {
+  const prefixes = context.body.prefixes as string[] | undefined
+  const templates = [
+    ...(context.store.creationTemplates.get(`${context.account}/${context.region}`)?.values() ?? [])
+  ].filter((template) => !prefixes || prefixes.includes(template.prefix))
+  return {
+    registryId: context.account,
+    repositoryCreationTemplates: templates.map((template) => ({
+      ...template,
+      ...(template.imageTagMutabilityExclusionFilters && {
+        imageTagMutabilityExclusionFilters: template.imageTagMutabilityExclusionFilters.map(
+          (filter) => ({ filterType: 'WILDCARD', filter })
+        )
+      })
+    }))
+  }
 }
 
 export const describeRepositories: Operation = (context) => {

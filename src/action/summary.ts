@@ -102,7 +102,7 @@ function newRepositoryLine(report: PromotionReport): string {
     : report.dryRun
       ? 'Would create the target repository'
       : 'The target repository was not created'
-  return `${what} ${code(targetName(report))}: ${escape(settingsText(settings))}.`
+  return `${what} ${code(targetName(report))} with ${escape(settingsText(settings))}.`
 }
 
 function copyLine(copy: CopyReport, report: PromotionReport): string {

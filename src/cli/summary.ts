@@ -65,7 +65,7 @@ function created(images: readonly PromotionReport[]): string[] {
         ? 'Would create'
         : 'Did not create'
     return [
-      `${what} the target repository ${where}: ${settingsText(image.newRepository.settings)}.`
+      `${what} the target repository ${where} with ${settingsText(image.newRepository.settings)}.`
     ]
   })
 }

@@ -416,7 +416,7 @@ function repositoryCreator(
           if (isUnsupported(answer)) throw new ExplainedError(`${where}: ${answer.reason}.`)
           log.info(
             answer === 'created'
-              ? `Created the target repository ${where} (${settingsText(image.createTarget!)})`
+              ? `Created the target repository ${where} with ${settingsText(image.createTarget!)}`
               : `The target repository ${where} was created meanwhile; used as it is`
           )
           return answer === 'created'

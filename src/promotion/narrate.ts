@@ -9,11 +9,21 @@ import { isResolved, plannedWrites, type ImagePlan, type Plan, type TagPlan } fr
 export function settingsText(settings: RepositorySettings): string {
   const { mode, filters } = settings.mutability
   const key = settings.encryption.kmsKey ? ` with key ${settings.encryption.kmsKey}` : ''
-  return [
+  const from = settings.template
+    ? `the creation template ${settings.template}'s settings`
+    : "the source repository's settings"
+  const tags = settings.tags?.length
+    ? [`resource tags ${settings.tags.map((tag) => `${tag.key}=${tag.value}`).join(', ')}`]
+    : []
+  const left = settings.notApplied?.length
+    ? `; not applied: ${settings.notApplied.join(' and ')} (apply by hand)`
+    : ''
+  return `${from}: ${[
     `tag mutability ${mode}${filters.length > 0 ? ` (${filters.join(', ')})` : ''}`,
     `encryption ${settings.encryption.type}${key}`,
-    settings.scanOnPush ? 'scan on push' : 'no scan on push'
-  ].join(', ')
+    settings.scanOnPush ? 'scan on push' : 'no scan on push',
+    ...tags
+  ].join(', ')}${left}`
 }
 
 function describeTag(tag: TagPlan, digest: string): string {
@@ -64,7 +74,7 @@ export function describeImagePlan(image: ImagePlan, release: boolean): string[] 
   const lines = [
     ...(image.createTarget
       ? [
-          `Repository: does not exist; created before the copy, with the source's settings: ${settingsText(image.createTarget)}`
+          `Repository: does not exist; created before the copy, with ${settingsText(image.createTarget)}`
         ]
       : []),
     ...(image.copy ? describeCopy(image.copy) : []),

@@ -210,22 +210,31 @@ function unresolved(
 
 /**
  * The settings a missing target repository is created with, when `create-repository` asks for it:
- * the source repository's (ECR's defaults where it has none to read, as ECR Public). Undefined when
- * the failed read is something else, or the target cannot be created here.
+ * the registry's creation template where one applies to its name, otherwise the source
+ * repository's (ECR's defaults where it has none to read, as ECR Public). Undefined when the
+ * failed read is something else, or the target cannot be created here.
  */
 async function toCreate(
   registry: Registry,
   request: ImageRequest,
   error: unknown,
-  enabled: boolean
+  { enabled, warn }: { enabled: boolean; warn: (message: string) => void }
 ): Promise<RepositorySettings | undefined> {
   const missing = error instanceof ExplainedError && error.code === 'RepositoryNotFoundException'
   if (!enabled || !missing || request.target.publicAlias !== undefined) return undefined
   if (keyOf(request.source) === keyOf(request.target)) return undefined
-  const settings = await registry
+  const read = await registry
     .repositorySettings(request.source)
     .catch(explainedRead(request.source))
-  return isUnsupported(settings) ? DEFAULT_SETTINGS : settings
+  const source = isUnsupported(read) ? DEFAULT_SETTINGS : read
+  const template = await registry.creationTemplate(request.target, source).catch((caught) => {
+    if (!(caught instanceof EcrError) || caught.kind === 'cancelled') throw caught
+    warn(
+      `The repository creation templates of ${describeRepository(request.target)}'s registry could not be read (${caught.code}), so it is created with the source repository's settings. Grant ecr:DescribeRepositoryCreationTemplates (docs/iam.md) to have a template that applies respected.`
+    )
+    return undefined
+  })
+  return template && !isUnsupported(template) ? template : source
 }
 
 /** What ECR gives a repository created with no settings. */
@@ -286,7 +295,10 @@ export async function resolveImages(
       side = 'target'
       const create =
         'error' in target
-          ? await toCreate(registry, request, target.error, options.createRepository === true)
+          ? await toCreate(registry, request, target.error, {
+              enabled: options.createRepository === true,
+              warn: warnOnce
+            })
           : undefined
       if ('error' in target && !create) throw target.error
       side = 'source'

@@ -61,6 +61,12 @@ export interface RepositorySettings {
   scanOnPush: boolean
   /** AES256, KMS or KMS_DSSE, with the KMS key for the latter two. */
   encryption: { type: string; kmsKey?: string }
+  /** Resource tags to create it with (a creation template's). */
+  tags?: Array<{ key: string; value: string }>
+  /** The repository creation template these settings come from, by its prefix (`ROOT`). */
+  template?: string
+  /** What the template holds that creating the repository does not apply (its policies). */
+  notApplied?: string[]
 }
 
 /** One finding of an image scan, reduced to what a gate decides by. */
@@ -186,6 +192,15 @@ export interface Registry {
   ): Promise<ImageScan | 'never-scanned' | Unsupported>
   /** A repository's settings, for a new repository to take; Unsupported where there are none. */
   repositorySettings(repository: RepositoryRef): Promise<RepositorySettings | Unsupported>
+  /**
+   * The registry's repository creation template that applies to a repository created under this
+   * name (CREATE_ON_PUSH, the longest matching prefix, else ROOT), as settings over `fallback`;
+   * undefined when none applies or the registry is another account's (its templates are its own).
+   */
+  creationTemplate(
+    repository: RepositoryRef,
+    fallback: RepositorySettings
+  ): Promise<RepositorySettings | undefined | Unsupported>
   /**
    * CreateRepository with `settings`: `exists` when it was already there (created meanwhile);
    * Unsupported where this action cannot create repositories (ECR Public).

@@ -181,6 +181,10 @@ export class PublicEcr extends SharedWrites implements Registry {
     return NOT_CREATED
   }
 
+  async creationTemplate(): Promise<Unsupported> {
+    return NOT_CREATED
+  }
+
   async createRepository(): Promise<Unsupported> {
     return NOT_CREATED
   }

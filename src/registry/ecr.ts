@@ -9,6 +9,7 @@ import {
   DescribeImageSigningStatusCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
+  DescribeRepositoryCreationTemplatesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
@@ -264,6 +265,59 @@ export class PrivateEcr extends SharedWrites implements Registry {
     }
   }
 
+  async creationTemplate(
+    repository: RepositoryRef,
+    fallback: RepositorySettings
+  ): Promise<RepositorySettings | undefined> {
+    const pages = await allPages((nextToken) =>
+      this.service.send(
+        repository,
+        new DescribeRepositoryCreationTemplatesCommand({ ...(nextToken && { nextToken }) })
+      )
+    )
+    // The caller's own registry's templates: another account's registry has its own.
+    const own = pages[0]?.registryId
+    if (repository.registryId !== undefined && own !== undefined && own !== repository.registryId)
+      return undefined
+    const templates = pages
+      .flatMap((page) => page.repositoryCreationTemplates ?? [])
+      .filter((template) => template.appliedFor?.includes('CREATE_ON_PUSH'))
+    const template =
+      templates
+        .filter(
+          (t) => t.prefix && t.prefix !== 'ROOT' && repository.name.startsWith(`${t.prefix}/`)
+        )
+        .sort((a, b) => b.prefix!.length - a.prefix!.length)[0] ??
+      templates.find((t) => t.prefix === 'ROOT')
+    if (!template) return undefined
+    const encryption = template.encryptionConfiguration
+    return {
+      mutability: template.imageTagMutability
+        ? {
+            mode: template.imageTagMutability,
+            filters: (template.imageTagMutabilityExclusionFilters ?? [])
+              .map((filter) => filter.filter)
+              .filter((filter): filter is string => filter !== undefined)
+          }
+        : fallback.mutability,
+      scanOnPush: fallback.scanOnPush,
+      encryption: encryption?.encryptionType
+        ? {
+            type: encryption.encryptionType,
+            ...(encryption.kmsKey && { kmsKey: encryption.kmsKey })
+          }
+        : fallback.encryption,
+      ...(template.resourceTags?.length && {
+        tags: template.resourceTags.map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' }))
+      }),
+      template: template.prefix!,
+      notApplied: [
+        ...(template.lifecyclePolicy ? ['its lifecycle policy'] : []),
+        ...(template.repositoryPolicy ? ['its repository policy'] : [])
+      ]
+    }
+  }
+
   async createRepository(
     repository: RepositoryRef,
     settings: RepositorySettings
@@ -288,6 +342,9 @@ export class PrivateEcr extends SharedWrites implements Registry {
             }))
           }),
           imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+          ...(settings.tags && {
+            tags: settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value }))
+          }),
           encryptionConfiguration: {
             encryptionType,
             ...(settings.encryption.kmsKey && { kmsKey: settings.encryption.kmsKey })

@@ -113,6 +113,9 @@ class RoutingRegistry implements Registry {
   repositorySettings(repository: RepositoryRef) {
     return this.serving(repository).then((r) => r.repositorySettings(repository))
   }
+  creationTemplate(repository: RepositoryRef, fallback: RepositorySettings) {
+    return this.serving(repository).then((r) => r.creationTemplate(repository, fallback))
+  }
   createRepository(repository: RepositoryRef, settings: RepositorySettings) {
     return this.serving(repository).then((r) => r.createRepository(repository, settings))
   }
