@@ -36,6 +36,31 @@ function repositories(targetAccount = DEV) {
   return { source, target, index, signature, blobs }
 }
 
+/** The bundled action promoting `rc` of `source` to `v1` in `target`, both by name. */
+const promote = (source: string, target: string) =>
+  runDist(
+    {
+      repository: source,
+      'source-tag': 'rc',
+      'target-repository': target,
+      tags: 'v1',
+      region: REGION
+    },
+    emulator.env
+  )
+
+/** The promotion landed, every blob copied through the layer API and none mounted. */
+function copiedAsBefore(
+  run: Awaited<ReturnType<typeof promote>>,
+  target: { tags: Map<string, string> },
+  digest: string,
+  blobs: string[]
+): void {
+  expect(run.exitCode).toBe(0)
+  expect(target.tags.get('v1')).toBe(digest)
+  expect(run.outputs).toMatchObject({ 'blobs-copied': String(blobs.length), 'blobs-mounted': '0' })
+}
+
 const calls = (operation: string) =>
   emulator.log.filter((entry) => entry.operation === operation).length
 
@@ -43,16 +68,7 @@ describe('blob mounting within one registry', () => {
   test('with BLOB_MOUNTING on, every blob is mounted and no byte moves; the target is the same image', async () => {
     emulator.state.setAccountSetting(DEV, REGION, 'BLOB_MOUNTING', 'ENABLED')
     const { source, target, index, signature, blobs } = repositories()
-    const run = await runDist(
-      {
-        repository: source.name,
-        'source-tag': 'rc',
-        'target-repository': target.name,
-        tags: 'v1',
-        region: REGION
-      },
-      emulator.env
-    )
+    const run = await promote(source.name, target.name)
     expect(run.stdout).not.toContain('::error')
     expect(run.exitCode).toBe(0)
     expect(target.tags.get('v1')).toBe(index.digest)
@@ -87,22 +103,8 @@ describe('blob mounting within one registry', () => {
   test('with BLOB_MOUNTING off, nothing is asked of the registry API and the copy is as before', async () => {
     emulator.state.setAccountSetting(DEV, REGION, 'BLOB_MOUNTING', 'DISABLED')
     const { source, target, index, blobs } = repositories()
-    const run = await runDist(
-      {
-        repository: source.name,
-        'source-tag': 'rc',
-        'target-repository': target.name,
-        tags: 'v1',
-        region: REGION
-      },
-      emulator.env
-    )
-    expect(run.exitCode).toBe(0)
-    expect(target.tags.get('v1')).toBe(index.digest)
-    expect(run.outputs).toMatchObject({
-      'blobs-copied': String(blobs.length),
-      'blobs-mounted': '0'
-    })
+    const run = await promote(source.name, target.name)
+    copiedAsBefore(run, target, index.digest, blobs)
     // The setting, read once beside the registry's token, says not to try.
     expect(calls('GetAccountSetting')).toBe(1)
     expect(calls('registry:MountBlob')).toBe(0)
@@ -166,22 +168,8 @@ describe('blob mounting within one registry', () => {
     const target = emulator.state.createRepository(DEV, REGION, `release/kms${counter}`, {
       encryption: { encryptionType: 'KMS', kmsKey: `arn:aws:kms:${REGION}:${DEV}:key/release` }
     })
-    const run = await runDist(
-      {
-        repository: source.name,
-        'source-tag': 'rc',
-        'target-repository': target.name,
-        tags: 'v1',
-        region: REGION
-      },
-      emulator.env
-    )
-    expect(run.exitCode).toBe(0)
-    expect(target.tags.get('v1')).toBe(index.digest)
-    expect(run.outputs).toMatchObject({
-      'blobs-copied': String(blobs.length),
-      'blobs-mounted': '0'
-    })
+    const run = await promote(source.name, target.name)
+    copiedAsBefore(run, target, index.digest, blobs)
     expect(calls('registry:MountBlob')).toBe(blobs.length)
   })
 
