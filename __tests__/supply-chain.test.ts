@@ -105,10 +105,11 @@ describe('the IAM policy in docs/iam.md', () => {
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
   const emulator = useEmulator()
   const logs: Record<
-    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated' | 'create',
+    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated' | 'create' | 'rollback',
     RequestLogEntry[]
   > = {
     gated: [],
+    rollback: [],
     create: [],
     inPlace: [],
     across: [],
@@ -181,6 +182,30 @@ describe('the IAM policy in docs/iam.md', () => {
     )
     expect(create.exitCode).toBe(0)
     logs.create = [...emulator.log]
+
+    // on-failure: rollback, in place: the second image's writes are denied, the first's undone.
+    const other = emulator.state.createRepository('111111111111', 'us-east-1', 'iam/other')
+    pushImage(other, buildImage({ files: { bin: randomBytes(50) } }), emulator.state.settings, [
+      'staging'
+    ])
+    emulator.resetLog()
+    emulator.onRequest(async (request) => {
+      if (request.operation !== 'PutImage' || request.body.repositoryName !== 'iam/other') return
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return { status: 400, body: { __type: 'AccessDeniedException', message: 'denied' } }
+    })
+    const rolledBack = await runDist(
+      {
+        sources: `${sourceUri}:staging\n111111111111.dkr.ecr.us-east-1.amazonaws.com/iam/other:staging`,
+        tags: 'rollback-me',
+        'on-failure': 'rollback'
+      },
+      env
+    )
+    emulator.onRequest(undefined)
+    expect(rolledBack.exitCode).toBe(1)
+    expect(source.tags.has('rollback-me')).toBe(false)
+    logs.rollback = [...emulator.log]
 
     // The gates: a scanned, signed image promoted with both asked.
     const gatedImage = buildImage({ files: { bin: randomBytes(100) } })
@@ -334,6 +359,18 @@ describe('the IAM policy in docs/iam.md', () => {
     expect(actionsOn(logs.create, '111111111111', 'us-east-1')).toEqual(
       ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'].sort()
     )
+  })
+
+  test('on-failure: rollback needs what the Rollback statement grants, beside a promotion in place', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"Rollback"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const extra = policy.Statement.find((statement) => statement.Sid === 'Rollback')!.Action
+    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
+    expect(
+      actionsOn(logs.rollback, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
+    ).toEqual([...extra].sort())
   })
 
   test('within one repository, the actions docs/iam.md names suffice', () => {

@@ -357,6 +357,16 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         this.download = options.download;
         this.mounter = new BlobMounter(this.service);
     }
+    async untag(repository, tag) {
+        const output = await this.service.send(repository, new dist_cjs/* BatchDeleteImageCommand */.wau({
+            ...(0,writes/* inRepository */.yJ)(repository),
+            imageIds: [{ imageTag: tag }]
+        }), { about: `tag ${tag}`, write: true });
+        const failure = output.failures?.[0];
+        // Already gone is what was asked.
+        if (failure && failure.failureCode !== 'ImageNotFound')
+            throw new errors/* EcrError */.JA(failure.failureCode ?? 'Unknown', `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`);
+    }
     mountBlob(target, source, digest) {
         return this.mounter.mount(target, source, digest);
     }

@@ -372,6 +372,9 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     async createRepository() {
         return NOT_CREATED;
     }
+    async untag() {
+        return { unsupported: 'untagging', reason: 'this action does not remove ECR Public tags' };
+    }
     async mountBlob() {
         return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' };
     }

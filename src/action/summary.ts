@@ -46,7 +46,8 @@ const TAG_MARKS: Record<TagReport['status'], string> = {
   conflict: '⛔',
   failed: '❌',
   skipped: '⏭️',
-  cancelled: '⏹️'
+  cancelled: '⏹️',
+  'rolled-back': '↩️'
 }
 
 /** Text from outside (tags, messages) goes into HTML cells and must stay text. */
@@ -84,6 +85,8 @@ function headline(report: PromotionReport, view: SummaryView): string {
     case 'refused':
       return `Refused: nothing was written for ${name}`
     case 'failed':
+      if (report.tags.some((tag) => tag.status === 'rolled-back'))
+        return `Failed and rolled back: ${inPlace} of ${tags} of ${name} left in place`
       return report.problem || !report.changed
         ? `Failed: nothing was written for ${name}`
         : `Failed: ${inPlace} of ${tags} of ${name} in place`
@@ -297,6 +300,8 @@ function releaseHeadline(report: ReleaseReport, view: SummaryView): string {
     case 'refused':
       return `Refused: nothing was written for the release of ${images}`
     case 'failed':
+      if (report.images.some((image) => image.tags.some((tag) => tag.status === 'rolled-back')))
+        return `Failed and rolled back: ${promoted} of ${images} left fully promoted`
       return report.changed
         ? `Failed: ${promoted} of ${images} fully promoted`
         : `Failed: nothing was written for the release of ${images}`

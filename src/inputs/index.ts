@@ -11,6 +11,7 @@ import { parseImage, SINGLE_IMAGE_INPUTS, type EntryInputs, type ImageEntry } fr
 import {
   parseBoolean,
   parseDuration,
+  parseOnFailure,
   parsePositiveNumber,
   parseProtectTags,
   splitList,
@@ -236,6 +237,7 @@ export async function parseInputs(
       dryRun: parseBoolean('dry-run', read('dry-run'), false),
       copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true),
       createRepository: parseBoolean('create-repository', read('create-repository'), false),
+      onFailure: parseOnFailure(read('on-failure')),
       ...(gates && { gates })
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),

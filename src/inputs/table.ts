@@ -116,6 +116,13 @@ export const INPUTS: readonly InputSpec[] = [
       "A target repository that does not exist is created before any copy, with the source repository's tag mutability and exclusion filters, encryption and scan on push (not its tags or policies); needs ecr:CreateRepository. Otherwise a missing target fails the run before any write."
   },
   {
+    name: 'on-failure',
+    value: 'CHOICE',
+    default: 'keep',
+    description:
+      'When a tag write fails part way: keep (the tags written stay; a rerun finishes) or rollback (each tag this run moved goes back to its previous digest and each it created is removed, only where a read shows it still at the digest this run wrote). Rollback needs ecr:BatchDeleteImage on the target.'
+  },
+  {
     name: 'vulnerability-threshold',
     value: 'SEVERITY',
     description:

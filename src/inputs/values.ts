@@ -22,6 +22,13 @@ export function parseBoolean(input: string, value: string, fallback: boolean): b
   throw new InputError(input, `${quote(value)} is not a boolean; use true or false`)
 }
 
+/** on-failure: what a run whose writes stop short does with the tags it wrote. */
+export function parseOnFailure(value: string): 'keep' | 'rollback' {
+  if (value === '' || value === 'keep') return 'keep'
+  if (value === 'rollback') return 'rollback'
+  throw new InputError('on-failure', `${quote(value)} is not a choice; use keep or rollback`)
+}
+
 export function parseDigest(input: string, value: string): string | undefined {
   if (value === '') return undefined
   if (!DIGEST_PATTERN.test(value)) {

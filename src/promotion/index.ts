@@ -48,6 +48,7 @@ import {
   type Plan
 } from './plan.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
+import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
   Problem,
@@ -553,9 +554,15 @@ export async function promote(
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
   if (failedCopy) return finish(plan, request, afterCopyFailure(copies, failedCopy))
 
-  const outcomes = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
+  const applied = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
     applyTags(registry, images, log, stop, dependencies.writesInFlight)
   )
+  const outcomes =
+    request.onFailure === 'rollback' && !stop?.stopping.aborted && needsRollback(applied)
+      ? await log.group('Roll back: the tags this run wrote', () =>
+          rollBack(registry, applied, log)
+        )
+      : applied
   return finish(plan, request, {
     tagsOf: (image) => outcomes.get(image)!,
     copies,

@@ -46,6 +46,13 @@ export function nextStep(
           ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
           : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
       const permanent = tags.some((tag) => tag.retryable === false)
+      if (tags.some((tag) => tag.status === 'rolled-back')) {
+        // Still where this run put it (its undo failed), or moved by someone else meanwhile.
+        const left = tags.filter((tag) => WRITTEN.has(tag.status) || tag.digestAfter !== undefined)
+        return left.length > 0
+          ? `Rolled back what could be; ${left.map((tag) => tag.tag).join(', ')} could not be (see each); fix what failed, then run again.`
+          : 'Every tag this run wrote was put back where it was; fix what failed, then run again.'
+      }
       // Only a run that wrote a tag has tags "already done".
       if (!tags.some((tag) => WRITTEN.has(tag.status)))
         return permanent

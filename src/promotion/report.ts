@@ -220,13 +220,16 @@ function statusOf(
 export function buildImageReport(image: ImageResult, result: PromotionResult): PromotionReport {
   const target = image.target ?? image.request.target
   const copy = image.copy && buildCopyReport(image.copy)
-  const tags = image.tags.map(({ tag, status, previousDigest, message, retryable }) => ({
-    tag,
-    status,
-    ...(previousDigest !== undefined && { previousDigest }),
-    ...(message !== undefined && { message }),
-    ...(retryable === false && { retryable })
-  }))
+  const tags = image.tags.map(
+    ({ tag, status, previousDigest, message, retryable, digestAfter }) => ({
+      tag,
+      status,
+      ...(previousDigest !== undefined && { previousDigest }),
+      ...(digestAfter !== undefined && { digestAfter }),
+      ...(message !== undefined && { message }),
+      ...(retryable === false && { retryable })
+    })
+  )
   const copied =
     copy !== undefined &&
     (copy.blobsCopied > 0 || copy.blobsMounted > 0 || copy.manifestsWritten > 0)
@@ -365,5 +368,6 @@ export function inPlaceReferences(report: PromotionReport): string[] {
 
 /** Where a tag points once the run is over (in a dry run, where it would), as far as it knows. */
 export function digestAfter(tag: TagReport, digest: string | undefined): string | null | undefined {
+  if (tag.digestAfter !== undefined) return tag.digestAfter
   return SUCCESS_STATUSES.has(tag.status) ? digest : tag.previousDigest
 }

@@ -15,6 +15,7 @@ export type TagStatus =
   | 'failed'
   | 'skipped'
   | 'cancelled'
+  | 'rolled-back'
 
 export interface TagOutcome {
   tag: string
@@ -24,6 +25,9 @@ export interface TagOutcome {
   previousDigest?: string | null
   /** Why the tag is not where it was meant to be. */
   message?: string
+  /** Where the tag was read to point at the end, when that is neither the promoted digest nor
+   * where it pointed before (someone else moved it during the run). */
+  digestAfter?: string | null
   /** Not where it should be, and a rerun alone will not put it there (a conflict, a limit,
    * access): false. The one field, here and on a Problem, that says whether a rerun can fix it. */
   retryable?: false
@@ -60,6 +64,8 @@ export interface PromotionRequest {
   copyReferrers: boolean
   /** A target repository that does not exist is created, with the source's settings. */
   createRepository: boolean
+  /** When the tag writes fail part way: keep what was written, or put it back (`rollback`). */
+  onFailure: 'keep' | 'rollback'
   /** Gates every image must pass before anything is written. */
   gates?: GateRequest
 }

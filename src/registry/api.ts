@@ -86,7 +86,8 @@ export interface ScanFinding {
 }
 
 /** What a registry cannot do at all, whatever is asked of it. */
-export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting'
+export type Capability =
+  'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting' | 'untagging'
 
 /**
  * A registry's answer that it cannot do what was asked: which capability, and why, in words the
@@ -154,6 +155,11 @@ export interface Registry {
   tagCount(repository: RepositoryRef, id: ImageId): Promise<number>
   /** Which of `digests` the repository holds as images. */
   presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>>
+  /**
+   * BatchDeleteImage by tag: removes the tag (the image goes with its last tag, as ECR does it);
+   * a tag already gone is what was asked.
+   */
+  untag(repository: RepositoryRef, tag: string): Promise<void | Unsupported>
   /** PutImage; resolves to the digest the registry stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */

@@ -189,6 +189,10 @@ export class PublicEcr extends SharedWrites implements Registry {
     return NOT_CREATED
   }
 
+  async untag(): Promise<Unsupported> {
+    return { unsupported: 'untagging', reason: 'this action does not remove ECR Public tags' }
+  }
+
   async mountBlob(): Promise<Unsupported> {
     return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' }
   }

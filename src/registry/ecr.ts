@@ -2,6 +2,7 @@
 // registry, one SDK client per region.
 import {
   BatchCheckLayerAvailabilityCommand,
+  BatchDeleteImageCommand,
   BatchGetImageCommand,
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
@@ -184,6 +185,24 @@ export class PrivateEcr extends SharedWrites implements Registry {
     )
     this.download = options.download
     this.mounter = new BlobMounter(this.service)
+  }
+
+  async untag(repository: RepositoryRef, tag: string): Promise<void> {
+    const output = await this.service.send(
+      repository,
+      new BatchDeleteImageCommand({
+        ...inRepository(repository),
+        imageIds: [{ imageTag: tag }]
+      }),
+      { about: `tag ${tag}`, write: true }
+    )
+    const failure = output.failures?.[0]
+    // Already gone is what was asked.
+    if (failure && failure.failureCode !== 'ImageNotFound')
+      throw new EcrError(
+        failure.failureCode ?? 'Unknown',
+        `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`
+      )
   }
 
   mountBlob(

@@ -89,6 +89,9 @@ class RoutingRegistry implements Registry {
   putImage(repository: RepositoryRef, request: PutImageRequest) {
     return this.serving(repository).then((r) => r.putImage(repository, request))
   }
+  untag(repository: RepositoryRef, tag: string) {
+    return this.serving(repository).then((r) => r.untag(repository, tag))
+  }
   checkBlobs(repository: RepositoryRef, digests: string[]) {
     return this.serving(repository).then((r) => r.checkBlobs(repository, digests))
   }

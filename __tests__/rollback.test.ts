@@ -1,0 +1,158 @@
+// on-failure: rollback, through the bundled action and the command line against the local ECR: a
+// release whose writes fail part way puts back every tag it wrote, and leaves alone a tag someone
+// else moved since.
+import { describe, expect, test } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { runDist } from '../__fixtures__/actions.js'
+import { useEmulator } from '../__fixtures__/emulator.js'
+import { readRecord } from '../__fixtures__/record.js'
+import { buildImage, pushImage } from '../emulator/index.js'
+import type { Repository } from '../emulator/store.js'
+import type { ReleaseReport } from '../src/promotion/index.js'
+import { runCommand } from './cli/run.js'
+
+const DEV = '111111111111'
+const REGION = 'us-east-1'
+
+const emulator = useEmulator({ defaultAccount: DEV })
+
+let counter = 0
+/** Two services, each with v1 live under `live` and v2 under `rc`. */
+function release() {
+  counter++
+  const services = ['api', 'web'].map((name) => {
+    const repository = emulator.state.createRepository(DEV, REGION, `rb${counter}/${name}`)
+    const v1 = buildImage({ files: { [`bin/${name}`]: randomBytes(256) } })
+    const v2 = buildImage({ files: { [`bin/${name}`]: randomBytes(256) } })
+    pushImage(repository, v1, emulator.state.settings, ['live'])
+    pushImage(repository, v2, emulator.state.settings, ['rc'])
+    return { repository, v1, v2 }
+  })
+  return { api: services[0]!, web: services[1]! }
+}
+
+/** A release's image reports, from its `result` output. */
+const imagesOf = (run: { outputs: Record<string, string> }): ReleaseReport['images'] =>
+  (JSON.parse(run.outputs.result!) as ReleaseReport).images
+
+/** web's PutImage is denied, after api's writes have landed. */
+function denyWrites(web: Repository, before: () => void = () => {}) {
+  emulator.onRequest(async (request) => {
+    if (request.operation !== 'PutImage' || request.body.repositoryName !== web.name) return
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    before()
+    return { status: 400, body: { __type: 'AccessDeniedException', message: 'not authorized' } }
+  })
+}
+
+describe('on-failure: rollback', () => {
+  test('a release whose writes fail part way puts every tag it wrote back where it was', async () => {
+    const { api, web } = release()
+    denyWrites(web.repository)
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live, next',
+        region: REGION,
+        'on-failure': 'rollback'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    // api is back as it was: live at v1, no next.
+    expect(api.repository.tags.get('live')).toBe(api.v1.digest)
+    expect(api.repository.tags.has('next')).toBe(false)
+    expect(web.repository.tags.get('live')).toBe(web.v1.digest)
+    const apiReport = imagesOf(run).find((image) => image.name.includes('/api'))
+    expect(apiReport?.tags).toEqual([
+      expect.objectContaining({
+        tag: 'live',
+        status: 'rolled-back',
+        previousDigest: api.v1.digest
+      }),
+      expect.objectContaining({ tag: 'next', status: 'rolled-back', previousDigest: null })
+    ])
+    expect(run.stdout).toContain('::group::Roll back: the tags this run wrote')
+    expect(run.summary).toContain('Failed and rolled back: 0 of 2 images left fully promoted')
+    expect(run.summary).toContain('↩️ <code>live</code> ↩️ <code>next</code>')
+    // What failed is annotated; the tags put back are not problems.
+    expect(run.stdout).toMatch(/::error title=Tag not promoted%3A live/)
+    expect(run.stdout).not.toMatch(/::error title=[^:]*%3A next::.*Rolled back/)
+    expect(run.summary).toContain('Every tag this run wrote was put back where it was')
+    expect(readRecord(run.outputs.record).images[0]!.tags.map((tag) => tag.status)).toEqual([
+      'rolled-back',
+      'rolled-back'
+    ])
+    // The undo is pinned like any write: live went back by PutImage of v1's own manifest.
+    const restore = emulator.log.find(
+      (entry) =>
+        entry.operation === 'PutImage' &&
+        entry.body?.repositoryName === api.repository.name &&
+        entry.body.imageTag === 'live' &&
+        entry.body.imageDigest === api.v1.digest
+    )
+    expect(restore?.status).toBe(200)
+  })
+
+  test('a tag someone else moved after the write is left alone, and named', async () => {
+    const { api, web } = release()
+    const theirs = buildImage({ files: { 'bin/hotfix': randomBytes(64) } })
+    pushImage(api.repository, theirs, emulator.state.settings)
+    denyWrites(web.repository, () => api.repository.tags.set('live', theirs.digest))
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live, next',
+        region: REGION,
+        'on-failure': 'rollback'
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(api.repository.tags.get('live')).toBe(theirs.digest)
+    expect(api.repository.tags.has('next')).toBe(false)
+    const live = imagesOf(run)
+      .find((image) => image.name.includes('/api'))
+      ?.tags.find((tag) => tag.tag === 'live')
+    // Neither where the run put it nor where it was: failed, and where it is now, as read.
+    expect(live).toMatchObject({ status: 'failed', digestAfter: theirs.digest })
+    expect(live?.message).toContain(`moved since, to ${theirs.digest}, by someone else`)
+    expect(run.summary).toMatch(/Rolled back what could be; live could not be/)
+    expect(run.stdout).toMatch(/::error title=Not rolled back%3A live::.*moved since/)
+  })
+
+  test('by default the tags written stay, as before', async () => {
+    const { api, web } = release()
+    denyWrites(web.repository)
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live',
+        region: REGION
+      },
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(api.repository.tags.get('live')).toBe(api.v2.digest)
+    expect(emulator.log.some((entry) => entry.operation === 'BatchDeleteImage')).toBe(false)
+  })
+
+  test('the command line takes --on-failure rollback, and refuses another choice', async () => {
+    const { api, web } = release()
+    denyWrites(web.repository)
+    const sources = `${api.repository.name}:rc,${web.repository.name}:rc`
+    const run = await runCommand(
+      ['--sources', sources, '--tags', 'next', '--region', REGION, '--on-failure', 'rollback'],
+      emulator.env
+    )
+    expect(run.exitCode).toBe(1)
+    expect(api.repository.tags.has('next')).toBe(false)
+    expect(run.stdout).toMatch(/next\s+rolled-back/)
+    const wrong = await runCommand(
+      ['--sources', sources, '--tags', 'next', '--region', REGION, '--on-failure', 'undo'],
+      emulator.env
+    )
+    expect(wrong.exitCode).toBe(2)
+    expect(wrong.stderr).toMatch(/on-failure.*"undo" is not a choice; use keep or rollback/)
+  })
+})
