@@ -3,7 +3,13 @@
 // tag still at the digest this run wrote (ECR has no compare-and-swap, so a tag someone moved since
 // is left alone, and named). Rollback writes are pinned to digests and paced like every write.
 import type { ProgressLog } from '../copy/index.js'
-import { EcrError, explainWriteError, isUnsupported, type Registry } from '../registry/index.js'
+import {
+  EcrError,
+  explainWriteError,
+  isUnsupported,
+  mapLimit,
+  type Registry
+} from '../registry/index.js'
 import { claimKey, type ImagePlan } from './plan.js'
 import type { TagOutcome } from './types.js'
 
@@ -75,52 +81,53 @@ async function undo(
   }
 }
 
+/** Images rolled back at once: their reads and writes are paced by the one transport anyway. */
+const IMAGES_AT_ONCE = 8
+
 /**
- * Rolls back every tag the run wrote, image by image: one read of each image's written tags, then
- * the undo of each still at the run's digest. Returns every image's outcomes after it.
+ * Rolls back every tag the run wrote, images side by side: one read of each image's written tags,
+ * then the undo of each still at the run's digest. Returns every image's outcomes after it.
  */
 export async function rollBack(
   registry: Registry,
   outcomes: Map<ImagePlan, TagOutcome[]>,
   log: ProgressLog
 ): Promise<Map<ImagePlan, TagOutcome[]>> {
-  const after = new Map<ImagePlan, TagOutcome[]>()
   // Entries naming the same image and tag wrote it once, and undo it once.
   const undone = new Map<string, Promise<TagOutcome>>()
-  for (const [image, tags] of outcomes) {
-    const written = tags.filter((tag) => WRITTEN.has(tag.status))
-    if (written.length === 0) {
-      after.set(image, tags)
-      continue
+  const once = (image: ImagePlan, tag: TagOutcome, now: string | null): Promise<TagOutcome> => {
+    const key = claimKey(image, tag.tag)
+    let result = undone.get(key)
+    if (!result) {
+      result = undo(registry, image, tag, now).then((settled) => {
+        log.info(`${image.request.name} -> ${tag.tag}: ${settled.status}; ${settled.message}`)
+        return settled
+      })
+      undone.set(key, result)
     }
+    return result
+  }
+  const entries = [...outcomes]
+  const after = await mapLimit(entries, IMAGES_AT_ONCE, async ([image, tags]) => {
+    const written = tags.filter((tag) => WRITTEN.has(tag.status))
+    if (written.length === 0) return tags
     const now = await registry
       .tagDigests(
         image.target,
         written.map((tag) => tag.tag)
       )
       .catch((error: unknown) => error)
-    after.set(
-      image,
-      await Promise.all(
-        tags.map(async (tag) => {
-          if (!WRITTEN.has(tag.status)) return tag
-          if (!(now instanceof Map))
-            return {
-              ...tag,
-              message: `Not rolled back: where the tag points could not be read (${now instanceof Error ? now.message : String(now)}).`
-            }
-          const key = claimKey(image, tag.tag)
-          let result = undone.get(key)
-          if (!result) {
-            result = undo(registry, image, tag, now.get(tag.tag) ?? null)
-            undone.set(key, result)
-            const settled = await result
-            log.info(`${image.request.name} -> ${tag.tag}: ${settled.status}; ${settled.message}`)
+    return Promise.all(
+      tags.map(async (tag): Promise<TagOutcome> => {
+        if (!WRITTEN.has(tag.status)) return tag
+        if (!(now instanceof Map))
+          return {
+            ...tag,
+            message: `Not rolled back: where the tag points could not be read (${now instanceof Error ? now.message : String(now)}).`
           }
-          return result
-        })
-      )
+        return once(image, tag, now.get(tag.tag) ?? null)
+      })
     )
-  }
-  return after
+  })
+  return new Map(entries.map(([image], i) => [image, after[i]!]))
 }
