@@ -223,3 +223,40 @@ export function unknownOutcome(tag: TagPlan, interrupted: boolean, why: string):
     message: `The write of tag "${tag.tag}" was not confirmed and reading it back ${why}; rerun to be sure.`
   }
 }
+
+/** A tag this run wrote and put back where it was (or removed, as it did not exist before). */
+export function rolledBack(outcome: TagOutcome): TagOutcome {
+  return {
+    ...outcome,
+    status: 'rolled-back',
+    message:
+      outcome.previousDigest === null || outcome.previousDigest === undefined
+        ? 'Rolled back: removed, as it did not exist before the run.'
+        : `Rolled back: points at ${outcome.previousDigest} again.`
+  }
+}
+
+/** A tag someone else moved after this run wrote it: neither where the run put it nor where it
+ * was, so it is left alone, and what was read is what is said. */
+export function movedSince(outcome: TagOutcome, now: string | null): TagOutcome {
+  return {
+    ...outcome,
+    status: 'failed',
+    digestAfter: now,
+    retryable: false,
+    message: `Not rolled back: the tag was moved since, to ${now ?? 'nothing'}, by someone else; it was left as it is.`
+  }
+}
+
+/** A tag whose undo failed: it is still where this run wrote it. */
+export function rollbackFailed(outcome: TagOutcome, digest: string, why: string): TagOutcome {
+  return { ...outcome, message: `Rollback failed, so the tag still points at ${digest}: ${why}` }
+}
+
+/** A tag whose place could not be read before its undo: left as this run wrote it. */
+export function rollbackUnread(outcome: TagOutcome, why: string): TagOutcome {
+  return {
+    ...outcome,
+    message: `Not rolled back: where the tag points could not be read (${why}).`
+  }
+}

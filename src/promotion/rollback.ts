@@ -11,7 +11,13 @@ import {
   type Registry
 } from '../registry/index.js'
 import { claimKey, type ImagePlan } from './plan.js'
-import type { TagOutcome } from './types.js'
+import {
+  movedSince,
+  rollbackFailed,
+  rollbackUnread,
+  rolledBack,
+  type TagOutcome
+} from './outcomes.js'
 
 /** What this run wrote, and may therefore undo. */
 const WRITTEN = new Set(['created', 'moved'])
@@ -33,25 +39,13 @@ async function undo(
   now: string | null
 ): Promise<TagOutcome> {
   const ours = image.source.digest
-  if (now !== ours)
-    return {
-      ...outcome,
-      // Neither where this run put it nor where it was: what was read is what is said.
-      status: 'failed',
-      digestAfter: now,
-      retryable: false,
-      message: `Not rolled back: the tag was moved since, to ${now ?? 'nothing'}, by someone else; it was left as it is.`
-    }
-  const before = outcome.previousDigest
+  if (now !== ours) return movedSince(outcome, now)
+  const before = outcome.previousDigest ?? null
   try {
-    if (before === null || before === undefined) {
+    if (before === null) {
       const answer = await registry.untag(image.target, outcome.tag)
       if (isUnsupported(answer)) throw new Error(answer.reason)
-      return {
-        ...outcome,
-        status: 'rolled-back',
-        message: 'Rolled back: removed, as it did not exist before the run.'
-      }
+      return rolledBack(outcome)
     }
     const { images } = await registry.getImages(image.target, [{ digest: before }])
     const previous = images[0]
@@ -62,7 +56,7 @@ async function undo(
       digest: before,
       tag: outcome.tag
     })
-    return { ...outcome, status: 'rolled-back', message: `Rolled back: points at ${before} again.` }
+    return rolledBack(outcome)
   } catch (error) {
     const why =
       error instanceof EcrError
@@ -74,10 +68,7 @@ async function undo(
         : error instanceof Error
           ? error.message
           : String(error)
-    return {
-      ...outcome,
-      message: `Rollback failed, so the tag still points at ${ours}: ${why}`
-    }
+    return rollbackFailed(outcome, ours, why)
   }
 }
 
@@ -121,10 +112,7 @@ export async function rollBack(
       tags.map(async (tag): Promise<TagOutcome> => {
         if (!WRITTEN.has(tag.status)) return tag
         if (!(now instanceof Map))
-          return {
-            ...tag,
-            message: `Not rolled back: where the tag points could not be read (${now instanceof Error ? now.message : String(now)}).`
-          }
+          return rollbackUnread(tag, now instanceof Error ? now.message : String(now))
         return once(image, tag, now.get(tag.tag) ?? null)
       })
     )
