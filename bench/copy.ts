@@ -31,7 +31,13 @@ export async function copyBench(
   const source = emulator.state.createRepository(account, region, 'bench/big')
   pushImage(source, big, emulator.state.settings, ['big'])
   pushImage(source, small, emulator.state.settings, ['small'])
-  for (const name of ['bench/big-prod', 'bench/big-raw', 'bench/small-prod', 'bench/big-mounted'])
+  for (const name of [
+    'bench/big-prod',
+    'bench/big-raw',
+    'bench/small-prod',
+    'bench/big-mounted',
+    'bench/big-raw-mounted'
+  ])
     emulator.state.createRepository(account, region, name)
 
   const run = async (tag: string, target: string) => {
@@ -58,7 +64,22 @@ export async function copyBench(
   const action = await run('big', 'bench/big-prod')
   // The same copy within the registry with ECR's BLOB_MOUNTING on: every blob mounted.
   emulator.state.setAccountSetting(account, region, 'BLOB_MOUNTING', 'ENABLED')
-  const mounted = await run('big', 'bench/big-mounted').finally(() =>
+  const mounting = async () => {
+    const action = await run('big', 'bench/big-mounted')
+    const raw = await timedChild(
+      {
+        kind: 'mount',
+        url: emulator.url,
+        from: source.name,
+        to: 'bench/big-raw-mounted',
+        digests: big.blobs.slice(2).map((blob) => blob.digest),
+        concurrency: 4
+      },
+      env
+    )
+    return { ...action, rawMs: (JSON.parse(raw.stdout) as { ms: number }).ms }
+  }
+  const mounted = await mounting().finally(() =>
     emulator.state.setAccountSetting(account, region, 'BLOB_MOUNTING', 'DISABLED')
   )
   const raw = await timedChild(
@@ -89,6 +110,7 @@ export async function copyBench(
       ms: mounted.ms,
       peakRssMiB: (mounted.peakRssKiB ?? 0) / 1024,
       copyOverMounted: action.ms / mounted.ms,
+      rawMs: mounted.rawMs,
       uploadParts: mounted.calls.UploadLayerPart ?? 0,
       calls: mounted.calls
     }

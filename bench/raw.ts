@@ -161,3 +161,36 @@ export async function rawCopy(
   )
   return performance.now() - started
 }
+
+/**
+ * The same blobs mounted by a minimal client within one registry: one GetAuthorizationToken, then
+ * one POST per blob to the registry's OCI API, `concurrency` at once. Returns milliseconds.
+ */
+export async function rawMount(
+  url: string,
+  from: string,
+  to: string,
+  digests: string[],
+  concurrency: number
+): Promise<number> {
+  const started = performance.now()
+  const { authorizationData } = (await call(url, 'GetAuthorizationToken', {})) as {
+    authorizationData: Array<{ authorizationToken: string; proxyEndpoint: string }>
+  }
+  const { authorizationToken, proxyEndpoint } = authorizationData[0]!
+  const mountOne = async (digest: string): Promise<void> => {
+    const response = await fetch(
+      `${proxyEndpoint}/v2/${to}/blobs/uploads/?mount=${digest}&from=${from}`,
+      { method: 'POST', headers: { authorization: `Basic ${authorizationToken}` } }
+    )
+    await response.body?.cancel()
+    if (response.status !== 201) throw new Error(`mount ${digest}: HTTP ${response.status}`)
+  }
+  const queue = [...digests]
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (queue.length > 0) await mountOne(queue.shift()!)
+    })
+  )
+  return performance.now() - started
+}

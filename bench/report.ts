@@ -146,7 +146,7 @@ export function renderTable(result: BenchResult): string {
       ...(c.mounted
         ? [
             '',
-            `The same copy with ECR's BLOB_MOUNTING on, every blob mounted: ${(c.mounted.ms / 1000).toFixed(2)} s, ${c.mounted.copyOverMounted.toFixed(1)}× faster than copying, ${c.mounted.uploadParts} UploadLayerPart calls; peak RSS ${c.mounted.peakRssMiB.toFixed(0)} MiB.`
+            `The same copy with ECR's BLOB_MOUNTING on, every blob mounted: ${(c.mounted.ms / 1000).toFixed(2)} s, ${c.mounted.copyOverMounted.toFixed(1)}× faster than copying, ${c.mounted.uploadParts} UploadLayerPart calls; peak RSS ${c.mounted.peakRssMiB.toFixed(0)} MiB. A minimal raw client mounting the same layers (one token, one POST each, no process start-up): ${(c.mounted.rawMs / 1000).toFixed(2)} s.`
           ]
         : [])
     )

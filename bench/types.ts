@@ -78,6 +78,8 @@ export interface BenchResult {
       peakRssMiB: number
       /** The copy's time with mounting off over its time with mounting on. */
       copyOverMounted: number
+      /** A minimal raw client mounting the same layers: one token, one POST per layer. */
+      rawMs: number
       /** UploadLayerPart calls: 0 when every blob was mounted. */
       uploadParts: number
       calls: Record<string, number>
