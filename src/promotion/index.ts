@@ -3,14 +3,7 @@
 // turns a result into the record the faces print. A plan with any problem writes nothing at all;
 // otherwise every copy goes first, then every tag. It may import src/copy, src/registry and
 // src/oci, never a face.
-import {
-  applyCopy,
-  emptyStats,
-  isComplete,
-  surveyCopy,
-  type CopyOptions,
-  type CopyPlan
-} from '../copy/index.js'
+import { applyCopy, emptyStats, isComplete, surveyCopy, type CopyOptions } from '../copy/index.js'
 import { describeRepository, isSameRepository, repositoryKey } from '../oci/index.js'
 import {
   EcrError,
@@ -56,6 +49,7 @@ import type {
   PromotionRequest,
   PromotionResult,
   ResolvedImage,
+  SurveyedImage,
   UnresolvedImage
 } from './types.js'
 
@@ -108,8 +102,7 @@ const GATE_WORDS: Record<GateVerdict['gate'], string> = {
 const SURVEY_CONCURRENCY = 4
 /** Copies at once: each already moves four blobs in parallel. */
 const COPY_CONCURRENCY = 2
-type Surveyed =
-  (ResolvedImage & { copy?: CopyPlan; tagCount?: number; gates?: GateVerdict[] }) | UnresolvedImage
+type Surveyed = SurveyedImage | UnresolvedImage
 
 /** One read of an image's tag count per target and digest, however many entries name it. */
 type TagCounts = Map<string, Promise<number | undefined>>

@@ -1,12 +1,11 @@
 // The plan: pure data, built by pure functions from what resolve read, so a dry run, the log, the
 // report and the tests all read the same plan the real run carries out. A plan with problems is
 // refused whole: nothing is written for any image.
-import type { CopyPlan } from '../copy/index.js'
-import { describeRepository, repositoryKey, type SettledRepository } from '../oci/index.js'
-import type { RepositorySettings, TagMutability } from '../registry/index.js'
-import type { GateVerdict } from './gates/index.js'
+import { describeRepository, repositoryKey } from '../oci/index.js'
+import type { TagMutability } from '../registry/index.js'
 import { lockedBy } from './mutability.js'
-import type { ImageRequest, Problem, ResolvedImage, SourceImage, UnresolvedImage } from './types.js'
+import type { GateVerdict } from './gates/index.js'
+import type { Problem, SurveyedImage, UnresolvedImage } from './types.js'
 
 /**
  * What a tag needs: nothing (`keep`), a new tag, a moved tag; or it cannot be had: protect-tags
@@ -25,20 +24,9 @@ export interface TagPlan {
   lockedBy?: string
 }
 
-export interface ImagePlan {
-  request: ImageRequest
-  source: SourceImage
-  /** Where the tags go: the source repository, or another one the image is copied into. */
-  target: SettledRepository
+/** The image's record as the stages before the plan left it, with each of its tags' plan. */
+export interface ImagePlan extends SurveyedImage {
   tags: TagPlan[]
-  /** What to copy first, when the target is another repository. */
-  copy?: CopyPlan
-  /** The tags the image already carries in the target, when it is there and gains a tag. */
-  tagCount?: number
-  /** What the gates said; one that did not pass is a problem. */
-  gates?: GateVerdict[]
-  /** The target repository does not exist yet: created before any copy, with these settings. */
-  createTarget?: RepositorySettings
 }
 
 /** A problem of the plan, and the image (as the inputs name it) it belongs to. */
@@ -195,35 +183,27 @@ function tagLimitProblems(images: ImagePlan[]): PlanProblem[] {
 }
 
 export interface PlanInput {
-  images: Array<
-    | (ResolvedImage & { copy?: CopyPlan; tagCount?: number; gates?: GateVerdict[] })
-    | UnresolvedImage
-  >
+  images: Array<SurveyedImage | UnresolvedImage>
   protectTags: readonly string[]
   dryRun: boolean
 }
 
 /** The plan for every image, and every problem that means nothing may be written. */
 export function planPromotion(input: PlanInput): Plan {
-  const images = input.images.map((image): ImagePlan | UnresolvedImage => {
-    if (!('source' in image)) return image
-    return {
-      request: image.request,
-      source: image.source,
-      target: image.target,
-      tags: planTags(
-        image.source.digest,
-        image.currentTags,
-        image.request.tags,
-        input.protectTags,
-        image.mutability
-      ),
-      ...(image.copy && { copy: image.copy }),
-      ...(image.tagCount !== undefined && { tagCount: image.tagCount }),
-      ...(image.gates && { gates: image.gates }),
-      ...(image.createTarget && { createTarget: image.createTarget })
-    }
-  })
+  const images = input.images.map((image): ImagePlan | UnresolvedImage =>
+    'source' in image
+      ? {
+          ...image,
+          tags: planTags(
+            image.source.digest,
+            image.currentTags,
+            image.request.tags,
+            input.protectTags,
+            image.mutability
+          )
+        }
+      : image
+  )
   const resolved = images.filter(isResolved)
   const problems = [
     ...images.flatMap(problemsOf),

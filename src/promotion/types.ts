@@ -85,6 +85,17 @@ export interface ResolvedImage {
   createTarget?: RepositorySettings
 }
 
+/**
+ * An image as the read stages leave it: what resolve found, then what the gates said and what the
+ * copy survey found the target lacks. The plan adds each tag's plan to this same record (ImagePlan).
+ */
+export interface SurveyedImage extends ResolvedImage {
+  /** For an image going to another repository: what the target lacks. */
+  copy?: CopyPlan
+  /** What each gate the run asked said of the image. */
+  gates?: GateVerdict[]
+}
+
 export interface UnresolvedImage {
   request: ImageRequest
   /** Why, with a title such as `Source image not found` or `Expected digest`: refused by a guard
