@@ -6,7 +6,6 @@ import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { getCACertificates, setDefaultCACertificates } from 'node:tls'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
 import { buildImage, pushImage, startEmulator, type Emulator } from '../emulator/index.js'
@@ -96,14 +95,13 @@ describe('one transport policy for every request', () => {
 
 describe('connections opened ahead over TLS', () => {
   let emulator: Emulator
-  const defaults = getCACertificates('default')
+  let ca: string
   beforeAll(async () => {
     emulator = await startEmulator({ tls: true, seed: true })
-    // The local ECR's CA, trusted as a runner trusts ECR's: by default, as NODE_EXTRA_CA_CERTS does.
-    setDefaultCACertificates([...defaults, readFileSync(emulator.caFile!, 'utf8')])
+    // The local ECR's CA, given to the connections opened ahead and to the SDK's agent alike.
+    ca = readFileSync(emulator.caFile!, 'utf8')
   })
   afterAll(async () => {
-    setDefaultCACertificates(defaults)
     await emulator.close()
   })
 
@@ -114,7 +112,7 @@ describe('connections opened ahead over TLS', () => {
 
   test('resume the TLS session an earlier connection was given, opened ahead or by the SDK', async () => {
     const { hostname, port } = new URL(emulator.url)
-    const warmer = new Warmer()
+    const warmer = new Warmer({ ca })
     const handshakes = (): number => {
       const counts = emulator.connections()
       return counts.tlsFull + counts.tlsResumed
@@ -132,7 +130,7 @@ describe('connections opened ahead over TLS', () => {
       region: 'us-east-1',
       endpoint: emulator.url,
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
-      requestHandler: new NodeHttpHandler(warmAgents(warmer, { keepAlive: true }))
+      requestHandler: new NodeHttpHandler(warmAgents(warmer, { keepAlive: true, ca }))
     })
     await Promise.all([1, 2, 3].map(() => ecr.send(new DescribeRepositoriesCommand({}))))
     emulator.setLatency(0)

@@ -7,7 +7,7 @@
 // name), so a wrong guess costs one idle connection, never a misrouted call. Sockets nobody took are
 // closed after a while, and never keep the process alive.
 import { Agent as HttpAgent, type AgentOptions, type ClientRequestArgs } from 'node:http'
-import { Agent as HttpsAgent } from 'node:https'
+import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https'
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { Duplex } from 'node:stream'
@@ -61,12 +61,22 @@ export class Warmer {
   private readonly enabled: boolean
   private readonly endpoints: Endpoints | undefined
   private readonly writesInFlight: number
+  /** Certificate authorities to trust beside the defaults, as the SDK's agent is given them. */
+  private readonly ca: string | Buffer | undefined
   private readonly idle = new Map<string, WarmSocket[]>()
   private readonly counts = new Map<string, number>()
   private readonly sessions = new Map<string, Buffer>()
   private readonly parsed = new Map<string, { url: URL; origin: string } | null>()
 
-  constructor(options: { enabled?: boolean; endpoints?: Endpoints; writesInFlight?: number } = {}) {
+  constructor(
+    options: {
+      enabled?: boolean
+      endpoints?: Endpoints
+      writesInFlight?: number
+      ca?: string | Buffer
+    } = {}
+  ) {
+    this.ca = options.ca
     this.enabled = options.enabled ?? true
     this.endpoints = options.endpoints
     this.writesInFlight = Math.max(
@@ -149,6 +159,7 @@ export class Warmer {
         host,
         port,
         ...(isIP(host) === 0 && { servername: host }),
+        ...(this.ca && { ca: this.ca }),
         ...(session && { session })
       })
       this.remember(socket, host, port)
@@ -226,7 +237,7 @@ class WarmHttpAgent extends HttpAgent {
  */
 class WarmHttpsAgent extends HttpsAgent {
   private readonly warmer: Warmer
-  constructor(warmer: Warmer, options: AgentOptions) {
+  constructor(warmer: Warmer, options: HttpsAgentOptions) {
     super(options)
     this.warmer = warmer
   }
@@ -247,7 +258,7 @@ class WarmHttpsAgent extends HttpsAgent {
 /** The SDK handler's agents (keep-alive, as the SDK makes its own), taking opened sockets first. */
 export function warmAgents(
   warmer: Warmer,
-  options: AgentOptions
+  options: HttpsAgentOptions
 ): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
   return {
     httpAgent: new WarmHttpAgent(warmer, options),
