@@ -2,6 +2,9 @@
 // bundled action and the command line against the local ECR.
 import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { readRecord } from '../__fixtures__/record.js'
@@ -135,6 +138,38 @@ describe('create-repository', () => {
     } finally {
       emulator.state.store.creationTemplates.clear()
     }
+  })
+
+  test('a release into two new repositories creates both, reading the templates once', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'create-release-'))
+    const [first, second] = [source(), source()]
+    writeFileSync(
+      join(workspace, 'release.json'),
+      JSON.stringify(
+        [first!, second!].map((entry) => ({
+          repository: entry.repository.name,
+          tag: 'rc',
+          'target-repository': entry.target
+        }))
+      )
+    )
+    const run = await runDist(
+      {
+        'sources-file': 'release.json',
+        tags: 'v1',
+        region: REGION,
+        'create-repository': 'true'
+      },
+      { ...emulator.env, GITHUB_WORKSPACE: workspace }
+    )
+    expect(run.stdout).not.toContain('::error')
+    expect(run.exitCode).toBe(0)
+    for (const entry of [first!, second!])
+      expect(created(entry.target)?.tags.get('v1')).toBe(entry.image.digest)
+    const calls = (operation: string) =>
+      emulator.log.filter((entry) => entry.operation === operation).length
+    expect(calls('CreateRepository')).toBe(2)
+    expect(calls('DescribeRepositoryCreationTemplates')).toBe(1)
   })
 
   test('without it, a missing target fails before any write, naming the input', async () => {

@@ -45,19 +45,23 @@ function denyWrites(web: Repository, before: () => void = () => {}) {
   })
 }
 
+/** The bundled action promoting both services' `rc` to live and next, rolling back on failure. */
+const releaseWithRollback = (api: Repository, web: Repository) =>
+  runDist(
+    {
+      sources: `${api.name}:rc\n${web.name}:rc`,
+      tags: 'live, next',
+      region: REGION,
+      'on-failure': 'rollback'
+    },
+    emulator.env
+  )
+
 describe('on-failure: rollback', () => {
   test('a release whose writes fail part way puts every tag it wrote back where it was', async () => {
     const { api, web } = release()
     denyWrites(web.repository)
-    const run = await runDist(
-      {
-        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
-        tags: 'live, next',
-        region: REGION,
-        'on-failure': 'rollback'
-      },
-      emulator.env
-    )
+    const run = await releaseWithRollback(api.repository, web.repository)
     expect(run.exitCode).toBe(1)
     // api is back as it was: live at v1, no next.
     expect(api.repository.tags.get('live')).toBe(api.v1.digest)
@@ -99,15 +103,7 @@ describe('on-failure: rollback', () => {
     const theirs = buildImage({ files: { 'bin/hotfix': randomBytes(64) } })
     pushImage(api.repository, theirs, emulator.state.settings)
     denyWrites(web.repository, () => api.repository.tags.set('live', theirs.digest))
-    const run = await runDist(
-      {
-        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
-        tags: 'live, next',
-        region: REGION,
-        'on-failure': 'rollback'
-      },
-      emulator.env
-    )
+    const run = await releaseWithRollback(api.repository, web.repository)
     expect(run.exitCode).toBe(1)
     expect(api.repository.tags.get('live')).toBe(theirs.digest)
     expect(api.repository.tags.has('next')).toBe(false)

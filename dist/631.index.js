@@ -347,6 +347,8 @@ function clientsByRegion(transport) {
 class PrivateEcr extends writes/* SharedWrites */.ol {
     download;
     mounter;
+    /** The caller's repository creation templates, by region: each region's read once. */
+    templates = new Map();
     constructor(transport, options) {
         super(new service/* Service */.kl(transport, {
             name: 'ECR',
@@ -418,7 +420,14 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         };
     }
     async creationTemplate(repository, fallback) {
-        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeRepositoryCreationTemplatesCommand */.v18({ ...(nextToken && { nextToken }) })));
+        // Read once per region however many repositories a run creates there.
+        let read = this.templates.get(repository.region);
+        if (!read) {
+            read = (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeRepositoryCreationTemplatesCommand */.v18({ ...(nextToken && { nextToken }) })));
+            read.catch(() => this.templates.delete(repository.region));
+            this.templates.set(repository.region, read);
+        }
+        const pages = await read;
         // The caller's own registry's templates: another account's registry has its own.
         const own = pages[0]?.registryId;
         if (repository.registryId !== undefined && own !== undefined && own !== repository.registryId)

@@ -18,7 +18,8 @@ import {
   PutImageCommand,
   UploadLayerPartCommand,
   type BatchGetImageCommandOutput,
-  type DescribeImageScanFindingsCommandOutput
+  type DescribeImageScanFindingsCommandOutput,
+  type DescribeRepositoryCreationTemplatesCommandOutput
 } from '@aws-sdk/client-ecr'
 import { ACCEPTED_MEDIA_TYPES, describeRepository, type RepositoryRef } from '../oci/index.js'
 import type {
@@ -172,6 +173,11 @@ export interface PrivateEcrOptions {
 export class PrivateEcr extends SharedWrites implements Registry {
   private readonly download: DownloadOptions
   private readonly mounter: BlobMounter
+  /** The caller's repository creation templates, by region: each region's read once. */
+  private readonly templates = new Map<
+    string,
+    Promise<DescribeRepositoryCreationTemplatesCommandOutput[]>
+  >()
 
   constructor(transport: Transport, options: PrivateEcrOptions) {
     super(
@@ -288,12 +294,19 @@ export class PrivateEcr extends SharedWrites implements Registry {
     repository: RepositoryRef,
     fallback: RepositorySettings
   ): Promise<RepositorySettings | undefined> {
-    const pages = await allPages((nextToken) =>
-      this.service.send(
-        repository,
-        new DescribeRepositoryCreationTemplatesCommand({ ...(nextToken && { nextToken }) })
+    // Read once per region however many repositories a run creates there.
+    let read = this.templates.get(repository.region)
+    if (!read) {
+      read = allPages((nextToken) =>
+        this.service.send(
+          repository,
+          new DescribeRepositoryCreationTemplatesCommand({ ...(nextToken && { nextToken }) })
+        )
       )
-    )
+      read.catch(() => this.templates.delete(repository.region))
+      this.templates.set(repository.region, read)
+    }
+    const pages = await read
     // The caller's own registry's templates: another account's registry has its own.
     const own = pages[0]?.registryId
     if (repository.registryId !== undefined && own !== undefined && own !== repository.registryId)
