@@ -7,6 +7,9 @@ export interface Stop {
   readonly stopping: AbortSignal
   /** Settles once the work in flight has had its grace; what still runs then is abandoned. */
   readonly graceOver: Promise<void>
+  /** Aborted once the process is about to be ended (the runner's SIGTERM after its SIGINT): even a
+   * rollback's write is not sent from then on. */
+  readonly hurried: AbortSignal
   /** Why the run stopped, as the report says it: "cancelled (SIGINT)", "past its 10m deadline". */
   readonly reason: () => string
   /**
@@ -51,11 +54,24 @@ export function readBackTimeUp(
   })
 }
 
+/**
+ * Settles once only the time to write the report is left: never before a hurry. What a stopping
+ * run still does after its grace (a rollback) is abandoned then.
+ */
+export function exitNear(stop: Stop): Promise<void> {
+  return new Promise((resolve) => {
+    const last = (): void => void setTimeout(resolve, stop.readBackMs()).unref()
+    if (stop.hurried.aborted) last()
+    else stop.hurried.addEventListener('abort', last, { once: true })
+  })
+}
+
 /** A stop that never comes, for runs that cannot be stopped (tests of other things). */
 export function stopsNever(): Stop {
   return {
     stopping: new AbortController().signal,
     graceOver: new Promise(() => {}),
+    hurried: new AbortController().signal,
     reason: () => 'not stopped',
     readBackMs: () => READ_BACK_WHEN_STOPPING_MS
   }
@@ -71,6 +87,7 @@ export function createStop(
   now: () => number = () => performance.now()
 ): Stop & { stop(reason: string): void; hurry(): void } {
   const controller = new AbortController()
+  const hurried = new AbortController()
   let why = ''
   let release: () => void = () => {}
   let exitAt = Infinity
@@ -78,6 +95,7 @@ export function createStop(
   return {
     stopping: controller.signal,
     graceOver,
+    hurried: hurried.signal,
     reason: () => why,
     readBackMs: () => Math.max(0, Math.min(READ_BACK_WHEN_STOPPING_MS, exitAt - REPORT_MS - now())),
     stop(reason) {
@@ -89,6 +107,7 @@ export function createStop(
     /** Ends the grace now: the runner is about to kill the process, and the report comes first. */
     hurry() {
       exitAt = Math.min(exitAt, now() + lastCallMs)
+      hurried.abort(new Error('the process is about to be ended'))
       release()
     }
   }

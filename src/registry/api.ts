@@ -32,14 +32,20 @@ export interface ImageAnswer {
 /** The digest each tag points at, null for a tag that does not exist. */
 export type TagDigests = Map<string, string | null>
 
-export interface PutImageRequest {
+/** When a write may be sent. */
+export interface WriteOptions {
+  /** Once aborted, the write is not sent, even if it was waiting for its turn (an earlier write
+   * failed in a way no other can get past). */
+  notAfter?: AbortSignal
+  /** Sent even once the run is stopping (a rollback's write); `notAfter` still bounds it. */
+  despiteStop?: boolean
+}
+
+export interface PutImageRequest extends WriteOptions {
   manifest: string
   mediaType: string
   digest: string
   tag?: string
-  /** Once aborted, the write is not sent, even if it was waiting for its turn (an earlier write
-   * failed in a way no other can get past). */
-  notAfter?: AbortSignal
 }
 
 export interface Referrer {
@@ -159,7 +165,7 @@ export interface Registry {
    * BatchDeleteImage by tag: removes the tag (the image goes with its last tag, as ECR does it);
    * a tag already gone is what was asked.
    */
-  untag(repository: RepositoryRef, tag: string): Promise<void | Unsupported>
+  untag(repository: RepositoryRef, tag: string, options?: WriteOptions): Promise<void | Unsupported>
   /** PutImage; resolves to the digest the registry stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */

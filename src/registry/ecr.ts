@@ -35,7 +35,8 @@ import type {
   SigningStatus,
   TagDigests,
   TagMutability,
-  Unsupported
+  Unsupported,
+  WriteOptions
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
@@ -193,14 +194,14 @@ export class PrivateEcr extends SharedWrites implements Registry {
     this.mounter = new BlobMounter(this.service)
   }
 
-  async untag(repository: RepositoryRef, tag: string): Promise<void> {
+  async untag(repository: RepositoryRef, tag: string, options: WriteOptions = {}): Promise<void> {
     const output = await this.service.send(
       repository,
       new BatchDeleteImageCommand({
         ...inRepository(repository),
         imageIds: [{ imageTag: tag }]
       }),
-      { about: `tag ${tag}`, write: true }
+      { about: `tag ${tag}`, write: true, ...options }
     )
     const failure = output.failures?.[0]
     // Already gone is what was asked.

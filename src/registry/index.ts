@@ -3,7 +3,7 @@
 // is loaded on the first call, not at start-up, so a run that fails on its inputs never pays for
 // it; ECR Public's SDK is loaded only when a public.ecr.aws repository is named.
 import type { RepositoryRef } from '../oci/index.js'
-import type { ImageId, PutImageRequest, Registry, RepositorySettings } from './api.js'
+import type { ImageId, PutImageRequest, Registry, RepositorySettings, WriteOptions } from './api.js'
 import type { DownloadOptions } from './blob-download.js'
 import type { Endpoints } from './endpoints.js'
 import { connectionsAhead, letIoThrough, Warmer } from './preconnect.js'
@@ -89,8 +89,8 @@ class RoutingRegistry implements Registry {
   putImage(repository: RepositoryRef, request: PutImageRequest) {
     return this.serving(repository).then((r) => r.putImage(repository, request))
   }
-  untag(repository: RepositoryRef, tag: string) {
-    return this.serving(repository).then((r) => r.untag(repository, tag))
+  untag(repository: RepositoryRef, tag: string, options?: WriteOptions) {
+    return this.serving(repository).then((r) => r.untag(repository, tag, options))
   }
   checkBlobs(repository: RepositoryRef, digests: string[]) {
     return this.serving(repository).then((r) => r.checkBlobs(repository, digests))

@@ -41,6 +41,8 @@ export interface SendOptions {
   write?: boolean
   /** Nor once this aborts. */
   notAfter?: AbortSignal
+  /** A write sent even once the run is stopping (a rollback's); `notAfter` still bounds it. */
+  despiteStop?: boolean
 }
 
 /**
@@ -131,7 +133,8 @@ export class Service {
       endpoint: this.options.endpoint(repository.region),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-      ...(options.write && notAfter([this.options.stopWrites, options.notAfter]))
+      ...(options.write &&
+        notAfter([options.despiteStop ? undefined : this.options.stopWrites, options.notAfter]))
     }
   }
 }

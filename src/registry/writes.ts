@@ -160,7 +160,8 @@ export abstract class SharedWrites implements SharedCalls {
       {
         about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
         write: true,
-        ...(request.notAfter && { notAfter: request.notAfter })
+        ...(request.notAfter && { notAfter: request.notAfter }),
+        ...(request.despiteStop && { despiteStop: true })
       }
     )
     return output.image?.imageId?.imageDigest ?? ''
