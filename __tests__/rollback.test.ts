@@ -117,6 +117,42 @@ describe('on-failure: rollback', () => {
     expect(run.stdout).toMatch(/::error title=Not rolled back%3A live::.*moved since/)
   })
 
+  test('into an immutable repository: a tag this run created is removed, as ECR allows', async () => {
+    counter++
+    const api = emulator.state.createRepository(DEV, REGION, `rb${counter}/api`, {
+      tagMutability: 'IMMUTABLE'
+    })
+    const web = emulator.state.createRepository(DEV, REGION, `rb${counter}/web`)
+    const v2 = buildImage({ files: { 'bin/api': randomBytes(256) } })
+    pushImage(api, v2, emulator.state.settings, ['rc'])
+    pushImage(
+      web,
+      buildImage({ files: { 'bin/web': randomBytes(256) } }),
+      emulator.state.settings,
+      ['rc']
+    )
+    denyWrites(web)
+    const inputs = {
+      sources: `${api.name}:rc\n${web.name}:rc`,
+      tags: 'v2.0.0',
+      region: REGION,
+      'on-failure': 'rollback'
+    }
+    const run = await runDist(inputs, emulator.env)
+    expect(run.exitCode).toBe(1)
+    expect(api.tags.has('v2.0.0')).toBe(false)
+    // The image stays, under its own tag: only the tag the run created went.
+    expect(api.tags.get('rc')).toBe(v2.digest)
+    expect(imagesOf(run)[0]!.tags).toEqual([
+      expect.objectContaining({ tag: 'v2.0.0', status: 'rolled-back', previousDigest: null })
+    ])
+    // A rerun once the cause is fixed creates it again: nothing was left half done.
+    emulator.onRequest(undefined)
+    const rerun = await runDist(inputs, emulator.env)
+    expect(rerun.exitCode).toBe(0)
+    expect(api.tags.get('v2.0.0')).toBe(v2.digest)
+  })
+
   test('by default the tags written stay, as before', async () => {
     const { api, web } = release()
     denyWrites(web.repository)
@@ -151,4 +187,104 @@ describe('on-failure: rollback', () => {
     expect(wrong.exitCode).toBe(2)
     expect(wrong.stderr).toMatch(/on-failure.*"undo" is not a choice; use keep or rollback/)
   })
+})
+
+/** web's PutImage is held, then its connection dropped: the writes stop short of web. */
+function holdWrites(web: Repository, heldMs: number, onHeld: () => void = () => {}) {
+  emulator.onRequest(async (request) => {
+    if (request.operation !== 'PutImage' || request.body.repositoryName !== web.name) return
+    onHeld()
+    await new Promise((resolve) => setTimeout(resolve, heldMs))
+    return { drop: true }
+  })
+}
+
+describe('on-failure: rollback when the run is stopped', () => {
+  test('a deadline mid-release: what was written is put back, and the run says it timed out', async () => {
+    const { api, web } = release()
+    holdWrites(web.repository, 1_500)
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live, next',
+        region: REGION,
+        'on-failure': 'rollback',
+        timeout: '1s'
+      },
+      emulator.env
+    )
+    emulator.onRequest(undefined)
+    expect(run.exitCode).toBe(1)
+    expect(api.repository.tags.get('live')).toBe(api.v1.digest)
+    expect(api.repository.tags.has('next')).toBe(false)
+    expect(web.repository.tags.get('live')).toBe(web.v1.digest)
+    expect(web.repository.tags.has('next')).toBe(false)
+    const report = JSON.parse(run.outputs.result!) as ReleaseReport
+    expect(report.status).toBe('cancelled')
+    expect(report.images[0]!.tags.map((tag) => tag.status)).toEqual(['rolled-back', 'rolled-back'])
+    expect(run.summary).toContain('Timed out and rolled back: 0 of 2 images left fully promoted')
+    expect(run.stdout).toContain('::group::Roll back: the tags this run wrote')
+    expect(readRecord(run.outputs.record).status).toBe('cancelled')
+  }, 30_000)
+
+  test('SIGINT mid-release: the rollback still writes while the run stops', async () => {
+    const { api, web } = release()
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live',
+        region: REGION,
+        'on-failure': 'rollback'
+      },
+      emulator.env,
+      (child) => holdWrites(web.repository, 1_000, () => child.kill('SIGINT'))
+    )
+    emulator.onRequest(undefined)
+    expect(run.signal).toBeNull()
+    expect(run.exitCode).toBe(1)
+    expect(api.repository.tags.get('live')).toBe(api.v1.digest)
+    expect(web.repository.tags.get('live')).toBe(web.v1.digest)
+    expect(imagesOf(run)[0]!.tags).toEqual([
+      expect.objectContaining({ tag: 'live', status: 'rolled-back', previousDigest: api.v1.digest })
+    ])
+    expect(run.summary).toContain('Cancelled and rolled back')
+    expect(run.stdout).toContain('Every tag this run wrote was put back where it was')
+  }, 30_000)
+
+  test("the runner's SIGTERM cuts a rollback short: the report says the tag may be at either digest", async () => {
+    const { api, web } = release()
+    const held: Array<() => void> = []
+    const run = await runDist(
+      {
+        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+        tags: 'live',
+        region: REGION,
+        'on-failure': 'rollback'
+      },
+      emulator.env,
+      (child) =>
+        emulator.onRequest((request) => {
+          if (request.operation !== 'PutImage') return
+          if (request.body.repositoryName === web.repository.name) {
+            child.kill('SIGINT')
+            return { status: 500, body: { __type: 'ServerException', message: 'busy' } }
+          }
+          // api's undo is held unanswered: only the SIGTERM lets the run end.
+          if (request.body.imageDigest === api.v1.digest) {
+            setTimeout(() => child.kill('SIGTERM'), 200)
+            return new Promise((resolve) => held.push(() => resolve({ drop: true })))
+          }
+        })
+    )
+    emulator.onRequest(undefined)
+    for (const release of held) release()
+    expect(run.signal).toBeNull()
+    expect(run.exitCode).toBe(1)
+    const live = imagesOf(run)[0]!.tags[0]!
+    expect(live.status).toBe('failed')
+    expect(live.message).toContain('Rolling back did not finish before the process had to end')
+    expect(live.message).toContain(`points at ${api.v2.digest}`)
+    expect(run.stdout).toMatch(/::error title=Not rolled back%3A live::/)
+    expect(run.summary).toContain('Rolled back what could be; live could not be')
+  }, 30_000)
 })

@@ -359,11 +359,11 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         this.download = options.download;
         this.mounter = new BlobMounter(this.service);
     }
-    async untag(repository, tag) {
+    async untag(repository, tag, options = {}) {
         const output = await this.service.send(repository, new dist_cjs/* BatchDeleteImageCommand */.wau({
             ...(0,writes/* inRepository */.yJ)(repository),
             imageIds: [{ imageTag: tag }]
-        }), { about: `tag ${tag}`, write: true });
+        }), { about: `tag ${tag}`, write: true, ...options });
         const failure = output.failures?.[0];
         // Already gone is what was asked.
         if (failure && failure.failureCode !== 'ImageNotFound')
@@ -661,7 +661,8 @@ class Service {
             endpoint: this.options.endpoint(repository.region),
             ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
             ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-            ...(options.write && notAfter([this.options.stopWrites, options.notAfter]))
+            ...(options.write &&
+                notAfter([options.despiteStop ? undefined : this.options.stopWrites, options.notAfter]))
         };
     }
 }
@@ -753,7 +754,8 @@ class SharedWrites {
         }), {
             about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
             write: true,
-            ...(request.notAfter && { notAfter: request.notAfter })
+            ...(request.notAfter && { notAfter: request.notAfter }),
+            ...(request.despiteStop && { despiteStop: true })
         });
         return output.image?.imageId?.imageDigest ?? '';
     }

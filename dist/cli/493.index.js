@@ -493,7 +493,8 @@ class Service {
             endpoint: this.options.endpoint(repository.region),
             ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
             ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-            ...(options.write && notAfter([this.options.stopWrites, options.notAfter]))
+            ...(options.write &&
+                notAfter([options.despiteStop ? undefined : this.options.stopWrites, options.notAfter]))
         };
     }
 }
@@ -585,7 +586,8 @@ class SharedWrites {
         }), {
             about: request.tag !== undefined ? `tag ${request.tag}` : `by digest ${request.digest}`,
             write: true,
-            ...(request.notAfter && { notAfter: request.notAfter })
+            ...(request.notAfter && { notAfter: request.notAfter }),
+            ...(request.despiteStop && { despiteStop: true })
         });
         return output.image?.imageId?.imageDigest ?? '';
     }

@@ -61,9 +61,8 @@ export function problemsOf(reports: PromotionReport[]): Annotation[] {
       // Tags left alone because of a problem said elsewhere, or by a stopped run, say nothing new.
       // Skipped tags follow from another problem, which has its own annotation.
       // A tag written and then put back says so in the table; one the rollback could not put back
-      // is still written, and says why.
-      const written = tag.status === 'created' || tag.status === 'moved'
-      if ((written && tag.message) || tag.digestAfter !== undefined)
+      // says why.
+      if (tag.rollback !== undefined)
         return [{ message: `${where}${tag.message ?? ''}`, title: `Not rolled back: ${tag.tag}` }]
       if (SUCCESS_STATUSES.has(tag.status) || tag.status === 'cancelled' || !tag.message) return []
       if (tag.status === 'skipped' || tag.status === 'rolled-back') return []

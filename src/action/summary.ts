@@ -19,6 +19,7 @@ import {
   heldBack,
   needsAttention,
   nextStep,
+  rollbackTried,
   settingsText,
   sourceOf,
   targetOf
@@ -33,6 +34,7 @@ const MARKS: Record<RunStatus, string> = {
   refused: '⛔',
   failed: '❌',
   cancelled: '⏹️',
+  'rolled-back': '↩️',
   'input-error': '⚠️'
 }
 
@@ -47,7 +49,8 @@ const TAG_MARKS: Record<TagReport['status'], string> = {
   failed: '❌',
   skipped: '⏭️',
   cancelled: '⏹️',
-  'rolled-back': '↩️'
+  'rolled-back': '↩️',
+  'would-roll-back': '🔍'
 }
 
 /** Text from outside (tags, messages) goes into HTML cells and must stay text. */
@@ -69,7 +72,31 @@ export function shortDigest(digest: string | null | undefined): string {
 /** A stopped run's headline word: a deadline times out, a signal cancels. */
 const stoppedWord = (view: SummaryView): string => (view.timedOut ? 'Timed out' : 'Cancelled')
 
+/** A rollback from a record, at a glance: how many of the tags its run wrote are back. */
+function rollbackHeadline(
+  status: RunStatus,
+  tags: TagReport[],
+  what: string,
+  view: SummaryView
+): string {
+  const back = tags.filter((tag) => tag.status === 'rolled-back' || tag.status === 'unchanged')
+  const all = `${tags.length} tag${tags.length === 1 ? '' : 's'}`
+  switch (status) {
+    case 'rolled-back':
+    case 'unchanged':
+      return `Rolled back ${what}: all ${all} its run wrote are where they were before it`
+    case 'dry-run':
+      return `Dry run: rolling back ${what} would put back ${all}; nothing was written`
+    case 'cancelled':
+      return `${stoppedWord(view)}: ${back.length} of ${all} of ${what} back when the run stopped`
+    default:
+      return `Rolled back ${what} in part: ${back.length} of ${all} back where they were`
+  }
+}
+
 function headline(report: PromotionReport, view: SummaryView): string {
+  if (report.rollbackOf)
+    return rollbackHeadline(report.status, report.tags, escape(shortName(report.name)), view)
   const count = report.tags.length
   const tags = `${count} tag${count === 1 ? '' : 's'}`
   const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
@@ -85,13 +112,17 @@ function headline(report: PromotionReport, view: SummaryView): string {
     case 'refused':
       return `Refused: nothing was written for ${name}`
     case 'failed':
-      if (report.tags.some((tag) => tag.status === 'rolled-back'))
+      if (report.tags.some(rollbackTried))
         return `Failed and rolled back: ${inPlace} of ${tags} of ${name} left in place`
       return report.problem || !report.changed
         ? `Failed: nothing was written for ${name}`
         : `Failed: ${inPlace} of ${tags} of ${name} in place`
     case 'cancelled':
+      if (report.tags.some(rollbackTried))
+        return `${stoppedWord(view)} and rolled back: ${inPlace} of ${tags} of ${name} left in place`
       return `${stoppedWord(view)}: ${inPlace} of ${tags} of ${name} in place when the run stopped`
+    case 'rolled-back':
+      return rollbackHeadline(report.status, report.tags, name, view)
     case 'input-error':
       return `Input error`
   }
@@ -254,11 +285,11 @@ function problemText(problem: Annotation): string {
 
 function nextStepLine(
   summary: Summary,
-  status: RunStatus,
-  reports: PromotionReport[],
+  report: PromotionReport | ReleaseReport,
   reason?: string
 ): void {
-  const step = nextStep(status, reports, reason)
+  const images = 'images' in report ? report.images : [report]
+  const step = nextStep(report.status, images, reason, report.rollbackOf !== undefined)
   if (step) summary.addRaw(`<p><strong>Next step:</strong> ${escape(step)}</p>`, true)
 }
 
@@ -276,7 +307,7 @@ export function renderImageSummary(
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
   problemList(summary, [report], report.status)
-  nextStepLine(summary, report.status, [report], cancelReason)
+  nextStepLine(summary, report, cancelReason)
   const detail = view.detail ?? 'full'
   if (detail !== 'attention') tagTable(summary, report)
   if (detail === 'full') summary.addDetails('Full digests and messages', details(report))
@@ -287,6 +318,13 @@ export function renderImageSummary(
 
 function releaseHeadline(report: ReleaseReport, view: SummaryView): string {
   const images = `${report.totals.images} image${report.totals.images === 1 ? '' : 's'}`
+  if (report.rollbackOf)
+    return rollbackHeadline(
+      report.status,
+      report.images.flatMap((image) => image.tags),
+      `a release of ${images}`,
+      view
+    )
   const promoted = report.images.filter(
     (image) => image.status === 'promoted' || image.status === 'unchanged'
   ).length
@@ -300,13 +338,17 @@ function releaseHeadline(report: ReleaseReport, view: SummaryView): string {
     case 'refused':
       return `Refused: nothing was written for the release of ${images}`
     case 'failed':
-      if (report.images.some((image) => image.tags.some((tag) => tag.status === 'rolled-back')))
+      if (report.images.some((image) => image.tags.some(rollbackTried)))
         return `Failed and rolled back: ${promoted} of ${images} left fully promoted`
       return report.changed
         ? `Failed: ${promoted} of ${images} fully promoted`
         : `Failed: nothing was written for the release of ${images}`
     case 'cancelled':
+      if (report.images.some((image) => image.tags.some(rollbackTried)))
+        return `${stoppedWord(view)} and rolled back: ${promoted} of ${images} left fully promoted`
       return `${stoppedWord(view)}: ${promoted} of ${images} fully promoted before the run stopped`
+    case 'rolled-back':
+      return `Rolled back a release of ${images}`
     case 'input-error':
       return 'Input error'
   }
@@ -441,7 +483,7 @@ export function renderReleaseSummary(
       view
     )
   problemList(summary, report.images, report.status)
-  nextStepLine(summary, report.status, report.images, cancelReason)
+  nextStepLine(summary, report, cancelReason)
   if (rows.length > 0)
     summary.addTable([
       ['Image', 'Target', 'Tags', 'Status'].map((data) => ({ data, header: true })),

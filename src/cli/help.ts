@@ -36,11 +36,13 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
       'sigstore-trusted-root'
     ]
   ],
-  ['Pacing', ['put-image-rate', 'timeout']]
+  ['Pacing', ['put-image-rate', 'timeout']],
+  ['Rolling back (ecr-promote rollback --record FILE does the same)', ['rollback-record']]
 ]
 
 const USAGE = `Usage: ecr-promote --repository REPOSITORY --source-tag TAG --tags TAG [options]
-       ecr-promote --sources IMAGE,... --tags TAG [options]`
+       ecr-promote --sources IMAGE,... --tags TAG [options]
+       ecr-promote rollback --record FILE [--dry-run]`
 
 const ABOUT =
   'Promotes an Amazon ECR image to new tags, pinned to its digest, without pulling or pushing layers: the engine of the ecr-promote GitHub Action, with its guarantees. A plan with any problem writes nothing; a rerun writes only what is left.'
@@ -49,17 +51,19 @@ const CREDENTIALS =
   'Credentials, region and endpoints are found as the AWS CLI finds them: environment variables, --profile or AWS_PROFILE (shared config and credentials files, SSO), then container and instance roles. The region: --region, a full repository URI, AWS_REGION or AWS_DEFAULT_REGION, then the profile.'
 
 const EXIT_CODES: ReadonlyArray<[code: string, meaning: string]> = [
-  ['0', 'promoted, nothing to do, or a dry run that would succeed'],
+  ['0', 'promoted, nothing to do, a dry run that would succeed, or rolled back'],
   ['1', 'failed or cancelled, or a source or target (repository, tag) not there'],
   ['2', 'bad options or inputs: nothing was sent to AWS'],
   ['3', 'refused before any write by a guard or gate: expected digest, protected'],
-  [' ', '   tag, immutable conflict, tag limit, a tag claimed twice, scan, signature']
+  [' ', '   tag, immutable conflict, tag limit, a tag claimed twice, scan, signature'],
+  [' ', '   (a rollback: a tag moved since the run it undoes)']
 ]
 
 const EXAMPLES = [
   'ecr-promote --repository my-app --source-tag staging --tags prod --dry-run',
   'ecr-promote --profile release --region eu-west-1 --repository my-app \\',
-  '    --source-tag sha-1a2b3c --tags v1.4.0,1.4 --protect-tags "v*.*.*" --json'
+  '    --source-tag sha-1a2b3c --tags v1.4.0,1.4 --protect-tags "v*.*.*" --json',
+  'ecr-promote rollback --record ecr-promote-record.json --dry-run'
 ]
 
 /** Words laid into lines of at most `width`; a word longer than that gets a line of its own. */

@@ -50,6 +50,7 @@ function exitCodeOf(status: RunStatus): number {
     case 'promoted':
     case 'unchanged':
     case 'dry-run':
+    case 'rolled-back':
       return EXIT.done
     case 'refused':
       return EXIT.refused
@@ -127,8 +128,8 @@ async function promoteFrom(commandLine: CommandLine, io: CliIo): Promise<CliRun>
   const log = createTerminalLog(screen, detailOf(commandLine))
   try {
     const env = await withProfileRegion(read, io.env)
-    // A relative sources-file is the caller's: from where the command runs.
-    const inputs = await parseInputs(read, { env: { ...env, GITHUB_WORKSPACE: process.cwd() } })
+    // A relative sources-file or record is the caller's: from where the command runs.
+    const inputs = await parseInputs(read, { env, cwd: process.cwd() })
     for (const warning of inputs.warnings) log.warning(warning)
     const stopAnnouncing = announceStop(log, io.signals)
     const outcome = await runSession(inputs, {

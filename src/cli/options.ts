@@ -31,6 +31,12 @@ export const CLI_OPTIONS: readonly CliOptionSpec[] = [
     boolean: true,
     description: 'Show only warnings, errors and the final table.'
   },
+  {
+    name: 'record',
+    value: 'FILE',
+    description:
+      'With the rollback command: the promotion record of the run to undo (the record file an earlier run wrote, or an attestation of it).'
+  },
   { name: 'help', short: 'h', boolean: true, description: 'Show this help and exit.' },
   { name: 'version', boolean: true, description: 'Print the version and exit.' }
 ]
@@ -137,7 +143,12 @@ function reader(values: Record<string, unknown>): InputReader {
   }
 }
 
-export function parseCommandLine(args: readonly string[]): CommandLine {
+/** `ecr-promote rollback --record FILE`: the one command besides promoting. */
+export const ROLLBACK_COMMAND = 'rollback'
+
+export function parseCommandLine(given: readonly string[]): CommandLine {
+  const rollback = given[0] === ROLLBACK_COMMAND
+  const args = rollback ? given.slice(1) : given
   const { values, tokens } = parseArgs({
     args: [...args],
     options: Object.fromEntries(
@@ -158,8 +169,15 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
   const seen = new Set<string>()
   for (const token of tokens) check(token, seen)
   const flag = (name: string): boolean => values[name] === true
+  if (rollback && values.record === undefined && !flag('help'))
+    throw new UsageError('rollback needs --record FILE: the promotion record of the run to undo')
+  if (!rollback && values.record !== undefined)
+    throw new UsageError(
+      '--record goes with the rollback command: ecr-promote rollback --record FILE'
+    )
+  const { record, ...inputs } = values
   return {
-    read: reader(values),
+    read: reader(record === undefined ? inputs : { ...inputs, 'rollback-record': record }),
     ...(typeof values.profile === 'string' && { profile: values.profile }),
     json: flag('json'),
     verbose: flag('verbose'),

@@ -89,11 +89,16 @@ function copied(images: readonly PromotionReport[]): string[] {
 function success(reports: Reports): string {
   const single = reports.images.length === 1 ? reports.images[0] : undefined
   const image = single?.image !== undefined ? ` ${single.image}` : ''
+  const rollback = reports.report.rollbackOf !== undefined
   switch (reports.status) {
     case 'dry-run':
-      return 'Dry run: nothing was written. Run again without --dry-run to promote.'
+      return `Dry run: nothing was written. Run again without --dry-run to ${rollback ? 'roll back' : 'promote'}.`
+    case 'rolled-back':
+      return 'Rolled back: every tag that run wrote is where it was before it.'
     case 'unchanged':
-      return `Nothing to do: every tag is already in place.${image ? ` Image:${image}` : ''}`
+      return rollback
+        ? 'Nothing to do: every tag that run wrote is already where it was before it.'
+        : `Nothing to do: every tag is already in place.${image ? ` Image:${image}` : ''}`
     default:
       return `Promoted${image || ` ${reports.images.length} images`}.`
   }

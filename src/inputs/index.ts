@@ -7,6 +7,7 @@ import { describeRepository, splitImageReference } from '../oci/index.js'
 import type { ImageRequest, PromotionRequest } from '../promotion/index.js'
 import { InputError, quote } from './errors.js'
 import { parseGates } from './gates.js'
+import { INPUTS } from './table.js'
 import { parseImage, SINGLE_IMAGE_INPUTS, type EntryInputs, type ImageEntry } from './images.js'
 import {
   parseBoolean,
@@ -33,9 +34,12 @@ export interface PromoteInputs {
   warnings: string[]
 }
 
-/** Where a release's entries come from: the workspace its file is read in. */
+/** Where the files the inputs name are read: the workspace, or a command line's directory. */
 export interface InputContext {
   env: NodeJS.ProcessEnv
+  /** A command line's current directory: relative paths are from it, and any readable file may be
+   * named. Unset (the action): relative paths are from GITHUB_WORKSPACE, which must hold the file. */
+  cwd?: string
 }
 
 /**
@@ -45,14 +49,20 @@ export interface InputContext {
 export const MAX_RELEASE_FILE_BYTES = 4 * 1024 * 1024
 
 /**
- * A release file's text. Relative paths are from the workspace; on a runner (GITHUB_WORKSPACE
- * set) the file, its links followed, must be inside the workspace, as a step's own files are.
+ * A release file's or a record's text. Relative paths are from the workspace (or a command line's
+ * directory); on a runner (GITHUB_WORKSPACE set) the file, its links followed, must be inside the
+ * workspace, as a step's own files are.
  */
-async function readReleaseFile(file: string, context: InputContext): Promise<string> {
-  const workspace = context.env.GITHUB_WORKSPACE
-  const path = isAbsolute(file) ? file : resolve(workspace ?? process.cwd(), file)
+async function readWorkspaceFile(
+  input: 'sources-file' | 'rollback-record',
+  file: string,
+  context: InputContext
+): Promise<string> {
+  const what = input === 'sources-file' ? 'a release file' : 'a record'
+  const workspace = context.cwd === undefined ? context.env.GITHUB_WORKSPACE : undefined
+  const path = isAbsolute(file) ? file : resolve(context.cwd ?? workspace ?? process.cwd(), file)
   const fail = (why: string): never => {
-    throw new InputError('sources-file', why)
+    throw new InputError(input, why)
   }
   try {
     const real = await realpath(path)
@@ -60,12 +70,12 @@ async function readReleaseFile(file: string, context: InputContext): Promise<str
       const root = await realpath(workspace)
       const inside = relative(root, real)
       if (inside === '' || inside.startsWith('..') || isAbsolute(inside))
-        fail(`${quote(file)} is outside the workspace ${root}; a release file must be in it`)
+        fail(`${quote(file)} is outside the workspace ${root}; ${what} must be in it`)
     }
     const { size } = await stat(real)
     if (size > MAX_RELEASE_FILE_BYTES)
       fail(
-        `${quote(file)} is ${size} bytes, over the ${MAX_RELEASE_FILE_BYTES} (4 MiB) a release file may be; split the release`
+        `${quote(file)} is ${size} bytes, over the ${MAX_RELEASE_FILE_BYTES} (4 MiB) ${what} may be${input === 'sources-file' ? '; split the release' : ''}`
       )
     return await readFile(real, 'utf8')
   } catch (error) {
@@ -134,7 +144,7 @@ async function releaseEntries(
       )
   const { parseReleaseDocument } = await import('./release-file.js')
   if (file !== '') {
-    const text = await readReleaseFile(file, context)
+    const text = await readWorkspaceFile('sources-file', file, context)
     return { input: 'sources-file', entries: parseReleaseDocument(text, 'sources-file') }
   }
   // A YAML or JSON list inline, as the matrix output hands a group of a release to one job.
@@ -174,11 +184,55 @@ const fieldsOf = (input: string): EntryInputs => ({
   tags: input
 })
 
+/** What a rollback from a record takes besides it: the record names everything else. */
+const ROLLBACK_INPUTS = new Set(['rollback-record', 'dry-run', 'put-image-rate', 'timeout'])
+
+/** A rollback from an earlier run's record: the record, and the few inputs that still apply. */
+async function parseRollbackInputs(
+  read: InputReader,
+  context: InputContext
+): Promise<PromoteInputs> {
+  for (const input of INPUTS)
+    if (
+      !ROLLBACK_INPUTS.has(input.name) &&
+      read(input.name) !== '' &&
+      read(input.name) !== input.default
+    )
+      throw new InputError(
+        input.name,
+        'does not apply to a rollback from a record, which names each image, repository and tag itself'
+      )
+  const file = read('rollback-record')
+  const { parseRollbackRecord } = await import('./rollback-record.js')
+  const rollback = parseRollbackRecord(
+    await readWorkspaceFile('rollback-record', file, context),
+    file
+  )
+  const timeout = read('timeout')
+  const timeoutMs = timeout === '' ? undefined : parseDuration('timeout', timeout)
+  return {
+    request: {
+      images: rollback.images.map((image) => image.request),
+      release: rollback.images.length > 1,
+      protectTags: [],
+      dryRun: parseBoolean('dry-run', read('dry-run'), false),
+      copyReferrers: false,
+      createRepository: false,
+      onFailure: 'keep',
+      rollback
+    },
+    putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    warnings: []
+  }
+}
+
 /** Reads and validates every input; throws an InputError naming the first bad one. */
 export async function parseInputs(
   read: InputReader,
   context: InputContext
 ): Promise<PromoteInputs> {
+  if (read('rollback-record') !== '') return parseRollbackInputs(read, context)
   const release = read('sources') !== '' || read('sources-file') !== ''
   const warnings: string[] = []
   let images: ImageRequest[]

@@ -187,6 +187,12 @@ export const INPUTS: readonly InputSpec[] = [
       "A Sigstore trusted root file for a private Sigstore instance; default Sigstore's public-good instance."
   },
   {
+    name: 'rollback-record',
+    value: 'FILE',
+    description:
+      'Instead of promoting: undo the run whose promotion record this is (its record output, or an attestation of it). Each tag it created is removed and each tag it moved goes back to its previous digest, only where the tag still points at the digest that run wrote; a tag moved since is refused and left alone. Takes only dry-run, put-image-rate and timeout besides.'
+  },
+  {
     name: 'put-image-rate',
     value: 'PER_SECOND',
     default: '10',

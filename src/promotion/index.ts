@@ -41,6 +41,7 @@ import {
   type Plan
 } from './plan.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
+import { rollBackRecord } from './record-rollback.js'
 import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
@@ -54,7 +55,13 @@ import type {
 } from './types.js'
 
 export type { AnnotationProperties, Log } from './log.js'
-export { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagOutcome, type TagStatus } from './outcomes.js'
+export {
+  IN_PLACE_STATUSES,
+  rollbackTried,
+  SUCCESS_STATUSES,
+  type TagOutcome,
+  type TagStatus
+} from './outcomes.js'
 
 export * from './report.js'
 export { nextStep, outcomeLine } from './prose.js'
@@ -76,6 +83,8 @@ export type {
   Problem,
   PromotionRequest,
   PromotionResult,
+  RollbackOf,
+  RollbackRequest,
   SourceImage
 } from './types.js'
 
@@ -502,6 +511,7 @@ export async function promote(
   dependencies: Dependencies
 ): Promise<PromotionResult> {
   const { registry, log, stop } = dependencies
+  if (request.rollback) return rollBackRecord(request, dependencies)
   // The reads, stage by stage: resolve, gates, the copy survey. A stop abandons them as one.
   const trust = trustLoader()
   const reads = async (): Promise<Surveyed[]> => {
@@ -551,9 +561,9 @@ export async function promote(
     applyTags(registry, images, log, stop, dependencies.writesInFlight)
   )
   const outcomes =
-    request.onFailure === 'rollback' && !stop?.stopping.aborted && needsRollback(applied)
+    request.onFailure === 'rollback' && needsRollback(applied)
       ? await log.group('Roll back: the tags this run wrote', () =>
-          rollBack(registry, applied, log)
+          rollBack(registry, applied, log, stop)
         )
       : applied
   return finish(plan, request, {

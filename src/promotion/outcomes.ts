@@ -224,15 +224,22 @@ export function unknownOutcome(tag: TagPlan, interrupted: boolean, why: string):
   }
 }
 
-/** A tag this run wrote and put back where it was (or removed, as it did not exist before). */
-export function rolledBack(outcome: TagOutcome): TagOutcome {
+/** Where a tag goes once put back, said: at its earlier digest again, or removed. */
+const putBack = (to: string | null): string =>
+  to === null ? 'removed, as it did not exist before' : `points at ${to} again`
+
+/** `digestAfter` for a tag that ends where the run did not read it: `to`, unless that is where the
+ * tag was read to point (then the previous digest says it already). */
+const endsAt = (outcome: TagOutcome, to: string | null) =>
+  to === (outcome.previousDigest ?? null) ? {} : { digestAfter: to }
+
+/** A tag put back where it was before the run being undone (removed, if it did not exist). */
+export function rolledBack(outcome: TagOutcome, to: string | null): TagOutcome {
   return {
     ...outcome,
+    ...endsAt(outcome, to),
     status: 'rolled-back',
-    message:
-      outcome.previousDigest === null || outcome.previousDigest === undefined
-        ? 'Rolled back: removed, as it did not exist before the run.'
-        : `Rolled back: points at ${outcome.previousDigest} again.`
+    message: `Rolled back: ${putBack(to)}.`
   }
 }
 
@@ -243,6 +250,7 @@ export function movedSince(outcome: TagOutcome, now: string | null): TagOutcome 
     ...outcome,
     status: 'failed',
     digestAfter: now,
+    rollback: 'moved-since',
     retryable: false,
     message: `Not rolled back: the tag was moved since, to ${now ?? 'nothing'}, by someone else; it was left as it is.`
   }
@@ -250,13 +258,71 @@ export function movedSince(outcome: TagOutcome, now: string | null): TagOutcome 
 
 /** A tag whose undo failed: it is still where this run wrote it. */
 export function rollbackFailed(outcome: TagOutcome, digest: string, why: string): TagOutcome {
-  return { ...outcome, message: `Rollback failed, so the tag still points at ${digest}: ${why}` }
+  return {
+    ...outcome,
+    rollback: 'failed',
+    message: `Rollback failed, so the tag still points at ${digest}: ${why}`
+  }
 }
 
 /** A tag whose place could not be read before its undo: left as this run wrote it. */
 export function rollbackUnread(outcome: TagOutcome, why: string): TagOutcome {
   return {
     ...outcome,
+    rollback: 'unread',
     message: `Not rolled back: where the tag points could not be read (${why}).`
+  }
+}
+
+/** Whether the run tried to roll the tag back: it was put back, or says why not. */
+export const rollbackTried = (tag: TagOutcome): boolean =>
+  tag.status === 'rolled-back' || tag.rollback !== undefined
+
+/** A tag whose undo had not settled when the process had to end: where it points is not known. */
+export function rollbackCutOff(
+  outcome: TagOutcome,
+  { digest, restoreTo }: { digest: string; restoreTo: string | null },
+  reason: string
+): TagOutcome {
+  return {
+    ...outcome,
+    status: 'failed',
+    rollback: 'unfinished',
+    message: `Rolling back did not finish before the process had to end (${reason}): the tag points at ${digest}, as that run wrote it, or ${restoreTo === null ? 'is removed' : `at ${restoreTo} again`}; read it, or rerun.`
+  }
+}
+
+/** A tag a rollback from a record is to put back, as read: at the digest that run wrote. */
+export function toRollBack(tag: string, now: string): TagOutcome {
+  return { tag, status: 'failed', previousDigest: now }
+}
+
+/** A dry run's rollback: the tag still points at what that run wrote, and would go back. */
+export function wouldRollBack(outcome: TagOutcome, to: string | null): TagOutcome {
+  return { ...outcome, digestAfter: to, status: 'would-roll-back' }
+}
+
+/** A tag already back where it was before the run being undone: nothing to write. */
+export function alreadyBack(tag: string, to: string | null): TagOutcome {
+  return {
+    tag,
+    status: 'unchanged',
+    previousDigest: to,
+    digestAfter: to,
+    message: `Already ${to === null ? 'removed' : `at ${to} again`}; nothing to undo.`
+  }
+}
+
+/** A rollback from a record refuses a tag moved since that run: someone else's write stands. */
+export function refusedMovedSince(tag: string, now: string | null): TagOutcome {
+  return { ...movedSince({ tag, status: 'failed', previousDigest: now }, now), status: 'refused' }
+}
+
+/** A rollback the run stopped before sending: the tag was left where it was read to point. */
+export function rollbackNotSent(outcome: TagOutcome, reason: string): TagOutcome {
+  return {
+    ...outcome,
+    status: 'cancelled',
+    message: `Not rolled back: ${reason}; the tag still points at ${outcome.previousDigest}.`
   }
 }

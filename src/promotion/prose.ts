@@ -1,8 +1,8 @@
 // What a report says in words: the one line that sums a run up, and what to do next. Pure views
 // of the records the report module builds.
-import { IN_PLACE_STATUSES, SUCCESS_STATUSES, type TagStatus } from './outcomes.js'
+import { IN_PLACE_STATUSES, rollbackTried, SUCCESS_STATUSES, type TagStatus } from './outcomes.js'
 import { CLAIM_TITLE, TAG_LIMIT_TITLE } from './plan.js'
-import type { PromotionReport, RunStatus } from './report.js'
+import type { PromotionReport, RunStatus, TagReport } from './report.js'
 
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
@@ -10,12 +10,23 @@ const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 const overTagLimit = (reports: PromotionReport[]): PromotionReport[] =>
   reports.filter((report) => report.problems?.some((p) => p.title === TAG_LIMIT_TITLE))
 
+/** What a rollback left: everything put back, or which tags could not be (see each). */
+function rollbackSentence(tags: TagReport[]): string {
+  // Still where this run put it (its undo failed or did not finish), or moved by someone else.
+  const left = tags.filter((tag) => tag.rollback !== undefined)
+  return left.length > 0
+    ? `Rolled back what could be; ${left.map((tag) => tag.tag).join(', ')} could not be (see each)`
+    : 'Every tag this run wrote was put back where it was'
+}
+
 /** What to do next, in one line, when a run did not do all it was asked. */
 export function nextStep(
   status: RunStatus,
   reports: PromotionReport[],
-  cancelReason?: string
+  cancelReason?: string,
+  rollback = false
 ): string {
+  if (rollback) return rollbackNextStep(status, cancelReason)
   const tags = reports.flatMap((report) => report.tags)
   switch (status) {
     case 'refused': {
@@ -39,20 +50,17 @@ export function nextStep(
       return `Nothing was written. To go ahead, ${reasons.join('; ') || 'fix the problems above'}, then run again.`
     }
     case 'cancelled':
-      return `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
+      return tags.some(rollbackTried)
+        ? `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. ${rollbackSentence(tags)}; run again to promote.`
+        : `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
     case 'failed': {
       if (reports.some((report) => report.problem !== undefined) && !reports.some((r) => r.changed))
         return tags.some((tag) => tag.retryable === false)
           ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
           : 'Nothing was written; run again once ECR answers (the error above says what it did not answer).'
       const permanent = tags.some((tag) => tag.retryable === false)
-      if (tags.some((tag) => tag.status === 'rolled-back')) {
-        // Still where this run put it (its undo failed), or moved by someone else meanwhile.
-        const left = tags.filter((tag) => WRITTEN.has(tag.status) || tag.digestAfter !== undefined)
-        return left.length > 0
-          ? `Rolled back what could be; ${left.map((tag) => tag.tag).join(', ')} could not be (see each); fix what failed, then run again.`
-          : 'Every tag this run wrote was put back where it was; fix what failed, then run again.'
-      }
+      if (tags.some(rollbackTried))
+        return `${rollbackSentence(tags)}; fix what failed, then run again.`
       // Only a run that wrote a tag has tags "already done".
       if (!tags.some((tag) => WRITTEN.has(tag.status)))
         return permanent
@@ -68,7 +76,12 @@ export function nextStep(
 }
 
 /** The run's outcome in one line, or undefined when it did everything it was asked. */
-export function outcomeLine(reports: PromotionReport[], status: RunStatus): string | undefined {
+export function outcomeLine(
+  reports: PromotionReport[],
+  status: RunStatus,
+  rollback = false
+): string | undefined {
+  if (rollback) return rollbackOutcomeLine(reports, status)
   if (status === 'promoted' || status === 'unchanged' || status === 'dry-run') return undefined
   const tags = reports.flatMap((report) => report.tags)
   const failed = tags.filter((tag) => !SUCCESS_STATUSES.has(tag.status))
@@ -97,4 +110,29 @@ export function outcomeLine(reports: PromotionReport[], status: RunStatus): stri
     return `Refused before any write: ${parts.join('; ')}.`
   }
   return `${failed.length} of ${tags.length} tag(s) not promoted: ${list}.${done.length > 0 ? ` Done: ${done.join(', ')}.` : ''}`
+}
+
+/** A rollback from a record that did not put every tag back: which, and how each ended. */
+function rollbackOutcomeLine(reports: PromotionReport[], status: RunStatus): string | undefined {
+  if (status === 'rolled-back' || status === 'unchanged' || status === 'dry-run') return undefined
+  const tags = reports.flatMap((report) => report.tags)
+  const left = tags.filter(
+    (tag) => !['rolled-back', 'would-roll-back', 'unchanged'].includes(tag.status)
+  )
+  const list = left.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
+  return `${left.length} of ${tags.length} tag(s) not rolled back: ${list}.`
+}
+
+/** What to do after a rollback from a record that did not put every tag back. */
+function rollbackNextStep(status: RunStatus, cancelReason?: string): string {
+  switch (status) {
+    case 'refused':
+      return 'Tags moved since that run were left alone: a rollback undoes only what that run wrote. Move them by hand if they should go back too.'
+    case 'failed':
+      return 'Fix what failed, then run the rollback again: tags already back are left as they are.'
+    case 'cancelled':
+      return `The rollback stopped before it finished: ${cancelReason ?? 'it was cancelled'}. Run it again to finish; tags already back are left as they are.`
+    default:
+      return ''
+  }
 }

@@ -5,6 +5,7 @@
 // from which run".
 import type { GateVerdict } from './gates/index.js'
 import type { PromotionReport, Provenance, ReleaseReport } from './report.js'
+import type { RollbackOf } from './types.js'
 
 /** The predicate's type: versioned, and documented in docs/record.md. */
 export const PREDICATE_TYPE = 'urn:ecr-promote:promotion:v1'
@@ -25,7 +26,13 @@ export interface PromotionRecord {
     digest?: string
     mediaType?: string
     /** previousDigest: null when the tag did not exist; absent when the run never read it. */
-    tags: Array<{ tag: string; status: string; previousDigest?: string | null }>
+    tags: Array<{
+      tag: string
+      status: string
+      previousDigest?: string | null
+      /** Where it points after the run when that is neither `digest` nor `previousDigest`. */
+      digestAfter?: string | null
+    }>
     /** The gates the image was held to, and what each found. */
     gates?: GateVerdict[]
     /** For an image copied from another repository: how its blobs reached the target. */
@@ -41,6 +48,8 @@ export interface PromotionRecord {
     repositoryCreated?: true
   }>
   provenance?: Provenance
+  /** Set on the record of a rollback: the run it undid, as that run's record named it. */
+  rollbackOf?: RollbackOf
 }
 
 export interface RecordContext {
@@ -75,10 +84,11 @@ export function buildRecord(
       },
       ...(image.image !== undefined && { image: image.image }),
       ...(image.digest !== undefined && { digest: image.digest, mediaType: image.mediaType! }),
-      tags: image.tags.map(({ tag, status, previousDigest }) => ({
+      tags: image.tags.map(({ tag, status, previousDigest, digestAfter }) => ({
         tag,
         status,
-        ...(previousDigest !== undefined && { previousDigest })
+        ...(previousDigest !== undefined && { previousDigest }),
+        ...(digestAfter !== undefined && { digestAfter })
       })),
       ...(image.gates && { gates: image.gates }),
       ...(image.copy && {
@@ -93,6 +103,7 @@ export function buildRecord(
       }),
       ...(image.newRepository?.created && { repositoryCreated: true as const })
     })),
-    ...(context.provenance && { provenance: context.provenance })
+    ...(context.provenance && { provenance: context.provenance }),
+    ...(report.rollbackOf && { rollbackOf: report.rollbackOf })
   }
 }

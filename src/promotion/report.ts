@@ -5,7 +5,14 @@ import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.j
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { RepositorySettings } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
-import type { ImageResult, Problem, PromotionResult, TagOutcome, TagStatus } from './types.js'
+import type {
+  ImageResult,
+  Problem,
+  PromotionResult,
+  RollbackOf,
+  TagOutcome,
+  TagStatus
+} from './types.js'
 
 export interface CopyReport {
   blobsCopied: number
@@ -25,10 +32,18 @@ export interface CopyReport {
 
 /**
  * How the run ended, at a glance: something `promoted`; nothing to change (`unchanged`); a `dry-run`
- * that would succeed; `refused` before any write; `failed` part way; `cancelled`; or an `input-error`.
+ * that would succeed; `refused` before any write; `failed` part way; `cancelled`; a rollback from a
+ * record that put every tag back (`rolled-back`); or an `input-error`.
  */
 export type RunStatus =
-  'promoted' | 'unchanged' | 'dry-run' | 'refused' | 'failed' | 'cancelled' | 'input-error'
+  | 'promoted'
+  | 'unchanged'
+  | 'dry-run'
+  | 'refused'
+  | 'failed'
+  | 'cancelled'
+  | 'rolled-back'
+  | 'input-error'
 
 /** A tag's outcome, as every report shows it. */
 export type TagReport = TagOutcome
@@ -69,6 +84,8 @@ export interface PromotionReport {
   problems?: Problem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
   provenance?: Provenance
+  /** The run undid an earlier one, from its record (on a single image's record and a release's). */
+  rollbackOf?: RollbackOf
   shortened?: Shortened
 }
 
@@ -130,6 +147,8 @@ export interface ReleaseReport {
   images: PromotionReport[]
   totals: ReleaseTotals
   provenance?: Provenance
+  /** The run undid an earlier one, from its record. */
+  rollbackOf?: RollbackOf
   shortened?: Shortened
 }
 
@@ -184,6 +203,16 @@ export const sourceOf = (report: PromotionReport): RepositoryRef | undefined =>
 
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
+/** A rollback from a record did all it was asked when each tag is back, or would be, or was. */
+const ROLLBACK_SUCCESS: ReadonlySet<TagStatus> = new Set([
+  'rolled-back',
+  'would-roll-back',
+  'unchanged'
+])
+
+/** A tag this run put back: in a rollback from a record, a change it made. */
+const rolledBackHere = (tag: TagReport): boolean => tag.status === 'rolled-back'
+
 /**
  * Whether the target holds the image once the run is over: it is the source's own repository, it
  * had the image already, the copy finished, or a tag points at it.
@@ -196,6 +225,15 @@ function inTarget(image: ImageResult): boolean {
     copy.done === true ||
     image.tags.some((tag) => IN_PLACE_STATUSES.has(tag.status))
   )
+}
+
+/** How a rollback from a record ended for a set of tags: by their own outcomes alone. */
+function rollbackStatusOf(tags: TagReport[], dryRun: boolean): RunStatus {
+  const other = tags.filter((tag) => !ROLLBACK_SUCCESS.has(tag.status))
+  if (other.some((tag) => tag.status !== 'refused')) return 'failed'
+  if (other.length > 0) return 'refused'
+  if (dryRun) return 'dry-run'
+  return tags.some(rolledBackHere) ? 'rolled-back' : 'unchanged'
 }
 
 /** How a set of tags ended, given how the run as a whole did. */
@@ -211,6 +249,7 @@ function statusOf(
   // problem: the image could not be resolved (not there, access, ECR not answering: failed; a
   // guard: refused), or a gate refused it.
   if (problem === 'failed') return 'failed'
+  if (result.rollbackOf) return rollbackStatusOf(tags, result.dryRun)
   if (result.refused || problem === 'refused') return 'refused'
   if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
   if (result.dryRun) return 'dry-run'
@@ -221,11 +260,12 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   const target = image.target ?? image.request.target
   const copy = image.copy && buildCopyReport(image.copy)
   const tags = image.tags.map(
-    ({ tag, status, previousDigest, message, retryable, digestAfter }) => ({
+    ({ tag, status, previousDigest, message, retryable, digestAfter, rollback }) => ({
       tag,
       status,
       ...(previousDigest !== undefined && { previousDigest }),
       ...(digestAfter !== undefined && { digestAfter }),
+      ...(rollback !== undefined && { rollback }),
       ...(message !== undefined && { message }),
       ...(retryable === false && { retryable })
     })
@@ -258,6 +298,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     dryRun: result.dryRun,
     changed:
       tags.some((tag) => WRITTEN.has(tag.status)) ||
+      (result.rollbackOf !== undefined && tags.some(rolledBackHere)) ||
       copied ||
       image.createdRepository?.done === true,
     tags,
@@ -329,7 +370,8 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     dryRun: result.dryRun,
     changed: images.some((image) => image.changed),
     images,
-    totals: releaseTotals(images)
+    totals: releaseTotals(images),
+    ...(result.rollbackOf && { rollbackOf: result.rollbackOf })
   }
 }
 
@@ -362,7 +404,7 @@ export function inPlaceReferences(report: PromotionReport): string[] {
   if (report.digest === undefined || report.registryId === undefined) return []
   const uri = repositoryUri({ ...targetOf(report), registryId: report.registryId })
   return report.tags
-    .filter((tag) => IN_PLACE_STATUSES.has(tag.status))
+    .filter((tag) => IN_PLACE_STATUSES.has(tag.status) && tag.digestAfter === undefined)
     .map((tag) => `${uri}:${tag.tag}`)
 }
 

@@ -16,6 +16,7 @@ export type TagStatus =
   | 'skipped'
   | 'cancelled'
   | 'rolled-back'
+  | 'would-roll-back'
 
 export interface TagOutcome {
   tag: string
@@ -28,6 +29,9 @@ export interface TagOutcome {
   /** Where the tag was read to point at the end, when that is neither the promoted digest nor
    * where it pointed before (someone else moved it during the run). */
   digestAfter?: string | null
+  /** A tag this run wrote whose rollback did not put it back: someone else had moved it since, the
+   * undo failed, where it pointed could not be read, or the process ended before the undo settled. */
+  rollback?: 'moved-since' | 'failed' | 'unread' | 'unfinished'
   /** Not where it should be, and a rerun alone will not put it there (a conflict, a limit,
    * access): false. The one field, here and on a Problem, that says whether a rerun can fix it. */
   retryable?: false
@@ -68,6 +72,31 @@ export interface PromotionRequest {
   onFailure: 'keep' | 'rollback'
   /** Gates every image must pass before anything is written. */
   gates?: GateRequest
+  /** Set when the run undoes an earlier one from its record instead of promoting. */
+  rollback?: RollbackRequest
+}
+
+/** The run an undo is of, as its record names it. */
+export interface RollbackOf {
+  promotedAt: string
+  runUrl?: string
+}
+
+/**
+ * Undoing an earlier run from its promotion record: for each of its images, the digest it wrote
+ * and where each tag it wrote (created or moved) pointed before it. `images` of the request holds
+ * each image's request, its tags those written tags, in the same order.
+ */
+export interface RollbackRequest {
+  of: RollbackOf
+  images: Array<{
+    request: ImageRequest
+    target: SettledRepository
+    /** The digest that run put the tags on. */
+    digest: string
+    /** Each written tag's digest before that run; null: the tag did not exist. */
+    previous: Map<string, string | null>
+  }>
 }
 
 export interface ResolvedImage {
@@ -156,4 +185,6 @@ export interface PromotionResult {
   cancelled: boolean
   /** Nothing was written because something was refused before any write (the plan's problems). */
   refused: boolean
+  /** The run undid an earlier one, from its record. */
+  rollbackOf?: RollbackOf
 }

@@ -187,15 +187,20 @@ export function reportsOf(
   }
   const report = result.release
     ? { ...buildReleaseReport(result), provenance }
-    : { ...buildImageReport(result.images[0]!, result), provenance }
+    : {
+        ...buildImageReport(result.images[0]!, result),
+        provenance,
+        ...(result.rollbackOf && { rollbackOf: result.rollbackOf })
+      }
   const images = 'images' in report ? report.images : [report]
-  const outcome = outcomeLine(images, report.status)
+  const rollback = result.rollbackOf !== undefined
+  const outcome = outcomeLine(images, report.status, rollback)
   return {
     status: report.status,
     report,
     images,
     record: buildRecord(report, context),
     ...(outcome && { outcome }),
-    next: nextStep(report.status, images, stopReason)
+    next: nextStep(report.status, images, stopReason, rollback)
   }
 }
