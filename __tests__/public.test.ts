@@ -42,6 +42,49 @@ const platformImage = (architecture: string) => ({
   platform: { os: 'linux', architecture }
 })
 
+describe('on-failure: rollback in ECR Public', () => {
+  test('a tag this run created is removed again (BatchDeleteImage), a moved one put back', async () => {
+    const [a, b] = [fresh('ra'), fresh('rb')].map((name) =>
+      emulator.state.createPublicRepository(ACCOUNT, name)
+    )
+    const v1 = buildImage({ files: { 'bin/a1': randomBytes(256) } })
+    const v2 = buildImage({ files: { 'bin/a2': randomBytes(256) } })
+    pushImage(a!, v1, emulator.state.settings, ['live'])
+    pushImage(a!, v2, emulator.state.settings, ['rc'])
+    pushImage(b!, buildImage({ files: { 'bin/b': randomBytes(256) } }), emulator.state.settings, [
+      'rc'
+    ])
+    // b's writes are denied once a's have landed.
+    emulator.onRequest(async ({ operation, body }) => {
+      if (operation !== 'ecr-public:PutImage' || body.repositoryName !== b!.name) return undefined
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return { status: 400, body: { __type: 'AccessDeniedException', message: 'not authorized' } }
+    })
+    const run = await runAction(
+      {
+        sources: `public.ecr.aws/${ALIAS}/${a!.name}:rc\npublic.ecr.aws/${ALIAS}/${b!.name}:rc`,
+        tags: 'live, v2',
+        'on-failure': 'rollback'
+      },
+      {},
+      fast
+    )
+    expect(run.exitCode).toBe(1)
+    expect(a!.tags.get('live')).toBe(v1.digest)
+    expect(a!.tags.has('v2')).toBe(false)
+    expect(a!.tags.get('rc')).toBe(v2.digest)
+    expect(
+      emulator.log.some(
+        (entry) => entry.operation === 'ecr-public:BatchDeleteImage' && entry.status === 200
+      )
+    ).toBe(true)
+    expect(run.result?.images?.[0]?.tags.map((tag) => tag.status)).toEqual([
+      'rolled-back',
+      'rolled-back'
+    ])
+  })
+})
+
 describe('retag inside a public repository', () => {
   test('one manifest read, one PutImage per tag, pinned; a rerun writes nothing', async () => {
     const repository = emulator.state.createPublicRepository(ACCOUNT, fresh('tool'))

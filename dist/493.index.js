@@ -272,6 +272,7 @@ const NOT_CREATED = {
 /** Registry-wide calls count against the caller's own public registry. */
 const REGISTRY_WIDE = { name: '', region: oci/* PUBLIC_REGION */.Ne, publicAlias: '(registry)' };
 const COMMANDS = {
+    BatchDeleteImage: dist_cjs/* BatchDeleteImageCommand */.w,
     PutImage: dist_cjs/* PutImageCommand */.SU,
     BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.Ym,
     InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do,
@@ -371,9 +372,6 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     }
     async createRepository() {
         return NOT_CREATED;
-    }
-    async untag() {
-        return { unsupported: 'untagging', reason: 'this action does not remove ECR Public tags' };
     }
     async mountBlob() {
         return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' };
@@ -590,6 +588,16 @@ class SharedWrites {
             ...(request.despiteStop && { despiteStop: true })
         });
         return output.image?.imageId?.imageDigest ?? '';
+    }
+    async untag(repository, tag, options = {}) {
+        const output = await this.service.send(repository, new this.commands.BatchDeleteImage({
+            ...inRepository(repository),
+            imageIds: [{ imageTag: tag }]
+        }), { about: `tag ${tag}`, write: true, ...options });
+        const failure = output.failures?.[0];
+        // Already gone is what was asked.
+        if (failure && failure.failureCode !== 'ImageNotFound')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA(failure.failureCode ?? 'Unknown', `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`);
     }
     async startUpload(repository) {
         const output = await this.service.send(repository, new this.commands.InitiateLayerUpload(inRepository(repository)), { write: true });

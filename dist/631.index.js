@@ -325,6 +325,7 @@ function findingsOf(page) {
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'];
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 const COMMANDS = {
+    BatchDeleteImage: dist_cjs/* BatchDeleteImageCommand */.wau,
     PutImage: dist_cjs/* PutImageCommand */.SUU,
     BatchCheckLayerAvailability: dist_cjs/* BatchCheckLayerAvailabilityCommand */.YmI,
     InitiateLayerUpload: dist_cjs/* InitiateLayerUploadCommand */.Do9,
@@ -358,16 +359,6 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         }), COMMANDS);
         this.download = options.download;
         this.mounter = new BlobMounter(this.service);
-    }
-    async untag(repository, tag, options = {}) {
-        const output = await this.service.send(repository, new dist_cjs/* BatchDeleteImageCommand */.wau({
-            ...(0,writes/* inRepository */.yJ)(repository),
-            imageIds: [{ imageTag: tag }]
-        }), { about: `tag ${tag}`, write: true, ...options });
-        const failure = output.failures?.[0];
-        // Already gone is what was asked.
-        if (failure && failure.failureCode !== 'ImageNotFound')
-            throw new errors/* EcrError */.JA(failure.failureCode ?? 'Unknown', `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`);
     }
     mountBlob(target, source, digest) {
         return this.mounter.mount(target, source, digest);
@@ -758,6 +749,16 @@ class SharedWrites {
             ...(request.despiteStop && { despiteStop: true })
         });
         return output.image?.imageId?.imageDigest ?? '';
+    }
+    async untag(repository, tag, options = {}) {
+        const output = await this.service.send(repository, new this.commands.BatchDeleteImage({
+            ...inRepository(repository),
+            imageIds: [{ imageTag: tag }]
+        }), { about: `tag ${tag}`, write: true, ...options });
+        const failure = output.failures?.[0];
+        // Already gone is what was asked.
+        if (failure && failure.failureCode !== 'ImageNotFound')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EcrError */ .JA(failure.failureCode ?? 'Unknown', `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`);
     }
     async startUpload(repository) {
         const output = await this.service.send(repository, new this.commands.InitiateLayerUpload(inRepository(repository)), { write: true });

@@ -9,7 +9,6 @@ import type { RepositoryRef } from '../oci/index.js'
 import {
   EcrError,
   explainWriteError,
-  isUnsupported,
   mapLimit,
   type Registry,
   type WriteOptions
@@ -63,8 +62,7 @@ async function restore(
 ) {
   const before = restoreTo
   if (before === null) {
-    const answer = await registry.untag(target, outcome.tag, writes)
-    if (isUnsupported(answer)) throw new Error(answer.reason)
+    await registry.untag(target, outcome.tag, writes)
     return
   }
   const { images } = await registry.getImages(target, [{ digest: before }])

@@ -92,8 +92,7 @@ export interface ScanFinding {
 }
 
 /** What a registry cannot do at all, whatever is asked of it. */
-export type Capability =
-  'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting' | 'untagging'
+export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting'
 
 /**
  * A registry's answer that it cannot do what was asked: which capability, and why, in words the
@@ -165,7 +164,7 @@ export interface Registry {
    * BatchDeleteImage by tag: removes the tag (the image goes with its last tag, as ECR does it);
    * a tag already gone is what was asked.
    */
-  untag(repository: RepositoryRef, tag: string, options?: WriteOptions): Promise<void | Unsupported>
+  untag(repository: RepositoryRef, tag: string, options?: WriteOptions): Promise<void>
   /** PutImage; resolves to the digest the registry stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */

@@ -3,6 +3,7 @@
 // only when a public.ecr.aws repository is named.
 import {
   BatchCheckLayerAvailabilityCommand,
+  BatchDeleteImageCommand,
   CompleteLayerUploadCommand,
   DescribeImageTagsCommand,
   DescribeImagesCommand,
@@ -51,6 +52,7 @@ export interface PublicEcrOptions {
 const REGISTRY_WIDE: RepositoryRef = { name: '', region: PUBLIC_REGION, publicAlias: '(registry)' }
 
 const COMMANDS = {
+  BatchDeleteImage: BatchDeleteImageCommand,
   PutImage: PutImageCommand,
   BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
   InitiateLayerUpload: InitiateLayerUploadCommand,
@@ -187,10 +189,6 @@ export class PublicEcr extends SharedWrites implements Registry {
 
   async createRepository(): Promise<Unsupported> {
     return NOT_CREATED
-  }
-
-  async untag(): Promise<Unsupported> {
-    return { unsupported: 'untagging', reason: 'this action does not remove ECR Public tags' }
   }
 
   async mountBlob(): Promise<Unsupported> {

@@ -35,8 +35,7 @@ import type {
   SigningStatus,
   TagDigests,
   TagMutability,
-  Unsupported,
-  WriteOptions
+  Unsupported
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
 import { EcrError, ExplainedError } from './errors.js'
@@ -144,6 +143,7 @@ const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
 
 const COMMANDS = {
+  BatchDeleteImage: BatchDeleteImageCommand,
   PutImage: PutImageCommand,
   BatchCheckLayerAvailability: BatchCheckLayerAvailabilityCommand,
   InitiateLayerUpload: InitiateLayerUploadCommand,
@@ -192,24 +192,6 @@ export class PrivateEcr extends SharedWrites implements Registry {
     )
     this.download = options.download
     this.mounter = new BlobMounter(this.service)
-  }
-
-  async untag(repository: RepositoryRef, tag: string, options: WriteOptions = {}): Promise<void> {
-    const output = await this.service.send(
-      repository,
-      new BatchDeleteImageCommand({
-        ...inRepository(repository),
-        imageIds: [{ imageTag: tag }]
-      }),
-      { about: `tag ${tag}`, write: true, ...options }
-    )
-    const failure = output.failures?.[0]
-    // Already gone is what was asked.
-    if (failure && failure.failureCode !== 'ImageNotFound')
-      throw new EcrError(
-        failure.failureCode ?? 'Unknown',
-        `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`
-      )
   }
 
   mountBlob(

@@ -1,10 +1,10 @@
-// The calls ECR and ECR Public share request for request: PutImage, the layer upload calls, and
-// DescribeImages for an image's tag count. Each implementation extends SharedWrites with its
+// The calls ECR and ECR Public share request for request: PutImage, BatchDeleteImage by tag, the
+// layer upload calls, and DescribeImages for an image's tag count. Each implementation extends SharedWrites with its
 // service (an SDK client behind the transport) and its command classes, so only those modules
 // import the SDK and both services get the same requests, checks and answers.
 import type { MetadataBearer } from '@smithy/types'
 import type { RepositoryRef } from '../oci/index.js'
-import type { ImageId, PutImageRequest, Registry } from './api.js'
+import type { ImageId, PutImageRequest, Registry, WriteOptions } from './api.js'
 import { EcrError, imageNotFound } from './errors.js'
 import type { SdkCommand, Service } from './service.js'
 
@@ -23,6 +23,10 @@ export interface InRepository {
  * is read: both SDKs' classes must fit, so a field renamed in either fails to compile.
  */
 export interface WriteCommands {
+  BatchDeleteImage: CommandClass<
+    InRepository & { imageIds: Array<{ imageTag?: string }> },
+    { failures?: Array<{ failureCode?: string; failureReason?: string }> }
+  >
   PutImage: CommandClass<
     InRepository & {
       imageManifest: string
@@ -64,7 +68,7 @@ export interface WriteCommands {
 
 type SharedCalls = Pick<
   Registry,
-  'putImage' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload' | 'tagCount'
+  'putImage' | 'untag' | 'checkBlobs' | 'startUpload' | 'uploadPart' | 'completeUpload' | 'tagCount'
 >
 
 /** ECR's limit on ids per batch call (BatchGetImage, BatchCheckLayerAvailability). */
@@ -165,6 +169,24 @@ export abstract class SharedWrites implements SharedCalls {
       }
     )
     return output.image?.imageId?.imageDigest ?? ''
+  }
+
+  async untag(repository: RepositoryRef, tag: string, options: WriteOptions = {}): Promise<void> {
+    const output = await this.service.send(
+      repository,
+      new this.commands.BatchDeleteImage({
+        ...inRepository(repository),
+        imageIds: [{ imageTag: tag }]
+      }),
+      { about: `tag ${tag}`, write: true, ...options }
+    )
+    const failure = output.failures?.[0]
+    // Already gone is what was asked.
+    if (failure && failure.failureCode !== 'ImageNotFound')
+      throw new EcrError(
+        failure.failureCode ?? 'Unknown',
+        `Removing tag ${tag} failed: ${failure.failureReason ?? failure.failureCode}`
+      )
   }
 
   async startUpload(repository: RepositoryRef): Promise<{ uploadId: string; partSize?: number }> {
