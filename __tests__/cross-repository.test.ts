@@ -121,8 +121,10 @@ describe('promotion into another account and region', () => {
       'bytes-copied': '0',
       changed: 'false'
     })
+    // The reads, and one DescribeImages of the source for whether it is archived.
     expect(emulator.counts()).toEqual({
       BatchGetImage: 2,
+      DescribeImages: 1,
       DescribeRepositories: 1,
       ListImageReferrers: 1
     })

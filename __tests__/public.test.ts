@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
 import { runAction } from '../__fixtures__/run-action.js'
+import type { ReleaseReport } from '../src/promotion/index.js'
 import { PUBLIC_PARTITION, buildImage, buildIndex, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '111111111111'
@@ -78,10 +79,8 @@ describe('on-failure: rollback in ECR Public', () => {
         (entry) => entry.operation === 'ecr-public:BatchDeleteImage' && entry.status === 200
       )
     ).toBe(true)
-    expect(run.result?.images?.[0]?.tags.map((tag) => tag.status)).toEqual([
-      'rolled-back',
-      'rolled-back'
-    ])
+    const release = JSON.parse(run.outputs.result!) as ReleaseReport
+    expect(release.images[0]!.tags.map((tag) => tag.status)).toEqual(['rolled-back', 'rolled-back'])
   })
 })
 
@@ -230,9 +229,10 @@ describe('publish a private image to ECR Public', () => {
       expect(Buffer.concat(target.blobs.get(blob.digest)!.chunks).equals(blob.bytes)).toBe(true)
     // Reads from the private source, the public target's state from its API (no registry, no
     // token: which manifests it has, and how many tags the image carries), then the copy and the
-    // tags; nothing private is written.
+    // tags; nothing private is written. The private source is asked whether it is archived.
     expect(emulator.counts()).toEqual({
       BatchGetImage: 1,
+      DescribeImages: 1,
       ListImageReferrers: 1,
       'ecr-public:DescribeImageTags': 1,
       'ecr-public:DescribeRegistries': 1,

@@ -86,9 +86,10 @@ describe('a manifest that', () => {
       expect(
         emulator.log
           .map((entry) => entry.operation)
-          // Reads only: the images, and the target's tag mutability beside them.
+          // Reads only: the images, the target's tag mutability and the source's status beside them.
           .filter(
-            (operation) => operation !== 'BatchGetImage' && operation !== 'DescribeRepositories'
+            (operation) =>
+              !['BatchGetImage', 'DescribeRepositories', 'DescribeImages'].includes(operation)
           )
       ).toEqual([])
     }

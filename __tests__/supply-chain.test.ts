@@ -105,9 +105,19 @@ describe('the IAM policy in docs/iam.md', () => {
     `ecr:${operation === 'ListImageReferrers' ? 'BatchGetImage' : operation}`
   const emulator = useEmulator()
   const logs: Record<
-    'inPlace' | 'across' | 'toPublic' | 'fromPublic' | 'gated' | 'create' | 'rollback',
+    | 'inPlace'
+    | 'across'
+    | 'toPublic'
+    | 'fromPublic'
+    | 'publicRollback'
+    | 'gated'
+    | 'create'
+    | 'rollback'
+    | 'restore',
     RequestLogEntry[]
   > = {
+    publicRollback: [],
+    restore: [],
     gated: [],
     rollback: [],
     create: [],
@@ -258,6 +268,55 @@ describe('the IAM policy in docs/iam.md', () => {
     expect(fromPublic.exitCode).toBe(0)
     logs.fromPublic = [...emulator.log]
     expect(published.tags.get('latest')).toBe(index.digest)
+
+    // A rollback in ECR Public: the second repository's writes are denied, the first's undone.
+    const deniedPublic = emulator.state.createPublicRepository('123456789012', 'iam/denied')
+    pushImage(
+      deniedPublic,
+      buildImage({ files: { bin: randomBytes(40) } }),
+      emulator.state.settings,
+      ['v1']
+    )
+    emulator.resetLog()
+    emulator.onRequest(async (request) => {
+      if (
+        request.operation !== 'ecr-public:PutImage' ||
+        request.body.repositoryName !== 'iam/denied'
+      )
+        return
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return { status: 400, body: { __type: 'AccessDeniedException', message: 'denied' } }
+    })
+    const publicRollback = await runDist(
+      {
+        sources: 'public.ecr.aws/acme/iam/app:v1\npublic.ecr.aws/acme/iam/denied:v1',
+        tags: 'public-rollback-me',
+        'on-failure': 'rollback'
+      },
+      env
+    )
+    emulator.onRequest(undefined)
+    expect(publicRollback.exitCode).toBe(1)
+    expect(published.tags.has('public-rollback-me')).toBe(false)
+    logs.publicRollback = [...emulator.log]
+
+    // restore-archived, in place: an archived image restored, waited for, and promoted.
+    const cold = buildImage({ files: { bin: randomBytes(30) } })
+    pushImage(source, cold, emulator.state.settings, ['cold'])
+    emulator.state.setArtifactStatus(
+      '111111111111',
+      'us-east-1',
+      'iam/app',
+      cold.digest,
+      'ARCHIVED'
+    )
+    emulator.resetLog()
+    const restored = await runDist(
+      { repository: sourceUri, 'source-tag': 'cold', tags: 'warm', 'restore-archived': 'true' },
+      env
+    )
+    expect(restored.exitCode).toBe(0)
+    logs.restore = [...emulator.log]
   })
 
   const actionsOn = (log: RequestLogEntry[], registryId: string, region: string): string[] =>
@@ -314,10 +373,16 @@ describe('the IAM policy in docs/iam.md', () => {
     const publicActions = [...logs.toPublic, ...logs.fromPublic]
       .map((entry) => entry.operation)
       .filter((operation) => operation.startsWith('ecr-public:'))
+    const rollbackActions = logs.publicRollback
+      .map((entry) => entry.operation)
+      .filter(
+        (operation) => operation.startsWith('ecr-public:') && !publicActions.includes(operation)
+      )
     // Registry-wide calls; GetAuthorizationToken also needs sts:GetServiceBearerToken, always.
     const registryWide = ['ecr-public:DescribeRegistries', 'ecr-public:GetAuthorizationToken']
     expect(granted).toEqual({
       PublicRepository: [...new Set(publicActions)].filter((a) => !registryWide.includes(a)).sort(),
+      PublicRollback: [...new Set(rollbackActions)].sort(),
       PublicRegistry: [
         ...registryWide.filter((a) => publicActions.includes(a)),
         'sts:GetServiceBearerToken'
@@ -357,7 +422,12 @@ describe('the IAM policy in docs/iam.md', () => {
     ).toEqual([...extra].sort())
     // The source's settings are read with what the source statement grants, and DescribeRepositories.
     expect(actionsOn(logs.create, '111111111111', 'us-east-1')).toEqual(
-      ['ecr:BatchGetImage', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer'].sort()
+      [
+        'ecr:BatchGetImage',
+        'ecr:DescribeImages',
+        'ecr:DescribeRepositories',
+        'ecr:GetDownloadUrlForLayer'
+      ].sort()
     )
   })
 
@@ -370,6 +440,18 @@ describe('the IAM policy in docs/iam.md', () => {
     const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
     expect(
       actionsOn(logs.rollback, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
+    ).toEqual([...extra].sort())
+  })
+
+  test('restore-archived needs what the Restore statement grants, beside a promotion in place', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"Restore"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const extra = policy.Statement.find((statement) => statement.Sid === 'Restore')!.Action
+    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
+    expect(
+      actionsOn(logs.restore, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
     ).toEqual([...extra].sort())
   })
 

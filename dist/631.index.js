@@ -523,6 +523,34 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         }
         return scanOf(pages);
     }
+    async imageDetails(repository, ids) {
+        const details = new Map();
+        await Promise.all((0,writes/* chunk */.iv)(ids, writes/* BATCH_LIMIT */.BR).map(async (batch) => {
+            const output = await this.service
+                .send(repository, new dist_cjs/* DescribeImagesCommand */.ji5({
+                ...(0,writes/* inRepository */.yJ)(repository),
+                imageIds: batch.map((id) => id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }),
+                // Archived and restoring images are left out unless asked for.
+                filter: { imageStatus: 'ANY' }
+            }), { about: `(${batch.length} image(s), any status)` })
+                .catch(errors/* imageNotFound */.Dv);
+            for (const detail of output?.imageDetails ?? [])
+                if (detail.imageDigest)
+                    details.set(detail.imageDigest, {
+                        status: detail.imageStatus ?? 'ACTIVE',
+                        tagCount: detail.imageTags?.length ?? 0
+                    });
+        }));
+        return details;
+    }
+    async restoreImage(repository, digest) {
+        const output = await this.service.send(repository, new dist_cjs/* UpdateImageStorageClassCommand */.T_3({
+            ...(0,writes/* inRepository */.yJ)(repository),
+            imageId: { imageDigest: digest },
+            targetStorageClass: 'STANDARD'
+        }), { about: digest, write: true });
+        return output.imageStatus ?? 'ACTIVATING';
+    }
     async signingStatuses(repository, digest) {
         const output = await this.service.send(repository, new dist_cjs/* DescribeImageSigningStatusCommand */.feV({
             ...(0,writes/* inRepository */.yJ)(repository),

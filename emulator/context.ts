@@ -5,6 +5,8 @@ export interface EmulatorSettings {
   lockedSameDigest: 'ImageAlreadyExistsException' | 'ImageTagAlreadyExistsException'
   partSize: number
   minPartSize: number
+  /** How long a restore from the archive storage class takes (ECR: up to about 20 minutes). */
+  restoreMs: number
 }
 
 /** What an operation sees: the store, the caller's account and region, and the request body. */

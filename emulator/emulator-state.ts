@@ -111,7 +111,8 @@ export class EmulatorState {
     putSigning(this.store.repository(registryId, region, repository), digest, statuses)
   }
 
-  /** An image's ArtifactStatus, as ListImageReferrers reports and filters on it. */
+  /** An image's status under the archive storage class, as DescribeImages, ListImageReferrers
+   * and BatchGetImage treat it. */
   setArtifactStatus(
     registryId: string,
     region: string,
@@ -123,6 +124,9 @@ export class EmulatorState {
     const image = this.store.repository(registryId, region, repository).images.get(digest)
     if (!image) throw new Error(`no image ${digest} in ${repository}`)
     image.artifactStatus = status
+    // Set ACTIVATING, it is being restored: done after the emulator's restore time.
+    if (status === 'ACTIVATING') image.activatesAt = Date.now() + this.settings.restoreMs
+    else delete image.activatesAt
   }
 
   exportState(): StateFile {

@@ -38,6 +38,8 @@ export interface EmulatorOptions {
   /** Parts under this size are refused unless last; ECR's minimum is 5 MiB. */
   minPartSize?: number
   lockedSameDigest?: EmulatorSettings['lockedSameDigest']
+  /** How long a restore from archive takes here (1 s unless said). */
+  restoreMs?: number
   faults?: FaultOptions
   /** Rates per account, region and operation (token buckets), or 'ecr-defaults'. */
   quotas?: QuotaSetting
@@ -92,7 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const settings: EmulatorSettings = {
     lockedSameDigest: options.lockedSameDigest ?? 'ImageAlreadyExistsException',
     partSize: options.partSize ?? 10 * MiB,
-    minPartSize: options.minPartSize ?? 5 * MiB
+    minPartSize: options.minPartSize ?? 5 * MiB,
+    restoreMs: options.restoreMs ?? 1_000
   }
   const store = new Store()
   const state = new EmulatorState(store, settings)

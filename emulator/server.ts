@@ -8,7 +8,13 @@ import { Downloads } from './downloads.js'
 import { ServiceError } from './errors.js'
 import { Faults, type FaultKind, type FaultOptions } from './faults.js'
 import { Listener } from './listener.js'
-import { batchDeleteImage, batchGetImage, describeImages, putImage } from './operations/images.js'
+import {
+  batchDeleteImage,
+  batchGetImage,
+  describeImages,
+  putImage,
+  updateImageStorageClass
+} from './operations/images.js'
 import {
   batchCheckLayerAvailability,
   completeLayerUpload,
@@ -47,6 +53,7 @@ const OPERATIONS: Record<string, Operation> = {
   BatchGetImage: batchGetImage,
   PutImage: putImage,
   DescribeImages: describeImages,
+  UpdateImageStorageClass: updateImageStorageClass,
   BatchDeleteImage: batchDeleteImage,
   BatchCheckLayerAvailability: batchCheckLayerAvailability,
   InitiateLayerUpload: initiateLayerUpload,

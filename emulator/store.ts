@@ -16,7 +16,7 @@ export const TAG_MUTABILITIES: TagMutability[] = [
   'MUTABLE_WITH_EXCLUSION'
 ]
 
-/** ECR's ArtifactStatus; only ListImageReferrers reports it (the emulator does not archive). */
+/** ECR's image status under its archive storage class: ACTIVE, ARCHIVED, or ACTIVATING (restoring). */
 export type ArtifactStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
 export const ARTIFACT_STATUSES: ArtifactStatus[] = ['ACTIVE', 'ARCHIVED', 'ACTIVATING']
 
@@ -29,6 +29,8 @@ export interface StoredImage {
   /** The manifest's own annotations. */
   annotations?: Record<string, string>
   artifactStatus: ArtifactStatus
+  /** While ACTIVATING: when the restore completes (ms since the epoch). */
+  activatesAt?: number
   pushedAt: Date
   /** Config and layers (for an image manifest), or child manifests (for an index). */
   blobDigests: string[]
@@ -99,6 +101,22 @@ export function isTagLocked(repository: Repository, tag: string): boolean {
     case 'MUTABLE_WITH_EXCLUSION':
       return matches
   }
+}
+
+/** The image's status now: a restore whose time has come is complete. */
+export function statusOf(image: StoredImage, now = Date.now()): ArtifactStatus {
+  if (image.artifactStatus === 'ACTIVATING' && (image.activatesAt ?? 0) <= now) {
+    image.artifactStatus = 'ACTIVE'
+    delete image.activatesAt
+  }
+  return image.artifactStatus
+}
+
+/** Starts the restore of an archived image: ACTIVATING, then ACTIVE once `restoreMs` have passed. */
+export function startRestore(image: StoredImage, restoreMs: number): void {
+  if (statusOf(image) !== 'ARCHIVED') return
+  image.artifactStatus = 'ACTIVATING'
+  image.activatesAt = Date.now() + restoreMs
 }
 
 export function tagsOf(repository: Repository, digest: string): string[] {

@@ -265,6 +265,10 @@ var writes = __webpack_require__(6867);
 
 
 const READ_CONCURRENCY = 8;
+const NOT_ARCHIVED = {
+    unsupported: 'archive',
+    reason: 'ECR Public has no archive storage class'
+};
 const NOT_CREATED = {
     unsupported: 'repository-creation',
     reason: 'this action does not create ECR Public repositories'
@@ -375,6 +379,12 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     }
     async mountBlob() {
         return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' };
+    }
+    async imageDetails() {
+        return NOT_ARCHIVED;
+    }
+    async restoreImage() {
+        return NOT_ARCHIVED;
     }
     async signingStatuses() {
         return { unsupported: 'signing', reason: 'ECR Public has no managed signing' };

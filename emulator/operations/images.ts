@@ -2,17 +2,26 @@ import type { Operation } from '../context.js'
 import type { EmulatorSettings } from '../context.js'
 import { ServiceError, invalidMember, invalidParameter } from '../errors.js'
 import { manifestDigest, parseManifest } from '../manifests.js'
-import { isTagLocked, tagsOf, type Repository, type StoredImage } from '../store.js'
+import {
+  ARTIFACT_STATUSES,
+  isTagLocked,
+  startRestore,
+  statusOf,
+  tagsOf,
+  type Repository,
+  type StoredImage
+} from '../store.js'
 import {
   DIGEST,
   MAX_MANIFEST_LENGTH,
   checkCount,
+  checkEnum,
   checkRegistryId,
   checkRepositoryName,
   checkTag,
   requireString
 } from '../validation.js'
-import { imageIds, lookup, resolveImage } from './image-ids.js'
+import { imageIds, imageNotFound, lookup, resolveImage } from './image-ids.js'
 
 export interface PushRequest {
   manifest: string
@@ -112,6 +121,8 @@ export function pushManifest(
     ...(parsed.artifactType && { artifactType: parsed.artifactType }),
     ...(parsed.annotations && { annotations: parsed.annotations })
   }
+  // Pushing an archived image again restores it (a paid restore, the archive's minimum charge).
+  if (existing) startRestore(existing, settings.restoreMs)
   repository.images.set(digest, image)
   if (tag !== undefined) repository.tags.set(tag, digest)
   return { image, ...(tag !== undefined && { tag }) }
@@ -198,6 +209,15 @@ export const batchGetImage: Operation = (context) => {
       continue
     }
     const { image } = found
+    // Archived (or still being restored): it cannot be pulled. Assumed: ECR's newest failure code.
+    if (statusOf(image) !== 'ACTIVE') {
+      failures.push({
+        imageId: id,
+        failureCode: 'ImageInaccessible',
+        failureReason: `The image is ${statusOf(image)} and cannot be pulled until it is restored`
+      })
+      continue
+    }
     // No conversion: a manifest in a type the caller does not accept is not found for it.
     if (accepted && !accepted.includes(image.mediaType)) {
       failures.push({
@@ -224,11 +244,21 @@ export const batchGetImage: Operation = (context) => {
 export const describeImages: Operation = (context) => {
   const repository = targetRepository(context)
   const requested = context.body.imageIds === undefined ? undefined : imageIds(context.body, 100)
-  const selected = requested
-    ? [...new Set(requested.map((id) => resolveImage(repository, id)))]
-    : [...repository.images.values()]
+  // Only ACTIVE images unless the filter asks for another status, or ANY (assumed to hold for
+  // images asked for by id too).
+  const filter = (context.body.filter ?? {}) as { imageStatus?: unknown }
+  checkEnum('filter.imageStatus', filter.imageStatus, [...ARTIFACT_STATUSES, 'ANY'])
+  const wanted = (filter.imageStatus as string | undefined) ?? 'ACTIVE'
+  const selected = (
+    requested
+      ? [...new Set(requested.map((id) => resolveImage(repository, id)))]
+      : [...repository.images.values()]
+  ).filter((image) => wanted === 'ANY' || statusOf(image) === wanted)
+  if (requested && selected.length === 0)
+    throw imageNotFound(repository, requested[0] as Parameters<typeof imageNotFound>[1])
   return {
     imageDetails: selected.map((image) => ({
+      imageStatus: statusOf(image),
       registryId: repository.registryId,
       repositoryName: repository.name,
       imageDigest: image.digest,
@@ -280,4 +310,33 @@ export const batchDeleteImage: Operation = (context) => {
     if (typeof id.imageTag !== 'string') imageIdsDeleted.push({ imageDigest: image.digest })
   }
   return { imageIds: imageIdsDeleted, failures }
+}
+
+/** UpdateImageStorageClass: ARCHIVE archives an active image; STANDARD starts a restore. */
+export const updateImageStorageClass: Operation = (context) => {
+  const repository = targetRepository(context)
+  const target = context.body.targetStorageClass
+  checkEnum('targetStorageClass', target, ['STANDARD', 'ARCHIVE'])
+  if (target === undefined) throw invalidMember('targetStorageClass', 'Member must not be null')
+  const id = context.body.imageId as Parameters<typeof resolveImage>[1]
+  const image = resolveImage(repository, id)
+  const status = statusOf(image)
+  if (target === 'ARCHIVE') {
+    // Assumed: archiving what is being restored is refused, as is archiving an index's child.
+    const parent = [...repository.images.values()].some((other) =>
+      other.childDigests.includes(image.digest)
+    )
+    if (status === 'ACTIVATING' || parent)
+      throw new ServiceError(
+        'ImageStorageClassUpdateNotSupportedException',
+        `The image ${image.digest} cannot be archived now`
+      )
+    image.artifactStatus = 'ARCHIVED'
+  } else startRestore(image, context.settings.restoreMs)
+  return {
+    registryId: repository.registryId,
+    repositoryName: repository.name,
+    imageId: { imageDigest: image.digest },
+    imageStatus: statusOf(image)
+  }
 }

@@ -1,6 +1,6 @@
 import type { Operation } from '../context.js'
 import { invalidMember } from '../errors.js'
-import { ARTIFACT_STATUSES } from '../store.js'
+import { ARTIFACT_STATUSES, statusOf } from '../store.js'
 import { DIGEST, checkEnum } from '../validation.js'
 import { targetRepository } from './images.js'
 import { page, pageRequest } from './pages.js'
@@ -29,7 +29,7 @@ export const listImageReferrers: Operation = (context) => {
   const status = (filter.artifactStatus as string | undefined) ?? 'ACTIVE'
   const all = [...repository.images.values()]
     .filter((image) => image.subject === subject)
-    .filter((image) => status === 'ANY' || image.artifactStatus === status)
+    .filter((image) => status === 'ANY' || statusOf(image) === status)
     .filter(
       (image) =>
         !artifactTypes ||
@@ -44,7 +44,7 @@ export const listImageReferrers: Operation = (context) => {
       ...(image.artifactType && { artifactType: image.artifactType }),
       size: Buffer.byteLength(image.manifest),
       ...(image.annotations && { annotations: image.annotations }),
-      artifactStatus: image.artifactStatus
+      artifactStatus: statusOf(image)
     })),
     ...(nextToken && { nextToken })
   }

@@ -20,7 +20,7 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
       'create-repository'
     ]
   ],
-  ['Guards', ['expected-digest', 'protect-tags', 'dry-run', 'on-failure']],
+  ['Guards', ['expected-digest', 'protect-tags', 'dry-run', 'on-failure', 'restore-archived']],
   [
     'Gates',
     [

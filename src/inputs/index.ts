@@ -219,6 +219,7 @@ async function parseRollbackInputs(
       copyReferrers: false,
       createRepository: false,
       onFailure: 'keep',
+      restoreArchived: false,
       rollback
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
@@ -292,6 +293,7 @@ export async function parseInputs(
       copyReferrers: parseBoolean('copy-referrers', read('copy-referrers'), true),
       createRepository: parseBoolean('create-repository', read('create-repository'), false),
       onFailure: parseOnFailure(read('on-failure')),
+      restoreArchived: parseBoolean('restore-archived', read('restore-archived'), false),
       ...(gates && { gates })
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),

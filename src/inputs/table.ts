@@ -116,6 +116,13 @@ export const INPUTS: readonly InputSpec[] = [
       "A target repository that does not exist is created before any copy, with the source repository's tag mutability and exclusion filters, encryption and scan on push (not its tags or policies); needs ecr:CreateRepository. Otherwise a missing target fails the run before any write."
   },
   {
+    name: 'restore-archived',
+    boolean: true,
+    default: 'false',
+    description:
+      "An image (or an index's child manifest) in ECR's archive storage class is refused before any write, with how to restore it. true: the run restores it (UpdateImageStorageClass) and waits until it is ACTIVE, within timeout, then promotes. A restore can take about 20 minutes and is charged (the archive's 90-day minimum)."
+  },
+  {
     name: 'on-failure',
     value: 'CHOICE',
     default: 'keep',

@@ -12,12 +12,14 @@ import {
   isUnsupported,
   mapLimit,
   mayPassOnRerun,
+  type ImageStatus,
   type Registry
 } from '../registry/index.js'
 import { applyTags } from './apply.js'
 import {
   evaluateGates,
   isGateRequested,
+  realClock,
   trustLoader,
   type GateVerdict,
   type PollOptions
@@ -41,6 +43,7 @@ import {
   type Plan
 } from './plan.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
+import { ArchivedRefusal, ensureActive, inactive, type ArchiveOptions } from './archive.js'
 import { rollBackRecord } from './record-rollback.js'
 import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
@@ -146,6 +149,8 @@ type Gated = (ResolvedImage & { gates?: GateVerdict[] }) | UnresolvedImage
 
 /** An image a stage could not get past: it carries the stage's words, as resolve's problems do. */
 function notResolved(image: ResolvedImage, error: unknown): UnresolvedImage {
+  if (error instanceof ArchivedRefusal)
+    return { request: image.request, problem: { title: error.title, message: error.message } }
   if (!(error instanceof ExplainedError)) throw error
   return {
     request: image.request,
@@ -162,7 +167,8 @@ function notResolved(image: ResolvedImage, error: unknown): UnresolvedImage {
 async function resolveStage(
   request: PromotionRequest,
   { registry, log }: Dependencies,
-  trust: Trust
+  trust: Trust,
+  archive: ArchiveOptions
 ): Promise<Array<ResolvedImage | UnresolvedImage>> {
   const [first] = request.images
   const title =
@@ -179,7 +185,7 @@ async function resolveStage(
       registry,
       request.images,
       (message) => log.warning(message),
-      { createRepository: request.createRepository }
+      { createRepository: request.createRepository, archive }
     )
     for (const image of resolved) {
       if (!('source' in image)) {
@@ -230,19 +236,26 @@ async function gateStage(
   )
 }
 
-/** For an image going to another repository, what the target lacks; and its tag count. */
+/**
+ * For an image going to another repository, what the target lacks; and its tag count. An index's
+ * child manifests that are archived are refused, or restored first, before the survey is trusted.
+ */
 async function survey(
   image: ResolvedImage,
   request: PromotionRequest,
   dependencies: Dependencies,
   counts: TagCounts,
-  say: (line: string) => void
+  archive: ArchiveOptions
 ): Promise<Surveyed> {
   const { registry } = dependencies
-  try {
-    const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
-    const sameRepository = isSameRepository(image.source.repository, image.target)
-    const [copy, tagCount] = await Promise.all([
+  const children = image.source.info.children.map((child) => child.digest)
+  const parts = inactive(registry, image.source.repository, children).catch(
+    () => new Map<string, ImageStatus>()
+  )
+  const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
+  const sameRepository = isSameRepository(image.source.repository, image.target)
+  const reads = () =>
+    Promise.all([
       sameRepository
         ? undefined
         : surveyCopy(registry, {
@@ -254,8 +267,19 @@ async function survey(
           }),
       image.createTarget ? 0 : tagCountOf(image, dependencies, counts)
     ])
+  try {
+    // The survey reads the children too: a child that is archived fails it, or is restored and
+    // read again.
+    let found = await reads().catch((error: unknown) => ({ error }))
+    const archived = await parts
+    if (archived.size > 0) {
+      await ensureActive(registry, image.request.name, image.source.repository, archived, archive)
+      found = await reads()
+    }
+    if ('error' in found) throw found.error
+    const [copy, tagCount] = found
     if (copy?.referrersUnlisted)
-      say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
+      archive.say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
     return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
   } catch (error) {
     return notResolved(image, error)
@@ -267,11 +291,13 @@ function surveyStage(
   images: Array<ResolvedImage | UnresolvedImage>,
   request: PromotionRequest,
   dependencies: Dependencies,
-  say: (line: string) => void
+  archive: ArchiveOptions
 ): Promise<Surveyed[]> {
   const counts: TagCounts = new Map()
   return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
-    'source' in image ? survey(image, request, dependencies, counts, say) : Promise.resolve(image)
+    'source' in image
+      ? survey(image, request, dependencies, counts, archive)
+      : Promise.resolve(image)
   )
 }
 
@@ -514,14 +540,24 @@ export async function promote(
   if (request.rollback) return rollBackRecord(request, dependencies)
   // The reads, stage by stage: resolve, gates, the copy survey. A stop abandons them as one.
   const trust = trustLoader()
+  const lines: string[] = []
+  const archive: ArchiveOptions = {
+    restore: request.restoreArchived,
+    dryRun: request.dryRun,
+    poll: dependencies.poll ?? realClock,
+    stop,
+    say: (line) => lines.push(line)
+  }
   const reads = async (): Promise<Surveyed[]> => {
-    const resolved = await resolveStage(request, dependencies, trust)
+    const resolved = await resolveStage(request, dependencies, trust, {
+      ...archive,
+      say: (line) => log.info(line)
+    })
     // The gates ask the source while the survey asks the target: no round trip is added. The
     // survey's few lines wait for the gates' group to close.
-    const lines: string[] = []
     const [gated, surveyed] = await Promise.all([
       gateStage(resolved, request, dependencies, trust),
-      surveyStage(resolved, request, dependencies, (line) => lines.push(line))
+      surveyStage(resolved, request, dependencies, archive)
     ])
     for (const line of lines) log.info(line)
     return surveyed.map((image, i) => withGates(image, gated[i]!))

@@ -18,12 +18,15 @@ import {
   type FetchedImage,
   type ImageAnswer,
   type ImageFailure,
+  type ImageDetail,
   type ImageId,
+  type ImageStatus,
   type Registry,
   type RepositorySettings,
   type TagDigests,
   type TagMutability
 } from '../registry/index.js'
+import { ArchivedRefusal, ensureActive, notActive, type ArchiveOptions } from './archive.js'
 import { TAG_LIMIT } from './plan.js'
 import type { ImageRequest, ResolvedImage, UnresolvedImage } from './types.js'
 
@@ -130,31 +133,55 @@ function startReads(registry: Registry, requests: ImageRequest[]) {
     ).catch(explainedRead(repository))
     entry.answer.catch(() => {})
   }
-  // Within one repository the image is there already: how many tags it carries is read beside the
-  // rest, by the source's own id, for ECR's tag limit.
-  const counts = new Map<string, ReturnType<typeof settle<number>>>()
-  // The source's digest when given, else its tag: what DescribeImages is asked by.
-  const countedBy = (request: ImageRequest) => {
+  // What DescribeImages says of each source, read beside the rest, by its own id: whether it is
+  // archived (BatchGetImage may fail for it, or, as ECR's behaviour is not settled, return it), and
+  // within one repository how many tags it carries, for ECR's tag limit. ECR Public archives
+  // nothing: there only the count is read.
+  const details = new Map<string, ReturnType<typeof settle<Map<string, ImageDetail> | number>>>()
+  const detailOf = (request: ImageRequest) => {
     const [id] = idsOf(request).reverse()
-    if (!id || request.tags.length === 0 || !isSameRepository(request.source, request.target))
-      return undefined
-    return { id, key: `${keyOf(request.target)}|${id.digest ?? `:${id.tag}`}` }
+    if (!id) return undefined
+    const sameRepository = isSameRepository(request.source, request.target)
+    const isPublic = request.source.publicAlias !== undefined
+    if (isPublic && (request.tags.length === 0 || !sameRepository)) return undefined
+    const key = `${keyOf(request.source)}|${id.digest ?? `:${id.tag}`}`
+    let read = details.get(key)
+    if (!read) {
+      read = settle<Map<string, ImageDetail> | number>(
+        isPublic
+          ? registry.tagCount(request.source, id)
+          : registry
+              .imageDetails(request.source, [id])
+              .then((answer) => (isUnsupported(answer) ? new Map() : answer))
+      )
+      details.set(key, read)
+    }
+    return read
   }
-  for (const request of requests) {
-    const by = countedBy(request)
-    if (by && !counts.has(by.key))
-      counts.set(by.key, settle(registry.tagCount(request.target, by.id)))
+  for (const request of requests) void detailOf(request)
+  const countOf = async (request: ImageRequest): Promise<{ value?: number; error?: unknown }> => {
+    if (request.tags.length === 0 || !isSameRepository(request.source, request.target)) return {}
+    const read = await detailOf(request)
+    if (!read) return {}
+    if ('error' in read) return { error: read.error }
+    const { value } = read
+    return { value: typeof value === 'number' ? value : ([...value.values()][0]?.tagCount ?? 0) }
+  }
+  const inactiveOf = async (
+    request: ImageRequest
+  ): Promise<{ parts: Map<string, ImageStatus>; error?: unknown }> => {
+    const read = await detailOf(request)
+    if (read && 'error' in read) return { parts: new Map(), error: read.error }
+    if (!read || typeof read.value === 'number') return { parts: new Map() }
+    return { parts: notActive(read.value) }
   }
   const targets = new Map(requests.map((request) => [keyOf(request.target), request.target]))
   const perTarget = <T>(read: (target: RepositoryRef) => Promise<T>) =>
     new Map([...targets].map(([key, target]) => [key, settle(read(target))]))
-  const countOf = (request: ImageRequest): ReturnType<typeof settle<number | undefined>> => {
-    const by = countedBy(request)
-    return (by && counts.get(by.key)) ?? Promise.resolve({ value: undefined })
-  }
   return {
     reads,
     countOf,
+    inactiveOf,
     registryIds: perTarget((target) =>
       registry.writableRegistryId(target).catch(explainedRead(target))
     ),
@@ -165,6 +192,11 @@ function startReads(registry: Registry, requests: ImageRequest[]) {
 /** Why ECR's tag limit is checked only at the write: the image's tags could not be counted. */
 export function tagCountUnread(target: RepositoryRef, error: unknown): string {
   return `The tags an image carries in ${describeRepository(target)} could not be counted (${messageOf(error)}), so ECR's limit of ${TAG_LIMIT} tags per image is checked only when the tags are written. Grant ecr:DescribeImages (docs/iam.md) to have it checked before any write.`
+}
+
+/** Why an archived source would be found only when it cannot be read. */
+function archiveUnread(source: RepositoryRef, error: unknown): string {
+  return `Whether images in ${describeRepository(source)} are archived could not be read (${messageOf(error)}), so an archived source is found only when it cannot be read. Grant ecr:DescribeImages on the source (docs/iam.md).`
 }
 
 const NOT_FOUND: Record<string, string> = {
@@ -179,7 +211,7 @@ function unresolved(
   error: ExplainedError | ManifestError,
   side: 'source' | 'target'
 ): UnresolvedImage {
-  if (error instanceof GuardRefusal)
+  if (error instanceof GuardRefusal || error instanceof ArchivedRefusal)
     return { request, problem: { title: error.title, message: error.message } }
   const retryable = error instanceof ExplainedError && error.retryable
   const notFound = error instanceof ExplainedError ? NOT_FOUND[error.code ?? ''] : undefined
@@ -262,6 +294,25 @@ function mutabilityOf(
 }
 
 /**
+ * The source as read, once it is ACTIVE: an archived (or restoring) source is refused, or with
+ * restore-archived restored and read again; its manifest is never written while it is archived.
+ */
+async function activeSource(
+  registry: Registry,
+  request: ImageRequest,
+  answer: ImageAnswer,
+  parts: Map<string, ImageStatus>,
+  archive: ArchiveOptions
+): Promise<FetchedImage> {
+  if (parts.size === 0) return pickSource(request, answer)
+  await ensureActive(registry, request.name, request.source, parts, archive)
+  const again = await registry
+    .getImages(request.source, idsOf(request))
+    .catch(explainedRead(request.source))
+  return pickSource(request, again)
+}
+
+/**
  * Resolves every image of the request. The reads of all images run at once, and a failure of one
  * repository's read becomes the problem of the images that needed it.
  */
@@ -269,14 +320,14 @@ export async function resolveImages(
   registry: Registry,
   requests: ImageRequest[],
   warn: (message: string) => void,
-  options: { createRepository?: boolean } = {}
+  options: { createRepository?: boolean; archive: ArchiveOptions }
 ): Promise<Array<ResolvedImage | UnresolvedImage>> {
   const warned = new Set<string>()
   const warnOnce = (message: string): void => {
     if (!warned.has(message)) warn(message)
     warned.add(message)
   }
-  const { reads, countOf, registryIds, mutability } = startReads(registry, requests)
+  const { reads, countOf, inactiveOf, registryIds, mutability } = startReads(registry, requests)
   const results: Array<ResolvedImage | UnresolvedImage> = []
   for (const request of requests) {
     const targetKey = keyOf(request.target)
@@ -302,7 +353,17 @@ export async function resolveImages(
           : undefined
       if ('error' in target && !create) throw target.error
       side = 'source'
-      const image = pickSource(request, source.value)
+      const status = await inactiveOf(request)
+      // Within one repository the tag count's warning says the same read failed.
+      if (status.error !== undefined && !isSameRepository(request.source, request.target))
+        warnOnce(archiveUnread(request.source, status.error))
+      const image = await activeSource(
+        registry,
+        request,
+        source.value,
+        status.parts,
+        options.archive
+      )
       const node = verifyManifest(image, `source image ${image.digest}`)
       if (request.expectedDigest !== undefined && node.digest !== request.expectedDigest) {
         throw new GuardRefusal(

@@ -70,6 +70,8 @@ export interface PromotionRequest {
   createRepository: boolean
   /** When the tag writes fail part way: keep what was written, or put it back (`rollback`). */
   onFailure: 'keep' | 'rollback'
+  /** Restore an archived source (or child manifest) and wait for it, rather than refuse it. */
+  restoreArchived: boolean
   /** Gates every image must pass before anything is written. */
   gates?: GateRequest
   /** Set when the run undoes an earlier one from its record instead of promoting. */

@@ -92,7 +92,17 @@ export interface ScanFinding {
 }
 
 /** What a registry cannot do at all, whatever is asked of it. */
-export type Capability = 'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting'
+export type Capability =
+  'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting' | 'archive'
+
+/** An image under ECR's archive storage class: ACTIVE, ARCHIVED, or ACTIVATING (being restored). */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
+/** What DescribeImages says of one image. */
+export interface ImageDetail {
+  status: ImageStatus
+  tagCount: number
+}
 
 /**
  * A registry's answer that it cannot do what was asked: which capability, and why, in words the
@@ -165,6 +175,17 @@ export interface Registry {
    * a tag already gone is what was asked.
    */
   untag(repository: RepositoryRef, tag: string, options?: WriteOptions): Promise<void>
+  /**
+   * What DescribeImages says of each image `ids` name, whatever its status: its status under the
+   * archive storage class and how many tags it carries, by digest; an id the repository does not
+   * hold is left out. Unsupported where nothing is archived (ECR Public).
+   */
+  imageDetails(
+    repository: RepositoryRef,
+    ids: ImageId[]
+  ): Promise<Map<string, ImageDetail> | Unsupported>
+  /** UpdateImageStorageClass to STANDARD: starts restoring an archived image; its status after. */
+  restoreImage(repository: RepositoryRef, digest: string): Promise<ImageStatus | Unsupported>
   /** PutImage; resolves to the digest the registry stored. */
   putImage(repository: RepositoryRef, request: PutImageRequest): Promise<string>
   /** BatchCheckLayerAvailability (100 per call): the size of each blob the repository has. */

@@ -35,6 +35,11 @@ import { inRepository, SharedWrites } from './writes.js'
 
 const READ_CONCURRENCY = 8
 
+const NOT_ARCHIVED: Unsupported = {
+  unsupported: 'archive',
+  reason: 'ECR Public has no archive storage class'
+}
+
 const NOT_CREATED: Unsupported = {
   unsupported: 'repository-creation',
   reason: 'this action does not create ECR Public repositories'
@@ -193,6 +198,14 @@ export class PublicEcr extends SharedWrites implements Registry {
 
   async mountBlob(): Promise<Unsupported> {
     return { unsupported: 'mounting', reason: 'ECR Public does not mount blobs' }
+  }
+
+  async imageDetails(): Promise<Unsupported> {
+    return NOT_ARCHIVED
+  }
+
+  async restoreImage(): Promise<Unsupported> {
+    return NOT_ARCHIVED
   }
 
   async signingStatuses(): Promise<Unsupported> {

@@ -16,6 +16,7 @@ import {
   InitiateLayerUploadCommand,
   ListImageReferrersCommand,
   PutImageCommand,
+  UpdateImageStorageClassCommand,
   UploadLayerPartCommand,
   type BatchGetImageCommandOutput,
   type DescribeImageScanFindingsCommandOutput,
@@ -28,7 +29,9 @@ import type {
   ImageScan,
   ScanFinding,
   ImageFailure,
+  ImageDetail,
   ImageId,
+  ImageStatus,
   Referrer,
   Registry,
   RepositorySettings,
@@ -38,7 +41,7 @@ import type {
   Unsupported
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
-import { EcrError, ExplainedError } from './errors.js'
+import { EcrError, ExplainedError, imageNotFound } from './errors.js'
 import { BlobMounter } from './mounting.js'
 import type { Endpoints } from './endpoints.js'
 import { allPages, endpointOf, Service } from './service.js'
@@ -431,6 +434,48 @@ export class PrivateEcr extends SharedWrites implements Registry {
       throw error
     }
     return scanOf(pages)
+  }
+
+  async imageDetails(repository: RepositoryRef, ids: ImageId[]): Promise<Map<string, ImageDetail>> {
+    const details = new Map<string, ImageDetail>()
+    await Promise.all(
+      chunk(ids, BATCH_LIMIT).map(async (batch) => {
+        const output = await this.service
+          .send(
+            repository,
+            new DescribeImagesCommand({
+              ...inRepository(repository),
+              imageIds: batch.map((id) =>
+                id.digest !== undefined ? { imageDigest: id.digest } : { imageTag: id.tag }
+              ),
+              // Archived and restoring images are left out unless asked for.
+              filter: { imageStatus: 'ANY' }
+            }),
+            { about: `(${batch.length} image(s), any status)` }
+          )
+          .catch(imageNotFound)
+        for (const detail of output?.imageDetails ?? [])
+          if (detail.imageDigest)
+            details.set(detail.imageDigest, {
+              status: (detail.imageStatus as ImageStatus | undefined) ?? 'ACTIVE',
+              tagCount: detail.imageTags?.length ?? 0
+            })
+      })
+    )
+    return details
+  }
+
+  async restoreImage(repository: RepositoryRef, digest: string): Promise<ImageStatus> {
+    const output = await this.service.send(
+      repository,
+      new UpdateImageStorageClassCommand({
+        ...inRepository(repository),
+        imageId: { imageDigest: digest },
+        targetStorageClass: 'STANDARD'
+      }),
+      { about: digest, write: true }
+    )
+    return (output.imageStatus as ImageStatus | undefined) ?? 'ACTIVATING'
   }
 
   async signingStatuses(repository: RepositoryRef, digest: string): Promise<SigningStatus[]> {

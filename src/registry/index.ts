@@ -125,6 +125,12 @@ class RoutingRegistry implements Registry {
   mountBlob(target: RepositoryRef, source: RepositoryRef, digest: string) {
     return this.serving(target).then((r) => r.mountBlob(target, source, digest))
   }
+  imageDetails(repository: RepositoryRef, ids: ImageId[]) {
+    return this.serving(repository).then((r) => r.imageDetails(repository, ids))
+  }
+  restoreImage(repository: RepositoryRef, digest: string) {
+    return this.serving(repository).then((r) => r.restoreImage(repository, digest))
+  }
   signingStatuses(repository: RepositoryRef, digest: string) {
     return this.serving(repository).then((r) => r.signingStatuses(repository, digest))
   }

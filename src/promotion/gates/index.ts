@@ -18,7 +18,7 @@ export interface GateDependencies {
   say?: (message: string) => void
 }
 
-const realClock: PollOptions = {
+export const realClock: PollOptions = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 }
