@@ -7,7 +7,13 @@ import { join } from 'node:path'
 import { partsFrom, renderTable, runBench } from '../bench/run.js'
 import { TEST_BUNDLE } from '../scripts/build-test-bundle.js'
 
-const PROMOTION = { BatchGetImage: 1, DescribeImages: 1, DescribeRepositories: 1, PutImage: 1 }
+const PROMOTION = {
+  BatchGetImage: 1,
+  DescribeImages: 1,
+  DescribeRepositories: 1,
+  GetLifecyclePolicy: 1,
+  PutImage: 1
+}
 
 test('--only names the parts to run, and nothing else', () => {
   expect(partsFrom(['--only', 'tls,quota'])).toEqual(['tls', 'quota'])
@@ -39,18 +45,19 @@ test('the harness measures every part and reports them', async () => {
   expect(result.rerun!.calls).toEqual({
     BatchGetImage: 1,
     DescribeImages: 1,
-    DescribeRepositories: 1
+    DescribeRepositories: 1,
+    GetLifecyclePolicy: 1
   })
 
-  // Over TLS: the same calls, and the connections the three reads together need, no more.
+  // Over TLS: the same calls, and the connections the four reads together need, no more.
   const [row] = result.tls!.rows
   expect(row!.action.calls).toEqual(PROMOTION)
   expect(row!.actionNoPreconnect.calls).toEqual(PROMOTION)
-  expect(row!.floor.connections.tcp).toBe(3)
-  expect(row!.handshakesNeeded).toBe(3)
+  expect(row!.floor.connections.tcp).toBe(4)
+  expect(row!.handshakesNeeded).toBe(4)
   for (const contender of [row!.action, row!.actionNoPreconnect]) {
-    expect(contender.connections.tcp).toBe(3)
-    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(3)
+    expect(contender.connections.tcp).toBe(4)
+    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(4)
   }
   if (row!.standin) expect(row!.standin.calls).toEqual({ BatchGetImage: 1, PutImage: 1 })
 
@@ -76,8 +83,8 @@ test('the harness measures every part and reports them', async () => {
 
   expect(result.targets.map((target) => target.target)).toEqual(
     expect.arrayContaining([
-      'calls, 1 tag(s): 3 reads + 1',
-      'calls on a rerun: 3 reads in one round trip',
+      'calls, 1 tag(s): 4 reads + 1',
+      'calls on a rerun: 4 reads in one round trip',
       '12 tags at PutImage 10/s: wall / floor ≤ 1.15',
       'release 2 × 2: wall / floor ≤ 1.2',
       'cold start over bare node: ≤ 130 ms'
@@ -88,6 +95,6 @@ test('the harness measures every part and reports them', async () => {
   expect(table).toContain('Rerun with nothing to change (10 tags)')
   expect(table).toContain('| 10 ms | 1 |')
   expect(table).toContain(
-    '| calls on a rerun: 3 reads in one round trip | {"BatchGetImage":1,"DescribeImages":1,"DescribeRepositories":1} | yes |'
+    '| calls on a rerun: 4 reads in one round trip | {"BatchGetImage":1,"DescribeImages":1,"DescribeRepositories":1,"GetLifecyclePolicy":1} | yes |'
   )
 }, 120_000)

@@ -121,11 +121,13 @@ describe('promotion into another account and region', () => {
       'bytes-copied': '0',
       changed: 'false'
     })
-    // The reads, and one DescribeImages of the source for whether it is archived.
+    // The reads, one DescribeImages of the source for whether it is archived, and the target's
+    // lifecycle policy (it has none).
     expect(emulator.counts()).toEqual({
       BatchGetImage: 2,
       DescribeImages: 1,
       DescribeRepositories: 1,
+      GetLifecyclePolicy: 1,
       ListImageReferrers: 1
     })
   })

@@ -31,6 +31,7 @@ describe('the bundled action against the local ECR', () => {
       BatchGetImage: 1,
       DescribeRepositories: 1,
       DescribeImages: 1,
+      GetLifecyclePolicy: 1,
       PutImage: 2
     })
     expect(tagOf('demo/app', 'e2e-a')).toBe(seeded.image.digest)
@@ -55,7 +56,8 @@ describe('the bundled action against the local ECR', () => {
     expect(emulator.counts()).toEqual({
       BatchGetImage: 1,
       DescribeRepositories: 1,
-      DescribeImages: 1
+      DescribeImages: 1,
+      GetLifecyclePolicy: 1
     })
     expect(rerun.outputs.changed).toBe('false')
   })
@@ -87,6 +89,7 @@ describe('the bundled action against the local ECR', () => {
       BatchGetImage: 1,
       DescribeRepositories: 1,
       DescribeImages: 1,
+      GetLifecyclePolicy: 1,
       PutImage: 1
     })
 
@@ -171,6 +174,7 @@ describe('the bundled action against the local ECR', () => {
       BatchGetImage: 2,
       DescribeRepositories: 1,
       DescribeImages: 1,
+      GetLifecyclePolicy: 1,
       PutImage: 4
     })
   }, 60_000)

@@ -45,11 +45,13 @@ describe('a promotion', () => {
     const run = await runAction({ ...base, tags: 'prod, v1.0\nsame' })
 
     expect(run.exitCode).toBe(0)
-    // The repository's tag mutability is read beside the images: no extra round trip.
+    // The repository's tag mutability and lifecycle policy are read beside the images: no extra
+    // round trip.
     expect(ecr.calls.map((call) => call.target).sort()).toEqual([
       'AmazonEC2ContainerRegistry_V20150921.BatchGetImage',
       'AmazonEC2ContainerRegistry_V20150921.DescribeImages',
       'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
+      'AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy',
       'AmazonEC2ContainerRegistry_V20150921.PutImage',
       'AmazonEC2ContainerRegistry_V20150921.PutImage'
     ])
@@ -187,6 +189,7 @@ describe('a promotion', () => {
     })
     expect(run.exitCode).toBe(0)
     expect(ecr.calls.map((call) => call.body.registryId)).toEqual([
+      ACCOUNT,
       ACCOUNT,
       ACCOUNT,
       ACCOUNT,

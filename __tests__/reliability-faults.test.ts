@@ -122,6 +122,7 @@ describe('faults that outlast the retries', () => {
       BatchGetImage: 1,
       DescribeRepositories: 1,
       DescribeImages: 1,
+      GetLifecyclePolicy: 1,
       PutImage: 1
     })
   })
@@ -200,6 +201,7 @@ describe('faults that outlast the retries', () => {
       BatchGetImage: 2 * DEFAULT_MAX_ATTEMPTS + 1,
       DescribeRepositories: 1,
       DescribeImages: 1,
+      GetLifecyclePolicy: 1,
       PutImage: 1
     })
   })

@@ -86,10 +86,16 @@ describe('a manifest that', () => {
       expect(
         emulator.log
           .map((entry) => entry.operation)
-          // Reads only: the images, the target's tag mutability and the source's status beside them.
+          // Reads only: the images, and beside them the target's tag mutability and lifecycle
+          // policy and the source's status.
           .filter(
             (operation) =>
-              !['BatchGetImage', 'DescribeRepositories', 'DescribeImages'].includes(operation)
+              ![
+                'BatchGetImage',
+                'DescribeRepositories',
+                'DescribeImages',
+                'GetLifecyclePolicy'
+              ].includes(operation)
           )
       ).toEqual([])
     }

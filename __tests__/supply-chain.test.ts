@@ -319,7 +319,14 @@ describe('the IAM policy in docs/iam.md', () => {
     logs.restore = [...emulator.log]
   })
 
-  const actionsOn = (log: RequestLogEntry[], registryId: string, region: string): string[] =>
+  /** The lifecycle check's read: optional (without it the run warns), granted on its own. */
+  const OPTIONAL = ['GetLifecyclePolicy']
+  const actionsOn = (
+    log: RequestLogEntry[],
+    registryId: string,
+    region: string,
+    optional = false
+  ): string[] =>
     [
       ...new Set(
         log
@@ -327,7 +334,8 @@ describe('the IAM policy in docs/iam.md', () => {
             (entry) =>
               entry.operation !== 'BlobDownload' &&
               entry.registryId === registryId &&
-              entry.region === region
+              entry.region === region &&
+              (optional || !OPTIONAL.includes(entry.operation))
           )
           .map((entry) => iamAction(entry.operation))
       )
@@ -441,6 +449,21 @@ describe('the IAM policy in docs/iam.md', () => {
     expect(
       actionsOn(logs.rollback, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
     ).toEqual([...extra].sort())
+  })
+
+  test('lifecycle-check needs what the Lifecycle statement grants, and nothing else', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"Lifecycle"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const extra = policy.Statement.find((statement) => statement.Sid === 'Lifecycle')!.Action
+    const across = actionsOn(logs.across, '222222222222', 'eu-west-1')
+    expect(
+      actionsOn(logs.across, '222222222222', 'eu-west-1', true).filter((a) => !across.includes(a))
+    ).toEqual(['ecr:GetLifecyclePolicy'])
+    // Listing the target's images, when it has a policy, is what WriteTarget grants already.
+    expect([...extra].sort()).toEqual(['ecr:DescribeImages', 'ecr:GetLifecyclePolicy'])
+    expect(across).toContain('ecr:DescribeImages')
   })
 
   test('restore-archived needs what the Restore statement grants, beside a promotion in place', () => {

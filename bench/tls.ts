@@ -303,8 +303,8 @@ async function measureRow(
       connections: floorNetwork.connections
     },
     afterStartupMs,
-    // The three reads go at once (images and tags, mutability, the image's tag count); then the writes.
-    handshakesNeeded: Math.max(3, Math.min(o.tags, ACTION_WRITES_IN_FLIGHT)),
+    // The four reads go at once (images and tags, mutability, tag count, lifecycle policy); then the writes.
+    handshakesNeeded: Math.max(4, Math.min(o.tags, ACTION_WRITES_IN_FLIGHT)),
     ratios: {
       afterStartupOverNetwork: afterStartupMs / floorNetwork.ms,
       actionOverFloor: action.ms / floorMs,

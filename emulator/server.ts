@@ -12,7 +12,9 @@ import {
   batchDeleteImage,
   batchGetImage,
   describeImages,
+  getLifecyclePolicy,
   putImage,
+  putLifecyclePolicy,
   updateImageStorageClass
 } from './operations/images.js'
 import {
@@ -54,6 +56,8 @@ const OPERATIONS: Record<string, Operation> = {
   PutImage: putImage,
   DescribeImages: describeImages,
   UpdateImageStorageClass: updateImageStorageClass,
+  GetLifecyclePolicy: getLifecyclePolicy,
+  PutLifecyclePolicy: putLifecyclePolicy,
   BatchDeleteImage: batchDeleteImage,
   BatchCheckLayerAvailability: batchCheckLayerAvailability,
   InitiateLayerUpload: initiateLayerUpload,

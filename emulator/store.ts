@@ -29,6 +29,8 @@ export interface StoredImage {
   /** The manifest's own annotations. */
   annotations?: Record<string, string>
   artifactStatus: ArtifactStatus
+  /** When BatchGetImage last returned it (ECR's lastRecordedPullTime). */
+  lastPulledAt?: Date
   /** While ACTIVATING: when the restore completes (ms since the epoch). */
   activatesAt?: number
   pushedAt: Date
@@ -77,6 +79,8 @@ export interface Repository {
   scans: Map<string, Timed<ScanState>>
   /** By image digest: managed signing's status, one per signing profile. */
   signing: Map<string, Array<Timed<SigningState>>>
+  /** The lifecycle policy's JSON text, as PutLifecyclePolicy stored it. */
+  lifecyclePolicy?: string
 }
 
 export function repositoryArn(repository: Repository): string {

@@ -269,6 +269,10 @@ const NOT_ARCHIVED = {
     unsupported: 'archive',
     reason: 'ECR Public has no archive storage class'
 };
+const NO_LIFECYCLE = {
+    unsupported: 'lifecycle',
+    reason: 'ECR Public has no lifecycle policies'
+};
 const NOT_CREATED = {
     unsupported: 'repository-creation',
     reason: 'this action does not create ECR Public repositories'
@@ -382,6 +386,12 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     }
     async imageDetails() {
         return NOT_ARCHIVED;
+    }
+    async lifecyclePolicy() {
+        return NO_LIFECYCLE;
+    }
+    async listImages() {
+        return NO_LIFECYCLE;
     }
     async restoreImage() {
         return NOT_ARCHIVED;

@@ -543,6 +543,38 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         }));
         return details;
     }
+    async lifecyclePolicy(repository) {
+        try {
+            const output = await this.service.send(repository, new dist_cjs/* GetLifecyclePolicyCommand */.O0C((0,writes/* inRepository */.yJ)(repository)));
+            return output.lifecyclePolicyText;
+        }
+        catch (error) {
+            if (error instanceof errors/* EcrError */.JA && error.code === 'LifecyclePolicyNotFoundException')
+                return undefined;
+            throw error;
+        }
+    }
+    async listImages(repository) {
+        const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* DescribeImagesCommand */.ji5({
+            ...(0,writes/* inRepository */.yJ)(repository),
+            filter: { imageStatus: 'ANY' },
+            maxResults: 1000,
+            ...(nextToken && { nextToken })
+        }), { about: '(every image)' }));
+        return pages.flatMap((page) => (page.imageDetails ?? []).flatMap((detail) => detail.imageDigest
+            ? [
+                {
+                    digest: detail.imageDigest,
+                    tags: detail.imageTags ?? [],
+                    pushedAt: detail.imagePushedAt?.getTime() ?? 0,
+                    ...(detail.lastRecordedPullTime && {
+                        lastPulledAt: detail.lastRecordedPullTime.getTime()
+                    }),
+                    status: detail.imageStatus ?? 'ACTIVE'
+                }
+            ]
+            : []));
+    }
     async restoreImage(repository, digest) {
         const output = await this.service.send(repository, new dist_cjs/* UpdateImageStorageClassCommand */.T_3({
             ...(0,writes/* inRepository */.yJ)(repository),

@@ -22,6 +22,7 @@ import {
   requireString
 } from '../validation.js'
 import { imageIds, imageNotFound, lookup, resolveImage } from './image-ids.js'
+import { page, pageRequest } from './pages.js'
 
 export interface PushRequest {
   manifest: string
@@ -227,6 +228,8 @@ export const batchGetImage: Operation = (context) => {
       })
       continue
     }
+    // A pull, as ECR records it (for sinceImagePulled lifecycle rules).
+    image.lastPulledAt = new Date()
     images.push({
       registryId: repository.registryId,
       repositoryName: repository.name,
@@ -249,15 +252,21 @@ export const describeImages: Operation = (context) => {
   const filter = (context.body.filter ?? {}) as { imageStatus?: unknown }
   checkEnum('filter.imageStatus', filter.imageStatus, [...ARTIFACT_STATUSES, 'ANY'])
   const wanted = (filter.imageStatus as string | undefined) ?? 'ACTIVE'
-  const selected = (
+  const matching = (
     requested
       ? [...new Set(requested.map((id) => resolveImage(repository, id)))]
       : [...repository.images.values()]
   ).filter((image) => wanted === 'ANY' || statusOf(image) === wanted)
-  if (requested && selected.length === 0)
+  if (requested && matching.length === 0)
     throw imageNotFound(repository, requested[0] as Parameters<typeof imageNotFound>[1])
+  // Listing the repository is paged (up to 1,000 a page); asking by id is not.
+  const { items: selected, nextToken } = requested
+    ? { items: matching, nextToken: undefined }
+    : page(matching, pageRequest(context.body, { max: 1000, fallback: 100 }))
   return {
+    ...(nextToken && { nextToken }),
     imageDetails: selected.map((image) => ({
+      ...(image.lastPulledAt && { lastRecordedPullTime: image.lastPulledAt.getTime() / 1000 }),
       imageStatus: statusOf(image),
       registryId: repository.registryId,
       repositoryName: repository.name,
@@ -338,5 +347,41 @@ export const updateImageStorageClass: Operation = (context) => {
     repositoryName: repository.name,
     imageId: { imageDigest: image.digest },
     imageStatus: statusOf(image)
+  }
+}
+
+/** GetLifecyclePolicy: the policy as stored, or LifecyclePolicyNotFoundException. */
+export const getLifecyclePolicy: Operation = (context) => {
+  const repository = targetRepository(context)
+  if (repository.lifecyclePolicy === undefined)
+    throw new ServiceError(
+      'LifecyclePolicyNotFoundException',
+      `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`
+    )
+  return {
+    registryId: repository.registryId,
+    repositoryName: repository.name,
+    lifecyclePolicyText: repository.lifecyclePolicy,
+    lastEvaluatedAt: Date.now() / 1000
+  }
+}
+
+/** PutLifecyclePolicy: stores the policy's text (its rules are ECR's to run, not the emulator's). */
+export const putLifecyclePolicy: Operation = (context) => {
+  const repository = targetRepository(context)
+  const text = requireString(context.body, 'lifecyclePolicyText')
+  try {
+    JSON.parse(text)
+  } catch {
+    throw new ServiceError(
+      'InvalidParameterException',
+      'Invalid parameter: lifecyclePolicyText is not JSON'
+    )
+  }
+  repository.lifecyclePolicy = text
+  return {
+    registryId: repository.registryId,
+    repositoryName: repository.name,
+    lifecyclePolicyText: text
   }
 }

@@ -171,6 +171,21 @@ const GATE_NAMES: Record<string, string> = {
  * Each gate's verdict, one line each: the counts, or who signed. A refusal's reason is in the
  * problems, once; here a refused vulnerability gate shows what it counted, and how.
  */
+/** Lifecycle rules that would expire or archive promoted images, when they only warn: the first
+ * ten, and how many more the result holds. */
+function lifecycleLines(reports: PromotionReport[]): string {
+  const warned = reports.filter(
+    (report) =>
+      report.lifecycle && !report.problems?.some((problem) => problem.title === 'Lifecycle policy')
+  )
+  if (warned.length === 0) return ''
+  const items = warned
+    .slice(0, 10)
+    .map((report) => `<li>⚠️ ${escape(report.lifecycle!.message)}</li>`)
+  if (warned.length > 10) items.push(`<li>and ${warned.length - 10} more (in the result)</li>`)
+  return `<ul>${items.join('')}</ul>`
+}
+
 function gateLines(report: PromotionReport): string {
   return `<ul>${(report.gates ?? [])
     .map(
@@ -307,6 +322,7 @@ export function renderImageSummary(
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
   problemList(summary, [report], report.status)
+  if (lifecycleLines([report])) summary.addRaw(lifecycleLines([report]), true)
   nextStepLine(summary, report, cancelReason)
   const detail = view.detail ?? 'full'
   if (detail !== 'attention') tagTable(summary, report)
@@ -483,6 +499,7 @@ export function renderReleaseSummary(
       view
     )
   problemList(summary, report.images, report.status)
+  if (lifecycleLines(report.images)) summary.addRaw(lifecycleLines(report.images), true)
   nextStepLine(summary, report, cancelReason)
   if (rows.length > 0)
     summary.addTable([

@@ -20,7 +20,18 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
       'create-repository'
     ]
   ],
-  ['Guards', ['expected-digest', 'protect-tags', 'dry-run', 'on-failure', 'restore-archived']],
+  [
+    'Guards',
+    [
+      'expected-digest',
+      'protect-tags',
+      'dry-run',
+      'on-failure',
+      'restore-archived',
+      'lifecycle-check',
+      'lifecycle-horizon'
+    ]
+  ],
   [
     'Gates',
     [

@@ -12,6 +12,7 @@ import { parseImage, SINGLE_IMAGE_INPUTS, type EntryInputs, type ImageEntry } fr
 import {
   parseBoolean,
   parseDuration,
+  parseLifecycleCheck,
   parseOnFailure,
   parsePositiveNumber,
   parseProtectTags,
@@ -184,6 +185,8 @@ const fieldsOf = (input: string): EntryInputs => ({
   tags: input
 })
 
+const DAY_MS = 24 * 60 * 60 * 1000
+
 /** What a rollback from a record takes besides it: the record names everything else. */
 const ROLLBACK_INPUTS = new Set(['rollback-record', 'dry-run', 'put-image-rate', 'timeout'])
 
@@ -220,6 +223,7 @@ async function parseRollbackInputs(
       createRepository: false,
       onFailure: 'keep',
       restoreArchived: false,
+      lifecycle: { check: 'off', horizonDays: 0 },
       rollback
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
@@ -294,6 +298,12 @@ export async function parseInputs(
       createRepository: parseBoolean('create-repository', read('create-repository'), false),
       onFailure: parseOnFailure(read('on-failure')),
       restoreArchived: parseBoolean('restore-archived', read('restore-archived'), false),
+      lifecycle: {
+        check: parseLifecycleCheck(read('lifecycle-check')),
+        horizonDays: Math.ceil(
+          parseDuration('lifecycle-horizon', read('lifecycle-horizon') || '30d', true) / DAY_MS
+        )
+      },
       ...(gates && { gates })
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),

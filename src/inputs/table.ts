@@ -123,6 +123,19 @@ export const INPUTS: readonly InputSpec[] = [
       "An image (or an index's child manifest) in ECR's archive storage class is refused before any write, with how to restore it. true: the run restores it (UpdateImageStorageClass) and waits until it is ACTIVE, within timeout, then promotes. A restore can take about 20 minutes and is charged (the archive's 90-day minimum)."
   },
   {
+    name: 'lifecycle-check',
+    default: 'warn',
+    value: 'warn|refuse|off',
+    description:
+      "Each target repository's lifecycle policy, evaluated as ECR would after the promotion: a rule that would expire or archive the promoted image within lifecycle-horizon (ages count from the image's push, not the promotion) warns, refuses the run before any write, or is not read (off)."
+  },
+  {
+    name: 'lifecycle-horizon',
+    default: '30d',
+    value: 'DURATION',
+    description: 'How far ahead lifecycle-check looks (30d, 90d).'
+  },
+  {
     name: 'on-failure',
     value: 'CHOICE',
     default: 'keep',

@@ -29,6 +29,15 @@ export function parseOnFailure(value: string): 'keep' | 'rollback' {
   throw new InputError('on-failure', `${quote(value)} is not a choice; use keep or rollback`)
 }
 
+export function parseLifecycleCheck(value: string): 'warn' | 'refuse' | 'off' {
+  if (value === '' || value === 'warn') return 'warn'
+  if (value === 'refuse' || value === 'off') return value
+  throw new InputError(
+    'lifecycle-check',
+    `${quote(value)} is not a choice; use warn, refuse or off`
+  )
+}
+
 export function parseDigest(input: string, value: string): string | undefined {
   if (value === '') return undefined
   if (!DIGEST_PATTERN.test(value)) {

@@ -44,6 +44,7 @@ import {
 } from './plan.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
 import { ArchivedRefusal, ensureActive, inactive, type ArchiveOptions } from './archive.js'
+import { lifecycleOf, lifecycleReader, type PolicyReader } from './lifecycle-check.js'
 import { rollBackRecord } from './record-rollback.js'
 import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
@@ -71,6 +72,7 @@ export { nextStep, outcomeLine } from './prose.js'
 export { settingsText } from './narrate.js'
 export { buildRecord, PREDICATE_TYPE, type PromotionRecord } from './record.js'
 export { createStop, type Stop } from './stop.js'
+export type { LifecycleCheck, LifecycleWarning } from './lifecycle-check.js'
 export {
   THRESHOLDS,
   WORST_FIRST,
@@ -245,13 +247,15 @@ async function survey(
   request: PromotionRequest,
   dependencies: Dependencies,
   counts: TagCounts,
-  archive: ArchiveOptions
+  archive: ArchiveOptions,
+  policyOf: PolicyReader
 ): Promise<Surveyed> {
   const { registry } = dependencies
   const children = image.source.info.children.map((child) => child.digest)
   const parts = inactive(registry, image.source.repository, children).catch(
     () => new Map<string, ImageStatus>()
   )
+  const lifecycle = lifecycleOf(image, request.lifecycle, policyOf)
   const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
   const sameRepository = isSameRepository(image.source.repository, image.target)
   const reads = () =>
@@ -280,7 +284,13 @@ async function survey(
     const [copy, tagCount] = found
     if (copy?.referrersUnlisted)
       archive.say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
-    return { ...image, ...(copy && { copy }), ...(tagCount !== undefined && { tagCount }) }
+    const rule = await lifecycle
+    return {
+      ...image,
+      ...(copy && { copy }),
+      ...(tagCount !== undefined && { tagCount }),
+      ...(rule && { lifecycle: rule })
+    }
   } catch (error) {
     return notResolved(image, error)
   }
@@ -291,12 +301,13 @@ function surveyStage(
   images: Array<ResolvedImage | UnresolvedImage>,
   request: PromotionRequest,
   dependencies: Dependencies,
-  archive: ArchiveOptions
+  archive: ArchiveOptions,
+  policyOf: PolicyReader
 ): Promise<Surveyed[]> {
   const counts: TagCounts = new Map()
   return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
     'source' in image
-      ? survey(image, request, dependencies, counts, archive)
+      ? survey(image, request, dependencies, counts, archive, policyOf)
       : Promise.resolve(image)
   )
 }
@@ -405,6 +416,7 @@ function imageResult(
     tags: tags ?? [],
     ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } }),
     ...(image.gates && { gates: image.gates }),
+    ...(image.lifecycle && { lifecycle: image.lifecycle }),
     ...(image.createTarget && {
       createdRepository: {
         settings: image.createTarget,
@@ -548,6 +560,11 @@ export async function promote(
     stop,
     say: (line) => lines.push(line)
   }
+  // Each target's lifecycle policy is read beside resolve, so that it costs no round trip.
+  const policyOf = lifecycleReader(registry, (line) => log.warning(line))
+  if (request.lifecycle.check !== 'off')
+    for (const image of request.images)
+      if (image.target.publicAlias === undefined) void policyOf(image.target)
   const reads = async (): Promise<Surveyed[]> => {
     const resolved = await resolveStage(request, dependencies, trust, {
       ...archive,
@@ -557,7 +574,7 @@ export async function promote(
     // survey's few lines wait for the gates' group to close.
     const [gated, surveyed] = await Promise.all([
       gateStage(resolved, request, dependencies, trust),
-      surveyStage(resolved, request, dependencies, archive)
+      surveyStage(resolved, request, dependencies, archive, policyOf)
     ])
     for (const line of lines) log.info(line)
     return surveyed.map((image, i) => withGates(image, gated[i]!))
@@ -568,9 +585,13 @@ export async function promote(
   const plan = planPromotion({
     images: surveyed,
     protectTags: request.protectTags,
-    dryRun: request.dryRun
+    dryRun: request.dryRun,
+    lifecycleRefuses: request.lifecycle.check === 'refuse'
   })
   await logPlan(plan, request, log)
+  if (request.lifecycle.check === 'warn')
+    for (const image of plan.images.filter(isResolved))
+      if (image.lifecycle) log.warning(image.lifecycle.message)
   if (plan.problems.length > 0) return finish(plan, request, notWrittenForProblems(plan))
   if (plan.dryRun) {
     log.info('Dry run: nothing was written.')

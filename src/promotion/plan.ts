@@ -186,7 +186,12 @@ export interface PlanInput {
   images: Array<SurveyedImage | UnresolvedImage>
   protectTags: readonly string[]
   dryRun: boolean
+  /** A lifecycle rule that would expire or archive a promoted image refuses the run. */
+  lifecycleRefuses?: boolean
 }
+
+/** The title of a refusal because a lifecycle rule would expire or archive the promoted image. */
+export const LIFECYCLE_TITLE = 'Lifecycle policy'
 
 /** The plan for every image, and every problem that means nothing may be written. */
 export function planPromotion(input: PlanInput): Plan {
@@ -208,7 +213,20 @@ export function planPromotion(input: PlanInput): Plan {
   const problems = [
     ...images.flatMap(problemsOf),
     ...claimProblems(resolved),
-    ...tagLimitProblems(resolved)
+    ...tagLimitProblems(resolved),
+    ...(input.lifecycleRefuses
+      ? resolved.flatMap((image) =>
+          image.lifecycle
+            ? [
+                {
+                  image: image.request.name,
+                  title: LIFECYCLE_TITLE,
+                  message: image.lifecycle.message
+                }
+              ]
+            : []
+        )
+      : [])
   ]
   return { images, problems, dryRun: input.dryRun }
 }

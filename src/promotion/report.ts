@@ -5,6 +5,7 @@ import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.j
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
 import type { RepositorySettings } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
+import type { LifecycleWarning } from './lifecycle.js'
 import type {
   ImageResult,
   Problem,
@@ -80,6 +81,8 @@ export interface PromotionReport {
   newRepository?: { created: boolean; settings: RepositorySettings }
   /** What each gate said of the image, when the run asked any. */
   gates?: GateVerdict[]
+  /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
+  lifecycle?: LifecycleWarning
   /** The plan's problems with this image, when they stopped the run before any write. */
   problems?: Problem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
@@ -310,6 +313,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
       }
     }),
     ...(image.gates && { gates: image.gates }),
+    ...(image.lifecycle && { lifecycle: image.lifecycle }),
     ...(image.problems && { problems: image.problems })
   }
 }

@@ -3,6 +3,7 @@ import type { CopyPlan, CopyStats } from '../copy/index.js'
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
 import type { RepositorySettings, TagDigests, TagMutability } from '../registry/index.js'
 import type { GateRequest, GateVerdict } from './gates/index.js'
+import type { LifecycleCheck, LifecycleWarning } from './lifecycle.js'
 
 export type TagStatus =
   | 'created'
@@ -72,6 +73,9 @@ export interface PromotionRequest {
   onFailure: 'keep' | 'rollback'
   /** Restore an archived source (or child manifest) and wait for it, rather than refuse it. */
   restoreArchived: boolean
+  /** Whether a target's lifecycle policy that would expire or archive a promoted image within the
+   * horizon warns, refuses the run, or is not read. */
+  lifecycle: LifecycleCheck
   /** Gates every image must pass before anything is written. */
   gates?: GateRequest
   /** Set when the run undoes an earlier one from its record instead of promoting. */
@@ -125,6 +129,8 @@ export interface SurveyedImage extends ResolvedImage {
   copy?: CopyPlan
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
+  /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
+  lifecycle?: LifecycleWarning
 }
 
 export interface UnresolvedImage {
@@ -161,6 +167,8 @@ export interface ImageResult {
   createdRepository?: { settings: RepositorySettings; done: boolean }
   /** The plan's problems with this image, when they stopped the run before any write. */
   problems?: Problem[]
+  /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
+  lifecycle?: LifecycleWarning
 }
 
 /**

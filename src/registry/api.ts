@@ -93,10 +93,26 @@ export interface ScanFinding {
 
 /** What a registry cannot do at all, whatever is asked of it. */
 export type Capability =
-  'referrers' | 'scanning' | 'signing' | 'repository-creation' | 'mounting' | 'archive'
+  | 'referrers'
+  | 'scanning'
+  | 'signing'
+  | 'repository-creation'
+  | 'mounting'
+  | 'archive'
+  | 'lifecycle'
 
 /** An image under ECR's archive storage class: ACTIVE, ARCHIVED, or ACTIVATING (being restored). */
 export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
+/** An image of a repository as DescribeImages lists it, for a lifecycle policy's evaluation. */
+export interface ListedImage {
+  digest: string
+  tags: string[]
+  /** ms since the epoch. */
+  pushedAt: number
+  lastPulledAt?: number
+  status: ImageStatus
+}
 
 /** What DescribeImages says of one image. */
 export interface ImageDetail {
@@ -184,6 +200,10 @@ export interface Registry {
     repository: RepositoryRef,
     ids: ImageId[]
   ): Promise<Map<string, ImageDetail> | Unsupported>
+  /** GetLifecyclePolicy: the policy's JSON text; undefined when the repository has none. */
+  lifecyclePolicy(repository: RepositoryRef): Promise<string | undefined | Unsupported>
+  /** DescribeImages, every page, any status: every image of the repository. */
+  listImages(repository: RepositoryRef): Promise<ListedImage[] | Unsupported>
   /** UpdateImageStorageClass to STANDARD: starts restoring an archived image; its status after. */
   restoreImage(repository: RepositoryRef, digest: string): Promise<ImageStatus | Unsupported>
   /** PutImage; resolves to the digest the registry stored. */

@@ -40,6 +40,11 @@ const NOT_ARCHIVED: Unsupported = {
   reason: 'ECR Public has no archive storage class'
 }
 
+const NO_LIFECYCLE: Unsupported = {
+  unsupported: 'lifecycle',
+  reason: 'ECR Public has no lifecycle policies'
+}
+
 const NOT_CREATED: Unsupported = {
   unsupported: 'repository-creation',
   reason: 'this action does not create ECR Public repositories'
@@ -202,6 +207,14 @@ export class PublicEcr extends SharedWrites implements Registry {
 
   async imageDetails(): Promise<Unsupported> {
     return NOT_ARCHIVED
+  }
+
+  async lifecyclePolicy(): Promise<Unsupported> {
+    return NO_LIFECYCLE
+  }
+
+  async listImages(): Promise<Unsupported> {
+    return NO_LIFECYCLE
   }
 
   async restoreImage(): Promise<Unsupported> {

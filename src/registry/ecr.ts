@@ -13,6 +13,7 @@ import {
   DescribeRepositoryCreationTemplatesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
+  GetLifecyclePolicyCommand,
   InitiateLayerUploadCommand,
   ListImageReferrersCommand,
   PutImageCommand,
@@ -32,6 +33,7 @@ import type {
   ImageDetail,
   ImageId,
   ImageStatus,
+  ListedImage,
   Referrer,
   Registry,
   RepositorySettings,
@@ -463,6 +465,52 @@ export class PrivateEcr extends SharedWrites implements Registry {
       })
     )
     return details
+  }
+
+  async lifecyclePolicy(repository: RepositoryRef): Promise<string | undefined> {
+    try {
+      const output = await this.service.send(
+        repository,
+        new GetLifecyclePolicyCommand(inRepository(repository))
+      )
+      return output.lifecyclePolicyText
+    } catch (error) {
+      if (error instanceof EcrError && error.code === 'LifecyclePolicyNotFoundException')
+        return undefined
+      throw error
+    }
+  }
+
+  async listImages(repository: RepositoryRef): Promise<ListedImage[]> {
+    const pages = await allPages((nextToken) =>
+      this.service.send(
+        repository,
+        new DescribeImagesCommand({
+          ...inRepository(repository),
+          filter: { imageStatus: 'ANY' },
+          maxResults: 1000,
+          ...(nextToken && { nextToken })
+        }),
+        { about: '(every image)' }
+      )
+    )
+    return pages.flatMap((page) =>
+      (page.imageDetails ?? []).flatMap((detail) =>
+        detail.imageDigest
+          ? [
+              {
+                digest: detail.imageDigest,
+                tags: detail.imageTags ?? [],
+                pushedAt: detail.imagePushedAt?.getTime() ?? 0,
+                ...(detail.lastRecordedPullTime && {
+                  lastPulledAt: detail.lastRecordedPullTime.getTime()
+                }),
+                status: (detail.imageStatus as ImageStatus | undefined) ?? 'ACTIVE'
+              }
+            ]
+          : []
+      )
+    )
   }
 
   async restoreImage(repository: RepositoryRef, digest: string): Promise<ImageStatus> {

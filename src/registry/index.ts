@@ -128,6 +128,12 @@ class RoutingRegistry implements Registry {
   imageDetails(repository: RepositoryRef, ids: ImageId[]) {
     return this.serving(repository).then((r) => r.imageDetails(repository, ids))
   }
+  lifecyclePolicy(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.lifecyclePolicy(repository))
+  }
+  listImages(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.listImages(repository))
+  }
   restoreImage(repository: RepositoryRef, digest: string) {
     return this.serving(repository).then((r) => r.restoreImage(repository, digest))
   }
