@@ -25,10 +25,10 @@ export const letIoThrough = (): Promise<void> => new Promise((resolve) => setImm
 /** Writes in flight when the run does not say: connections past them would only wait for a turn. */
 export const DEFAULT_WRITES_IN_FLIGHT = 10
 /**
- * The reads a promotion starts together: the images and tags, the tag mutability, and the image's
- * tag count.
+ * The reads a promotion starts together: the images and tags, the tag mutability, the image's
+ * tag count (and archive status), and the target's lifecycle policy.
  */
-const READS_TOGETHER = 3
+const READS_TOGETHER = 4
 /** An opened socket nobody took by then is closed. */
 const UNUSED_MS = 15_000
 
