@@ -12,6 +12,7 @@ const PROMOTION = {
   DescribeImages: 1,
   DescribeRepositories: 1,
   GetLifecyclePolicy: 1,
+  GetSigningConfiguration: 1,
   PutImage: 1
 }
 
@@ -46,18 +47,19 @@ test('the harness measures every part and reports them', async () => {
     BatchGetImage: 1,
     DescribeImages: 1,
     DescribeRepositories: 1,
-    GetLifecyclePolicy: 1
+    GetLifecyclePolicy: 1,
+    GetSigningConfiguration: 1
   })
 
-  // Over TLS: the same calls, and the connections the four reads together need, no more.
+  // Over TLS: the same calls, and the connections the five reads together need, no more.
   const [row] = result.tls!.rows
   expect(row!.action.calls).toEqual(PROMOTION)
   expect(row!.actionNoPreconnect.calls).toEqual(PROMOTION)
-  expect(row!.floor.connections.tcp).toBe(4)
-  expect(row!.handshakesNeeded).toBe(4)
+  expect(row!.floor.connections.tcp).toBe(5)
+  expect(row!.handshakesNeeded).toBe(5)
   for (const contender of [row!.action, row!.actionNoPreconnect]) {
-    expect(contender.connections.tcp).toBe(4)
-    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(4)
+    expect(contender.connections.tcp).toBe(5)
+    expect(contender.connections.tlsFull + contender.connections.tlsResumed).toBe(5)
   }
   if (row!.standin) expect(row!.standin.calls).toEqual({ BatchGetImage: 1, PutImage: 1 })
 
@@ -83,8 +85,8 @@ test('the harness measures every part and reports them', async () => {
 
   expect(result.targets.map((target) => target.target)).toEqual(
     expect.arrayContaining([
-      'calls, 1 tag(s): 4 reads + 1',
-      'calls on a rerun: 4 reads in one round trip',
+      'calls, 1 tag(s): 5 reads + 1',
+      'calls on a rerun: 5 reads in one round trip',
       '12 tags at PutImage 10/s: wall / floor ≤ 1.15',
       'release 2 × 2: wall / floor ≤ 1.2',
       'cold start over bare node: ≤ 130 ms'
@@ -95,6 +97,6 @@ test('the harness measures every part and reports them', async () => {
   expect(table).toContain('Rerun with nothing to change (10 tags)')
   expect(table).toContain('| 10 ms | 1 |')
   expect(table).toContain(
-    '| calls on a rerun: 4 reads in one round trip | {"BatchGetImage":1,"DescribeImages":1,"DescribeRepositories":1,"GetLifecyclePolicy":1} | yes |'
+    '| calls on a rerun: 5 reads in one round trip | {"BatchGetImage":1,"DescribeImages":1,"DescribeRepositories":1,"GetLifecyclePolicy":1,"GetSigningConfiguration":1} | yes |'
   )
 }, 120_000)

@@ -32,6 +32,7 @@ describe('the bundled action against the local ECR', () => {
       DescribeRepositories: 1,
       DescribeImages: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: 2
     })
     expect(tagOf('demo/app', 'e2e-a')).toBe(seeded.image.digest)
@@ -57,7 +58,8 @@ describe('the bundled action against the local ECR', () => {
       BatchGetImage: 1,
       DescribeRepositories: 1,
       DescribeImages: 1,
-      GetLifecyclePolicy: 1
+      GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1
     })
     expect(rerun.outputs.changed).toBe('false')
   })
@@ -90,6 +92,7 @@ describe('the bundled action against the local ECR', () => {
       DescribeRepositories: 1,
       DescribeImages: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: 1
     })
 
@@ -175,6 +178,7 @@ describe('the bundled action against the local ECR', () => {
       DescribeRepositories: 1,
       DescribeImages: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: 4
     })
   }, 60_000)

@@ -45,13 +45,14 @@ describe('a promotion', () => {
     const run = await runAction({ ...base, tags: 'prod, v1.0\nsame' })
 
     expect(run.exitCode).toBe(0)
-    // The repository's tag mutability and lifecycle policy are read beside the images: no extra
-    // round trip.
+    // The repository's tag mutability and lifecycle policy, and the registry's signing
+    // configuration, are read beside the images: no extra round trip.
     expect(ecr.calls.map((call) => call.target).sort()).toEqual([
       'AmazonEC2ContainerRegistry_V20150921.BatchGetImage',
       'AmazonEC2ContainerRegistry_V20150921.DescribeImages',
       'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
       'AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy',
+      'AmazonEC2ContainerRegistry_V20150921.GetSigningConfiguration',
       'AmazonEC2ContainerRegistry_V20150921.PutImage',
       'AmazonEC2ContainerRegistry_V20150921.PutImage'
     ])

@@ -123,6 +123,7 @@ describe('faults that outlast the retries', () => {
       DescribeRepositories: 1,
       DescribeImages: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: 1
     })
   })
@@ -202,6 +203,7 @@ describe('faults that outlast the retries', () => {
       DescribeRepositories: 1,
       DescribeImages: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: 1
     })
   })

@@ -86,15 +86,16 @@ describe('a manifest that', () => {
       expect(
         emulator.log
           .map((entry) => entry.operation)
-          // Reads only: the images, and beside them the target's tag mutability and lifecycle
-          // policy and the source's status.
+          // Reads only: the images, and beside them the target's tag mutability, lifecycle policy
+          // and signing configuration, and the source's status.
           .filter(
             (operation) =>
               ![
                 'BatchGetImage',
                 'DescribeRepositories',
                 'DescribeImages',
-                'GetLifecyclePolicy'
+                'GetLifecyclePolicy',
+                'GetSigningConfiguration'
               ].includes(operation)
           )
       ).toEqual([])

@@ -113,11 +113,13 @@ describe('the IAM policy in docs/iam.md', () => {
     | 'gated'
     | 'create'
     | 'rollback'
-    | 'restore',
+    | 'restore'
+    | 'signing',
     RequestLogEntry[]
   > = {
     publicRollback: [],
     restore: [],
+    signing: [],
     gated: [],
     rollback: [],
     create: [],
@@ -216,6 +218,33 @@ describe('the IAM policy in docs/iam.md', () => {
     expect(rolledBack.exitCode).toBe(1)
     expect(source.tags.has('rollback-me')).toBe(false)
     logs.rollback = [...emulator.log]
+
+    // Managed signing in the target: a repository of the caller's own registry that it signs.
+    const signedRepository = emulator.state.createRepository(
+      '123456789012',
+      'us-east-1',
+      'iam/signed'
+    )
+    pushImage(
+      signedRepository,
+      buildImage({ files: { bin: randomBytes(60) } }),
+      emulator.state.settings,
+      ['staging']
+    )
+    emulator.state.store.signingConfigurations.set('123456789012/us-east-1', [
+      {
+        signingProfileArn: 'arn:aws:signer:us-east-1:123456789012:/signing-profiles/release_signing'
+      }
+    ])
+    emulator.resetLog()
+    const signedRun = await runDist(
+      { repository: 'iam/signed', 'source-tag': 'staging', tags: 'signed-prod' },
+      env
+    )
+    expect(signedRun.exitCode).toBe(0)
+    expect(signedRun.result?.signing?.statuses?.[0]?.status).toBe('COMPLETE')
+    logs.signing = [...emulator.log]
+    emulator.state.store.signingConfigurations.delete('123456789012/us-east-1')
 
     // The gates: a scanned, signed image promoted with both asked.
     const gatedImage = buildImage({ files: { bin: randomBytes(100) } })
@@ -464,6 +493,20 @@ describe('the IAM policy in docs/iam.md', () => {
     // Listing the target's images, when it has a policy, is what WriteTarget grants already.
     expect([...extra].sort()).toEqual(['ecr:DescribeImages', 'ecr:GetLifecyclePolicy'])
     expect(across).toContain('ecr:DescribeImages')
+  })
+
+  test('managed signing in the target needs what the Signing statement grants, beside a promotion in place', () => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes('"Signing"')
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    const extra = policy.Statement.find((statement) => statement.Sid === 'Signing')!.Action
+    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
+    // signer:SignPayload is ECR's call to AWS Signer, as the pushing identity: not in ECR's log.
+    expect(
+      actionsOn(logs.signing, '123456789012', 'us-east-1').filter((a) => !inPlace.includes(a))
+    ).toEqual(extra.filter((action) => action.startsWith('ecr:')).sort())
+    expect(extra).toContain('signer:SignPayload')
   })
 
   test('restore-archived needs what the Restore statement grants, beside a promotion in place', () => {

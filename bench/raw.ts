@@ -61,8 +61,8 @@ export function call(
 }
 
 /**
- * The reads (the images and tags, the tag mutability, the tag count and the lifecycle policy,
- * together), then the writes `concurrency`
+ * The reads (the images and tags, the tag mutability, the tag count, the lifecycle policy and the
+ * signing configuration, together), then the writes `concurrency`
  * at a time, through one pool of `concurrency` connections: the round trips no promotion can avoid.
  */
 export async function unavoidableRoundTrips(
@@ -82,8 +82,10 @@ export async function unavoidableRoundTrips(
     call(url, 'DescribeRepositories', { repositoryNames: [repositoryName] }),
     // How many tags the image carries, for ECR's tag limit: the action reads it too, beside the rest.
     call(url, 'DescribeImages', { repositoryName, imageIds: [{ imageTag: sourceTag }] }),
-    // The lifecycle policy, which the action checks by default (the repository has none).
-    call(url, 'GetLifecyclePolicy', { repositoryName }).catch(() => ({}))
+    // The lifecycle policy and the signing configuration, which the action checks by default
+    // (the repository has no policy, the registry no configuration).
+    call(url, 'GetLifecyclePolicy', { repositoryName }).catch(() => ({})),
+    call(url, 'GetSigningConfiguration', {}).catch(() => ({}))
   ])
   const image = (
     read.images as Array<{

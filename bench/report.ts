@@ -16,17 +16,18 @@ export function targets(result: Omit<BenchResult, 'targets'>): BenchResult['targ
   const add = (target: string, value: string, met: boolean): void =>
     void list.push({ target, value, met })
   for (const promotion of result.promotions ?? []) {
-    // The tag mutability, the image's tag count and the lifecycle policy are read beside the images,
-    // in one round trip.
+    // The tag mutability, the image's tag count, the lifecycle policy and the signing configuration
+    // are read beside the images, in one round trip.
     const expected = {
       BatchGetImage: 1,
       DescribeImages: 1,
       DescribeRepositories: 1,
       GetLifecyclePolicy: 1,
+      GetSigningConfiguration: 1,
       PutImage: promotion.tags
     }
     add(
-      `calls, ${promotion.tags} tag(s): 4 reads + ${promotion.tags}`,
+      `calls, ${promotion.tags} tag(s): 5 reads + ${promotion.tags}`,
       sortedJson(promotion.action.calls),
       sortedJson(promotion.action.calls) === sortedJson(expected)
     )
@@ -52,14 +53,15 @@ export function targets(result: Omit<BenchResult, 'targets'>): BenchResult['targ
   }
   if (result.rerun)
     add(
-      'calls on a rerun: 4 reads in one round trip',
+      'calls on a rerun: 5 reads in one round trip',
       sortedJson(result.rerun.calls),
       sortedJson(result.rerun.calls) ===
         sortedJson({
           BatchGetImage: 1,
           DescribeImages: 1,
           DescribeRepositories: 1,
-          GetLifecyclePolicy: 1
+          GetLifecyclePolicy: 1,
+          GetSigningConfiguration: 1
         })
     )
   if (result.tls) tlsTargets(result.tls, add)

@@ -303,8 +303,8 @@ async function measureRow(
       connections: floorNetwork.connections
     },
     afterStartupMs,
-    // The four reads go at once (images and tags, mutability, tag count, lifecycle policy); then the writes.
-    handshakesNeeded: Math.max(4, Math.min(o.tags, ACTION_WRITES_IN_FLIGHT)),
+    // The five reads go at once (images and tags, mutability, tag count, lifecycle, signing); then the writes.
+    handshakesNeeded: Math.max(5, Math.min(o.tags, ACTION_WRITES_IN_FLIGHT)),
     ratios: {
       afterStartupOverNetwork: afterStartupMs / floorNetwork.ms,
       actionOverFloor: action.ms / floorMs,

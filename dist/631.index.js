@@ -543,6 +543,21 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         }));
         return details;
     }
+    async signingRules(repository) {
+        try {
+            // The caller's own registry in the region: the call names no repository.
+            const output = await this.service.send({ name: '', region: repository.region }, new dist_cjs/* GetSigningConfigurationCommand */.tUh({}));
+            return (output.signingConfiguration?.rules ?? []).map((rule) => ({
+                profileArn: rule.signingProfileArn ?? '',
+                filters: (rule.repositoryFilters ?? []).map((filter) => filter.filter ?? '')
+            }));
+        }
+        catch (error) {
+            if (error instanceof errors/* EcrError */.JA && error.code === 'SigningConfigurationNotFoundException')
+                return undefined;
+            throw error;
+        }
+    }
     async lifecyclePolicy(repository) {
         try {
             const output = await this.service.send(repository, new dist_cjs/* GetLifecyclePolicyCommand */.O0C((0,writes/* inRepository */.yJ)(repository)));

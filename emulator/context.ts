@@ -7,6 +7,8 @@ export interface EmulatorSettings {
   minPartSize: number
   /** How long a restore from the archive storage class takes (ECR: up to about 20 minutes). */
   restoreMs: number
+  /** How long managed signing takes after a push. */
+  signingMs: number
 }
 
 /** What an operation sees: the store, the caller's account and region, and the request body. */

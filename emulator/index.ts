@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   lockedSameDigest?: EmulatorSettings['lockedSameDigest']
   /** How long a restore from archive takes here (1 s unless said). */
   restoreMs?: number
+  /** How long managed signing takes after a push here (200 ms unless said). */
+  signingMs?: number
   faults?: FaultOptions
   /** Rates per account, region and operation (token buckets), or 'ecr-defaults'. */
   quotas?: QuotaSetting
@@ -95,7 +97,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     lockedSameDigest: options.lockedSameDigest ?? 'ImageAlreadyExistsException',
     partSize: options.partSize ?? 10 * MiB,
     minPartSize: options.minPartSize ?? 5 * MiB,
-    restoreMs: options.restoreMs ?? 1_000
+    restoreMs: options.restoreMs ?? 1_000,
+    signingMs: options.signingMs ?? 200
   }
   const store = new Store()
   const state = new EmulatorState(store, settings)

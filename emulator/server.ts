@@ -36,6 +36,8 @@ import { PUBLIC_OPERATIONS } from './operations/public.js'
 import { Quotas, type QuotaSetting } from './quotas.js'
 import {
   getAccountSetting,
+  getSigningConfiguration,
+  putSigningConfiguration,
   getAuthorizationToken,
   putAccountSetting
 } from './operations/registry-access.js'
@@ -68,6 +70,8 @@ const OPERATIONS: Record<string, Operation> = {
   DescribeImageScanFindings: describeImageScanFindings,
   DescribeImageSigningStatus: describeImageSigningStatus,
   GetAccountSetting: getAccountSetting,
+  GetSigningConfiguration: getSigningConfiguration,
+  PutSigningConfiguration: putSigningConfiguration,
   PutAccountSetting: putAccountSetting,
   GetAuthorizationToken: getAuthorizationToken
 }

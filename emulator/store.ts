@@ -127,6 +127,12 @@ export function tagsOf(repository: Repository, digest: string): string[] {
   return [...repository.tags].filter(([, target]) => target === digest).map(([tag]) => tag)
 }
 
+/** A managed signing rule: a Signer profile, and the repository filters (none: every repository). */
+export interface SigningRuleConfig {
+  signingProfileArn: string
+  repositoryFilters?: Array<{ filter: string; filterType: 'WILDCARD_MATCH' }>
+}
+
 /** ECR Public keeps its repositories apart from every region's private ones: this is their region key. */
 export const PUBLIC_PARTITION = 'public'
 
@@ -168,6 +174,8 @@ export class Store {
   readonly creationTemplates = new Map<string, Map<string, CreationTemplate>>()
   /** Account settings (PutAccountSetting), by `registryId/region`, then name. */
   readonly accountSettings = new Map<string, Map<string, string>>()
+  /** By `account/region`: the registry's managed signing rules (PutSigningConfiguration). */
+  readonly signingConfigurations = new Map<string, SigningRuleConfig[]>()
 
   /** An account setting as GetAccountSetting reads it; ECR's default where none was put. */
   accountSetting(registryId: string, region: string, name: string): string {

@@ -387,6 +387,9 @@ class PublicEcr extends writes/* SharedWrites */.ol {
     async imageDetails() {
         return NOT_ARCHIVED;
     }
+    async signingRules() {
+        return { unsupported: 'signing', reason: 'ECR Public does not sign images' };
+    }
     async lifecyclePolicy() {
         return NO_LIFECYCLE;
     }

@@ -16,11 +16,13 @@ import {
   MAX_MANIFEST_LENGTH,
   checkCount,
   checkEnum,
+  matchesWildcard,
   checkRegistryId,
   checkRepositoryName,
   checkTag,
   requireString
 } from '../validation.js'
+import { putSigning } from '../signing.js'
 import { imageIds, imageNotFound, lookup, resolveImage } from './image-ids.js'
 import { page, pageRequest } from './pages.js'
 
@@ -160,6 +162,33 @@ export function targetRepository(context: Parameters<Operation>[0]): Repository 
   )
 }
 
+/**
+ * Managed signing: a push into a repository a signing rule of its registry matches is signed with
+ * each matching rule's profile, IN_PROGRESS and then COMPLETE. A retag (PutImage of an image already
+ * there) is assumed to count as a push. A status a test set for the digest beforehand stands.
+ */
+function signOnPush(context: Parameters<Operation>[0], repository: Repository, digest: string) {
+  const rules =
+    context.store.signingConfigurations.get(`${repository.registryId}/${repository.region}`) ?? []
+  const profiles = rules
+    .filter(
+      (rule) =>
+        !rule.repositoryFilters ||
+        rule.repositoryFilters.some((filter) => matchesWildcard(repository.name, filter.filter))
+    )
+    .map((rule) => rule.signingProfileArn)
+  if (profiles.length === 0 || repository.signing.has(digest)) return
+  putSigning(
+    repository,
+    digest,
+    profiles.map((signingProfileArn) => ({
+      signingProfileArn,
+      status: 'IN_PROGRESS' as const,
+      completeAfterMs: context.settings.signingMs
+    }))
+  )
+}
+
 export const putImage: Operation = (context) => {
   const repository = targetRepository(context)
   const { body } = context
@@ -182,6 +211,7 @@ export const putImage: Operation = (context) => {
     },
     context.settings
   )
+  signOnPush(context, repository, image.digest)
   return {
     image: {
       registryId: repository.registryId,

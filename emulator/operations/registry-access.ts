@@ -1,10 +1,10 @@
-// ECR's registry-wide calls a promotion within one registry makes: the account settings
-// (BLOB_MOUNTING among them) and GetAuthorizationToken, whose token opens the registry's OCI API.
+// ECR's registry-wide calls: the account settings (BLOB_MOUNTING among them), GetAuthorizationToken,
+// whose token opens the registry's OCI API, and the managed signing configuration.
 import { randomUUID } from 'node:crypto'
 import type { Operation } from '../context.js'
-import { invalidParameter } from '../errors.js'
-import { ACCOUNT_SETTING_DEFAULTS } from '../store.js'
-import { checkEnum, checkRegistryId, requireString } from '../validation.js'
+import { ServiceError, invalidMember, invalidParameter } from '../errors.js'
+import { ACCOUNT_SETTING_DEFAULTS, type SigningRuleConfig } from '../store.js'
+import { checkCount, checkEnum, checkRegistryId, requireString } from '../validation.js'
 
 /** The values each known setting takes (ECR's PutAccountSetting documentation). */
 const SETTING_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -53,4 +53,35 @@ export const getAuthorizationToken: Operation = (context) => {
       }
     })
   }
+}
+
+/** GetSigningConfiguration: the caller's registry's managed signing rules in the region. */
+export const getSigningConfiguration: Operation = (context) => {
+  const rules = context.store.signingConfigurations.get(`${context.account}/${context.region}`)
+  if (!rules)
+    throw new ServiceError(
+      'SigningConfigurationNotFoundException',
+      `The registry ${context.account} has no signing configuration`
+    )
+  return { registryId: context.account, signingConfiguration: { rules } }
+}
+
+/** PutSigningConfiguration: up to 10 rules, each a profile and up to 100 wildcard filters. */
+export const putSigningConfiguration: Operation = (context) => {
+  const configuration = context.body.signingConfiguration as { rules?: unknown } | undefined
+  const rules = configuration?.rules
+  if (!Array.isArray(rules))
+    throw invalidMember('signingConfiguration.rules', 'Member must not be null')
+  checkCount('signingConfiguration.rules', rules, 0, 10)
+  for (const rule of rules as SigningRuleConfig[]) {
+    if (typeof rule.signingProfileArn !== 'string')
+      throw invalidMember('signingProfileArn', 'Member must not be null')
+    if (rule.repositoryFilters !== undefined)
+      checkCount('repositoryFilters', rule.repositoryFilters, 1, 100)
+  }
+  context.store.signingConfigurations.set(
+    `${context.account}/${context.region}`,
+    rules as SigningRuleConfig[]
+  )
+  return { registryId: context.account, signingConfiguration: { rules } }
 }

@@ -82,7 +82,13 @@ export function problemsOf(reports: PromotionReport[]): Annotation[] {
       ...(report.copy?.error
         ? [{ message: `${where}${report.copy.error}`, title: 'Copy failed' }]
         : []),
-      ...tags
+      ...tags,
+      ...(report.signing?.statuses ?? [])
+        .filter((status) => status.status === 'FAILED')
+        .map((status) => ({
+          message: `${where}ECR's managed signing failed${status.profileArn ? ` with ${status.profileArn}` : ''}: ${status.failureCode ?? 'FAILED'}${status.failureReason ? ` (${status.failureReason})` : ''}. The tags are in place, unsigned.`,
+          title: 'Signing failed'
+        }))
     ]
   })
 }

@@ -20,6 +20,7 @@ import {
   needsAttention,
   nextStep,
   rollbackTried,
+  signingFailed,
   settingsText,
   sourceOf,
   targetOf
@@ -112,6 +113,8 @@ function headline(report: PromotionReport, view: SummaryView): string {
     case 'refused':
       return `Refused: nothing was written for ${name}`
     case 'failed':
+      if (signingFailed(report) && inPlace === count)
+        return `Signing failed: ${name} is promoted to ${tags}, but ECR's managed signing failed`
       if (report.tags.some(rollbackTried))
         return `Failed and rolled back: ${inPlace} of ${tags} of ${name} left in place`
       return report.problem || !report.changed
@@ -184,6 +187,19 @@ function lifecycleLines(reports: PromotionReport[]): string {
     .map((report) => `<li>⚠️ ${escape(report.lifecycle!.message)}</li>`)
   if (warned.length > 10) items.push(`<li>and ${warned.length - 10} more (in the result)</li>`)
   return `<ul>${items.join('')}</ul>`
+}
+
+/** Managed signing in the target: the signature each profile made, or that the run did not wait. */
+function signingLine(report: PromotionReport): string {
+  const { profiles, statuses } = report.signing!
+  if (!statuses)
+    return `<p>ECR signs what is pushed into ${code(targetName(report))} (${profiles.map(code).join(', ')}); the run did not wait for a signature.</p>`
+  const marks: Record<string, string> = { COMPLETE: '✅', FAILED: '❌', IN_PROGRESS: '⏳' }
+  const items = statuses.map(
+    (status) =>
+      `${marks[status.status] ?? '❔'} Signature ${escape(status.status)}${status.profileArn ? ` (${code(status.profileArn)})` : ''}${status.failureCode ? `: ${escape(status.failureCode)}${status.failureReason ? `, ${escape(status.failureReason)}` : ''}` : ''}`
+  )
+  return `<p>${items.join('<br>') || 'No signature was reported.'}</p>`
 }
 
 function gateLines(report: PromotionReport): string {
@@ -321,6 +337,7 @@ export function renderImageSummary(
   if (report.newRepository) summary.addRaw(`<p>${newRepositoryLine(report)}</p>`, true)
   if (report.copy) summary.addRaw(`<p>${copyLine(report.copy, report)}</p>`, true)
   if (report.gates?.length) summary.addRaw(gateLines(report), true)
+  if (report.signing) summary.addRaw(signingLine(report), true)
   problemList(summary, [report], report.status)
   if (lifecycleLines([report])) summary.addRaw(lifecycleLines([report]), true)
   nextStepLine(summary, report, cancelReason)
@@ -510,7 +527,7 @@ export function renderReleaseSummary(
     for (const image of report.images)
       summary.addDetails(
         `${releaseImageStatus(image).mark} ${escape(shortName(image.name))} → ${shortTarget(image)}`,
-        `<p>${capitalized(fromTo(image))}</p>${image.gates?.length ? gateLines(image) : ''}${details(image)}`
+        `<p>${capitalized(fromTo(image))}</p>${image.gates?.length ? gateLines(image) : ''}${image.signing ? signingLine(image) : ''}${details(image)}`
       )
   footer(summary, report.provenance)
   return summary

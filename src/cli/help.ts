@@ -29,7 +29,8 @@ const GROUPS: ReadonlyArray<[title: string, names: readonly string[]]> = [
       'on-failure',
       'restore-archived',
       'lifecycle-check',
-      'lifecycle-horizon'
+      'lifecycle-horizon',
+      'signing-wait'
     ]
   ],
   [

@@ -51,6 +51,16 @@ function problems(images: readonly PromotionReport[], release: boolean): string[
   })
 }
 
+/** ECR's managed signing in the targets: each pushed image's signature, as the run last read it. */
+function signatures(images: readonly PromotionReport[], release: boolean): string[] {
+  return images.flatMap((image) =>
+    (image.signing?.statuses ?? []).map(
+      (status) =>
+        `${release ? `${image.name}: ` : ''}signature ${status.status}${status.profileArn ? ` (${status.profileArn})` : ''}${status.failureCode ? `: ${status.failureCode}${status.failureReason ? `, ${status.failureReason}` : ''}` : ''}`
+    )
+  )
+}
+
 /** Target repositories that did not exist: created, or to be. */
 function created(images: readonly PromotionReport[]): string[] {
   const said = new Set<string>()
@@ -115,6 +125,7 @@ export function summaryLines(reports: Reports): string[] {
     '',
     ...created(reports.images),
     ...copied(reports.images),
+    ...signatures(reports.images, release),
     ...(reports.outcome !== undefined ? [reports.outcome] : [success(reports)]),
     ...(reports.next !== '' ? [reports.next] : [])
   ]

@@ -224,6 +224,7 @@ async function parseRollbackInputs(
       onFailure: 'keep',
       restoreArchived: false,
       lifecycle: { check: 'off', horizonDays: 0 },
+      signingWaitMs: 0,
       rollback
     },
     putImageRate: parsePositiveNumber('put-image-rate', read('put-image-rate'), 10),
@@ -298,6 +299,7 @@ export async function parseInputs(
       createRepository: parseBoolean('create-repository', read('create-repository'), false),
       onFailure: parseOnFailure(read('on-failure')),
       restoreArchived: parseBoolean('restore-archived', read('restore-archived'), false),
+      signingWaitMs: parseDuration('signing-wait', read('signing-wait') || '30s', true),
       lifecycle: {
         check: parseLifecycleCheck(read('lifecycle-check')),
         horizonDays: Math.ceil(

@@ -136,6 +136,13 @@ export const INPUTS: readonly InputSpec[] = [
     description: 'How far ahead lifecycle-check looks (30d, 90d).'
   },
   {
+    name: 'signing-wait',
+    default: '30s',
+    value: 'DURATION',
+    description:
+      "When ECR's managed signing signs what is pushed into a target, how long to wait after the writes for each promoted image's signature before reporting its status (a FAILED signature fails the run); 0: not asked."
+  },
+  {
     name: 'on-failure',
     value: 'CHOICE',
     default: 'keep',

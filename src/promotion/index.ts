@@ -13,7 +13,8 @@ import {
   mapLimit,
   mayPassOnRerun,
   type ImageStatus,
-  type Registry
+  type Registry,
+  type SigningStatus
 } from '../registry/index.js'
 import { applyTags } from './apply.js'
 import {
@@ -46,6 +47,13 @@ import { resolveImages, tagCountUnread } from './resolve.js'
 import { ArchivedRefusal, ensureActive, inactive, type ArchiveOptions } from './archive.js'
 import { lifecycleOf, lifecycleReader, type PolicyReader } from './lifecycle-check.js'
 import { rollBackRecord } from './record-rollback.js'
+import {
+  awaitSignature,
+  signingNote,
+  signingProfiles,
+  signingReader,
+  type SigningReader
+} from './signing.js'
 import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
@@ -110,6 +118,12 @@ const GATE_WORDS: Record<GateVerdict['gate'], string> = {
   vulnerability: 'vulnerability gate',
   'ecr-signature': 'ECR signature gate',
   'sigstore-signature': 'Sigstore signature gate'
+}
+
+/** What the survey reads of each target once, however many images go there. */
+interface TargetReaders {
+  policyOf: PolicyReader
+  signingOf: SigningReader
 }
 
 /** Surveys at once: each is a handful of reads. */
@@ -248,7 +262,7 @@ async function survey(
   dependencies: Dependencies,
   counts: TagCounts,
   archive: ArchiveOptions,
-  policyOf: PolicyReader
+  { policyOf, signingOf }: TargetReaders
 ): Promise<Surveyed> {
   const { registry } = dependencies
   const children = image.source.info.children.map((child) => child.digest)
@@ -256,6 +270,8 @@ async function survey(
     () => new Map<string, ImageStatus>()
   )
   const lifecycle = lifecycleOf(image, request.lifecycle, policyOf)
+  const signing =
+    request.signingWaitMs > 0 ? signingProfiles(image.request.target, signingOf) : undefined
   const rootPresent = [...image.currentTags.values()].includes(image.source.digest)
   const sameRepository = isSameRepository(image.source.repository, image.target)
   const reads = () =>
@@ -284,12 +300,13 @@ async function survey(
     const [copy, tagCount] = found
     if (copy?.referrersUnlisted)
       archive.say(`${image.request.name}: referrers not copied; ${copy.referrersUnlisted}`)
-    const rule = await lifecycle
+    const [rule, profiles] = await Promise.all([lifecycle, signing])
     return {
       ...image,
       ...(copy && { copy }),
       ...(tagCount !== undefined && { tagCount }),
-      ...(rule && { lifecycle: rule })
+      ...(rule && { lifecycle: rule }),
+      ...(profiles?.length && { signingProfiles: profiles })
     }
   } catch (error) {
     return notResolved(image, error)
@@ -302,12 +319,12 @@ function surveyStage(
   request: PromotionRequest,
   dependencies: Dependencies,
   archive: ArchiveOptions,
-  policyOf: PolicyReader
+  readers: TargetReaders
 ): Promise<Surveyed[]> {
   const counts: TagCounts = new Map()
   return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
     'source' in image
-      ? survey(image, request, dependencies, counts, archive, policyOf)
+      ? survey(image, request, dependencies, counts, archive, readers)
       : Promise.resolve(image)
   )
 }
@@ -327,6 +344,8 @@ interface Ending {
   copies?: Map<ImagePlan, CopyResult>
   cancelled?: boolean
   refused?: boolean
+  /** Each pushed image's signature, when the run waited for it. */
+  signatures?: Map<ImagePlan, SigningStatus[]>
 }
 
 /** The run's result, however it ended: every image, with its problems, copy and tags. */
@@ -338,7 +357,7 @@ function finish(plan: Plan, request: PromotionRequest, ending: Ending): Promotio
   return {
     images: plan.images.map((image) => {
       const result = isResolved(image)
-        ? imageResult(image, ending.tagsOf(image), ending.copies?.get(image))
+        ? imageResult(image, ending.tagsOf(image), ending.copies?.get(image), ending.signatures)
         : imageResult(image, undefined)
       const problems = problemsOf(image)
       return problems.length > 0 ? { ...result, problems } : result
@@ -401,7 +420,8 @@ function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult
 function imageResult(
   image: ImagePlan | UnresolvedImage,
   tags: TagOutcome[] | undefined,
-  copy?: CopyResult
+  copy?: CopyResult,
+  signatures?: Map<ImagePlan, SigningStatus[]>
 ): ImageResult {
   if (!isResolved(image))
     return {
@@ -417,6 +437,12 @@ function imageResult(
     ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } }),
     ...(image.gates && { gates: image.gates }),
     ...(image.lifecycle && { lifecycle: image.lifecycle }),
+    ...(image.signingProfiles && {
+      signing: {
+        profiles: image.signingProfiles,
+        ...(signatures?.has(image) && { statuses: signatures.get(image)! })
+      }
+    }),
     ...(image.createTarget && {
       createdRepository: {
         settings: image.createTarget,
@@ -540,6 +566,56 @@ async function copyAll(
 }
 
 /**
+ * After the writes: the signature ECR's managed signing made of each image this run pushed into a
+ * target it signs, waited for within signing-wait. None once the run is stopping.
+ */
+async function signaturesOf(
+  images: ImagePlan[],
+  outcomes: Map<ImagePlan, TagOutcome[]>,
+  request: PromotionRequest,
+  { registry, log, poll, stop }: Dependencies
+): Promise<Map<ImagePlan, SigningStatus[]>> {
+  const signed = images.filter(
+    (image) =>
+      image.signingProfiles &&
+      outcomes.get(image)!.some((tag) => tag.status === 'created' || tag.status === 'moved')
+  )
+  const found = new Map<ImagePlan, SigningStatus[]>()
+  if (signed.length === 0 || request.signingWaitMs === 0 || stop?.stopping.aborted) return found
+  // Entries naming the same image in the same target share one wait.
+  const waits = new Map<string, Promise<SigningStatus[] | undefined>>()
+  await log.group(`Signatures: ${signed.length} image(s)`, () =>
+    mapLimit(signed, SURVEY_CONCURRENCY, async (image) => {
+      const key = imageKey(image)
+      let wait = waits.get(key)
+      if (!wait) {
+        wait = awaitSignature(
+          registry,
+          image.target,
+          image.source.digest,
+          image.signingProfiles!.length,
+          { waitMs: request.signingWaitMs, poll: poll ?? realClock }
+        ).catch((error: unknown) => {
+          log.info(
+            `${image.request.name}: the signature's status could not be read (${error instanceof Error ? error.message : String(error)})`
+          )
+          return undefined
+        })
+        waits.set(key, wait)
+      }
+      const statuses = await wait
+      if (!statuses) return
+      found.set(image, statuses)
+      for (const status of statuses)
+        log.info(
+          `${image.request.name}: signature ${status.status}${status.profileArn ? ` (${status.profileArn})` : ''}${status.failureCode ? `: ${status.failureCode}` : ''}`
+        )
+    })
+  )
+  return found
+}
+
+/**
  * inputs -> resolve -> gates -> copy survey -> plan -> copy -> tags. A stage that stops
  * the run gives every remaining tag its reason; every outcome, early stops included, is in the
  * result.
@@ -560,11 +636,15 @@ export async function promote(
     stop,
     say: (line) => lines.push(line)
   }
-  // Each target's lifecycle policy is read beside resolve, so that it costs no round trip.
+  // Each target's lifecycle policy, and its registry's signing configuration, are read beside
+  // resolve, so that they cost no round trip.
   const policyOf = lifecycleReader(registry, (line) => log.warning(line))
-  if (request.lifecycle.check !== 'off')
-    for (const image of request.images)
-      if (image.target.publicAlias === undefined) void policyOf(image.target)
+  const signingOf = signingReader(registry, (line) => lines.push(line))
+  for (const image of request.images) {
+    if (request.lifecycle.check !== 'off' && image.target.publicAlias === undefined)
+      void policyOf(image.target)
+    if (request.signingWaitMs > 0) void signingOf(image.target)
+  }
   const reads = async (): Promise<Surveyed[]> => {
     const resolved = await resolveStage(request, dependencies, trust, {
       ...archive,
@@ -574,7 +654,7 @@ export async function promote(
     // survey's few lines wait for the gates' group to close.
     const [gated, surveyed] = await Promise.all([
       gateStage(resolved, request, dependencies, trust),
-      surveyStage(resolved, request, dependencies, archive, policyOf)
+      surveyStage(resolved, request, dependencies, archive, { policyOf, signingOf })
     ])
     for (const line of lines) log.info(line)
     return surveyed.map((image, i) => withGates(image, gated[i]!))
@@ -589,9 +669,11 @@ export async function promote(
     lifecycleRefuses: request.lifecycle.check === 'refuse'
   })
   await logPlan(plan, request, log)
-  if (request.lifecycle.check === 'warn')
-    for (const image of plan.images.filter(isResolved))
-      if (image.lifecycle) log.warning(image.lifecycle.message)
+  for (const image of plan.images.filter(isResolved)) {
+    if (image.lifecycle && request.lifecycle.check === 'warn') log.warning(image.lifecycle.message)
+    if (image.signingProfiles)
+      log.info(signingNote(image.request.name, image.target, image.signingProfiles))
+  }
   if (plan.problems.length > 0) return finish(plan, request, notWrittenForProblems(plan))
   if (plan.dryRun) {
     log.info('Dry run: nothing was written.')
@@ -623,9 +705,11 @@ export async function promote(
           rollBack(registry, applied, log, stop)
         )
       : applied
+  const signatures = await signaturesOf(images, outcomes, request, dependencies)
   return finish(plan, request, {
     tagsOf: (image) => outcomes.get(image)!,
     copies,
-    cancelled: stop?.stopping.aborted === true
+    cancelled: stop?.stopping.aborted === true,
+    signatures
   })
 }

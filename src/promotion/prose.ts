@@ -2,7 +2,7 @@
 // of the records the report module builds.
 import { IN_PLACE_STATUSES, rollbackTried, SUCCESS_STATUSES, type TagStatus } from './outcomes.js'
 import { CLAIM_TITLE, TAG_LIMIT_TITLE } from './plan.js'
-import type { PromotionReport, RunStatus, TagReport } from './report.js'
+import { signingFailed, type PromotionReport, type RunStatus, type TagReport } from './report.js'
 
 const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
@@ -54,6 +54,9 @@ export function nextStep(
         ? `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. ${rollbackSentence(tags)}; run again to promote.`
         : `The run stopped before it finished: ${cancelReason ?? 'it was cancelled'}. A rerun finishes what is left, and tags already done stay done.`
     case 'failed': {
+      const unsigned = reports.filter(signingFailed)
+      if (unsigned.length > 0 && tags.every((tag) => SUCCESS_STATUSES.has(tag.status)))
+        return "The tags are in place, but ECR's managed signing failed: fix what the failure code names (the Signer profile, or the promoting role's signer:SignPayload), then push the image again to have it signed."
       if (reports.some((report) => report.problem !== undefined) && !reports.some((r) => r.changed))
         return tags.some((tag) => tag.retryable === false)
           ? 'Nothing was written. Fix what the error names (the source or target as given, or access to them), then run again.'
@@ -87,6 +90,17 @@ export function outcomeLine(
   const failed = tags.filter((tag) => !SUCCESS_STATUSES.has(tag.status))
   const done = tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).map((tag) => tag.tag)
   const list = failed.map((tag) => `${tag.tag} (${tag.status})`).join(', ')
+  const unsigned = reports.filter(signingFailed)
+  if (status === 'failed' && failed.length === 0 && unsigned.length > 0)
+    return `Promoted, but ECR's managed signing failed for ${unsigned
+      .map(
+        (report) =>
+          `${report.name} (${report
+            .signing!.statuses!.filter((s) => s.status === 'FAILED')
+            .map((s) => s.failureCode ?? 'FAILED')
+            .join(', ')})`
+      )
+      .join(', ')}.`
   if (status === 'refused') {
     const guarded = reports.filter((report) => report.problem).map((report) => report.name)
     const gated = reports.filter((report) => report.gates?.some((verdict) => !verdict.passed))

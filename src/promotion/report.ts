@@ -3,7 +3,7 @@
 import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
-import type { RepositorySettings } from '../registry/index.js'
+import type { RepositorySettings, SigningStatus } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import type { LifecycleWarning } from './lifecycle.js'
 import type {
@@ -83,6 +83,9 @@ export interface PromotionReport {
   gates?: GateVerdict[]
   /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
   lifecycle?: LifecycleWarning
+  /** ECR's managed signing in the target: its profiles, and each signature's status after the
+   * writes (unset when the run did not wait: nothing pushed, signing-wait 0, or stopped). */
+  signing?: { profiles: string[]; statuses?: SigningStatus[] }
   /** The plan's problems with this image, when they stopped the run before any write. */
   problems?: Problem[]
   /** Where the run happened; on a single image's record and a release's, not on its entries. */
@@ -287,7 +290,9 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
           : 'refused'
         : (image.gates ?? []).some((verdict) => !verdict.passed)
           ? 'refused'
-          : undefined
+          : signingFailed(image)
+            ? 'failed'
+            : undefined
     ),
     ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
     ...where(target),
@@ -314,8 +319,14 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     }),
     ...(image.gates && { gates: image.gates }),
     ...(image.lifecycle && { lifecycle: image.lifecycle }),
+    ...(image.signing && { signing: image.signing }),
     ...(image.problems && { problems: image.problems })
   }
+}
+
+/** ECR's managed signing failed to sign the promoted image: the run failed, whatever its tags. */
+export function signingFailed(image: Pick<PromotionReport, 'signing'>): boolean {
+  return image.signing?.statuses?.some((status) => status.status === 'FAILED') === true
 }
 
 /** A copy figure over the images that copied. */
@@ -365,7 +376,10 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     status: statusOf(
       tags,
       result,
-      images.some((image) => image.status === 'failed' && image.problem !== undefined)
+      images.some(
+        (image) =>
+          image.status === 'failed' && (image.problem !== undefined || signingFailed(image))
+      )
         ? 'failed'
         : images.some((image) => image.status === 'refused')
           ? 'refused'

@@ -1,7 +1,12 @@
 // What the pipeline takes and gives, as plain data.
 import type { CopyPlan, CopyStats } from '../copy/index.js'
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
-import type { RepositorySettings, TagDigests, TagMutability } from '../registry/index.js'
+import type {
+  RepositorySettings,
+  SigningStatus,
+  TagDigests,
+  TagMutability
+} from '../registry/index.js'
 import type { GateRequest, GateVerdict } from './gates/index.js'
 import type { LifecycleCheck, LifecycleWarning } from './lifecycle.js'
 
@@ -73,6 +78,8 @@ export interface PromotionRequest {
   onFailure: 'keep' | 'rollback'
   /** Restore an archived source (or child manifest) and wait for it, rather than refuse it. */
   restoreArchived: boolean
+  /** How long to wait for managed signing's signature of each promoted image; 0: not asked. */
+  signingWaitMs: number
   /** Whether a target's lifecycle policy that would expire or archive a promoted image within the
    * horizon warns, refuses the run, or is not read. */
   lifecycle: LifecycleCheck
@@ -131,6 +138,8 @@ export interface SurveyedImage extends ResolvedImage {
   gates?: GateVerdict[]
   /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
   lifecycle?: LifecycleWarning
+  /** The Signer profiles ECR signs a push into the target with (its registry's configuration). */
+  signingProfiles?: string[]
 }
 
 export interface UnresolvedImage {
@@ -169,6 +178,9 @@ export interface ImageResult {
   problems?: Problem[]
   /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
   lifecycle?: LifecycleWarning
+  /** Managed signing in the target: the profiles it signs with, and the signature's status once
+   * the writes were done (unset when not waited for). */
+  signing?: { profiles: string[]; statuses?: SigningStatus[] }
 }
 
 /**

@@ -114,6 +114,13 @@ export interface ListedImage {
   status: ImageStatus
 }
 
+/** A managed signing rule of a registry: its Signer profile, and the repository filters it signs
+ * pushes into (`*` wildcards; none: every repository). */
+export interface SigningRule {
+  profileArn: string
+  filters: string[]
+}
+
 /** What DescribeImages says of one image. */
 export interface ImageDetail {
   status: ImageStatus
@@ -200,6 +207,11 @@ export interface Registry {
     repository: RepositoryRef,
     ids: ImageId[]
   ): Promise<Map<string, ImageDetail> | Unsupported>
+  /**
+   * GetSigningConfiguration: the managed signing rules of the caller's own registry in the
+   * repository's region; undefined when it has none. Unsupported where nothing is signed on push.
+   */
+  signingRules(repository: RepositoryRef): Promise<SigningRule[] | undefined | Unsupported>
   /** GetLifecyclePolicy: the policy's JSON text; undefined when the repository has none. */
   lifecyclePolicy(repository: RepositoryRef): Promise<string | undefined | Unsupported>
   /** DescribeImages, every page, any status: every image of the repository. */

@@ -209,6 +209,10 @@ export class PublicEcr extends SharedWrites implements Registry {
     return NOT_ARCHIVED
   }
 
+  async signingRules(): Promise<Unsupported> {
+    return { unsupported: 'signing', reason: 'ECR Public does not sign images' }
+  }
+
   async lifecyclePolicy(): Promise<Unsupported> {
     return NO_LIFECYCLE
   }

@@ -14,6 +14,7 @@ import {
   ECRClient,
   GetDownloadUrlForLayerCommand,
   GetLifecyclePolicyCommand,
+  GetSigningConfigurationCommand,
   InitiateLayerUploadCommand,
   ListImageReferrersCommand,
   PutImageCommand,
@@ -35,6 +36,7 @@ import type {
   ImageStatus,
   ListedImage,
   Referrer,
+  SigningRule,
   Registry,
   RepositorySettings,
   SigningStatus,
@@ -465,6 +467,24 @@ export class PrivateEcr extends SharedWrites implements Registry {
       })
     )
     return details
+  }
+
+  async signingRules(repository: RepositoryRef): Promise<SigningRule[] | undefined> {
+    try {
+      // The caller's own registry in the region: the call names no repository.
+      const output = await this.service.send(
+        { name: '', region: repository.region },
+        new GetSigningConfigurationCommand({})
+      )
+      return (output.signingConfiguration?.rules ?? []).map((rule) => ({
+        profileArn: rule.signingProfileArn ?? '',
+        filters: (rule.repositoryFilters ?? []).map((filter) => filter.filter ?? '')
+      }))
+    } catch (error) {
+      if (error instanceof EcrError && error.code === 'SigningConfigurationNotFoundException')
+        return undefined
+      throw error
+    }
   }
 
   async lifecyclePolicy(repository: RepositoryRef): Promise<string | undefined> {

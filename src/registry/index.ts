@@ -128,6 +128,9 @@ class RoutingRegistry implements Registry {
   imageDetails(repository: RepositoryRef, ids: ImageId[]) {
     return this.serving(repository).then((r) => r.imageDetails(repository, ids))
   }
+  signingRules(repository: RepositoryRef) {
+    return this.serving(repository).then((r) => r.signingRules(repository))
+  }
   lifecyclePolicy(repository: RepositoryRef) {
     return this.serving(repository).then((r) => r.lifecyclePolicy(repository))
   }

@@ -26,9 +26,10 @@ export const letIoThrough = (): Promise<void> => new Promise((resolve) => setImm
 export const DEFAULT_WRITES_IN_FLIGHT = 10
 /**
  * The reads a promotion starts together: the images and tags, the tag mutability, the image's
- * tag count (and archive status), and the target's lifecycle policy.
+ * tag count (and archive status), the target's lifecycle policy and its registry's signing
+ * configuration.
  */
-const READS_TOGETHER = 4
+const READS_TOGETHER = 5
 /** An opened socket nobody took by then is closed. */
 const UNUSED_MS = 15_000
 
