@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
-import { buildImage, buildIndex, pushImage } from '../emulator/index.js'
+import { buildImage, buildIndex, buildReferrer, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '111111111111'
 const REGION = 'us-east-1'
@@ -173,5 +173,35 @@ describe('an index whose child is archived', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(repository.tags.get('prod')).toBe(index.digest)
+  })
+})
+
+describe('an archived referrer', () => {
+  test('is refused when referrers are copied, and restored and copied with restore-archived', async () => {
+    const repository = emulator.state.createRepository(
+      ACCOUNT,
+      REGION,
+      `archive/signed${++counter}`
+    )
+    const target = emulator.state.createRepository(ACCOUNT, REGION, `archive/signed-prod${counter}`)
+    const image = buildImage({ files: { 'bin/app': randomBytes(256) } })
+    pushImage(repository, image, emulator.state.settings, ['staging'])
+    const signature = buildReferrer(image, 'application/vnd.example.signature.v1+json', 'signed')
+    pushImage(repository, signature, emulator.state.settings)
+    emulator.state.setArtifactStatus(ACCOUNT, REGION, repository.name, signature.digest, 'ARCHIVED')
+    const inputs = {
+      repository: repository.name,
+      'source-tag': 'staging',
+      'target-repository': target.name,
+      tags: 'prod'
+    }
+    const refused = await runDist(inputs, emulator.env)
+    expect(refused.result?.status).toBe('refused')
+    expect(refused.result?.problem).toContain(`${signature.digest} is ARCHIVED`)
+    expect(target.images.size).toBe(0)
+    const run = await runDist({ ...inputs, 'restore-archived': 'true' }, emulator.env)
+    expect(run.exitCode).toBe(0)
+    expect(target.tags.get('prod')).toBe(image.digest)
+    expect(target.images.has(signature.digest)).toBe(true)
   })
 })

@@ -614,6 +614,8 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         const pages = await (0,service/* allPages */.S4)((nextToken) => this.service.send(repository, new dist_cjs/* ListImageReferrersCommand */.hxf({
             ...(0,writes/* inRepository */.yJ)(repository),
             subjectId: { imageDigest: digest },
+            // Archived referrers too, which are otherwise left out: the caller decides about them.
+            filter: { artifactStatus: 'ANY' },
             maxResults: 50,
             ...(nextToken && { nextToken })
         }), { about: digest }));
@@ -624,7 +626,8 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
             referrers.push({
                 digest: referrer.digest,
                 mediaType: referrer.mediaType,
-                ...(referrer.artifactType && { artifactType: referrer.artifactType })
+                ...(referrer.artifactType && { artifactType: referrer.artifactType }),
+                ...(referrer.artifactStatus && { status: referrer.artifactStatus })
             });
         }
         return referrers;

@@ -30,6 +30,8 @@ export interface CopyPlan {
   referrers: number
   /** Why none were looked for: the source's registry cannot list referrers, in its words. */
   referrersUnlisted?: string
+  /** Referrers in the archive storage class (or being restored): not read, and not in the plan. */
+  inactiveReferrers?: Array<{ digest: string; status: string }>
 }
 
 const NON_DISTRIBUTABLE = /(?:foreign|nondistributable)/

@@ -87,7 +87,8 @@ async function surveyManifests(
 async function surveyReferrers(
   registry: Registry,
   request: SurveyRequest,
-  present: Set<string>
+  present: Set<string>,
+  inactive: Map<string, string>
 ): Promise<SurveyedManifest[] | Unsupported> {
   const nodes: SurveyedManifest[] = []
   const seen = new Set<string>([request.source.digest])
@@ -98,7 +99,16 @@ async function surveyReferrers(
     )
     const unsupported = listed.find(isUnsupported)
     if (unsupported) return unsupported
-    const lists = listed.filter((referrers): referrers is Referrer[] => !isUnsupported(referrers))
+    const lists = listed
+      .filter((referrers): referrers is Referrer[] => !isUnsupported(referrers))
+      .map((referrers) =>
+        referrers.filter((referrer) => {
+          // One that cannot be read (archived, or being restored) is set aside for the caller.
+          const status = referrer.status ?? 'ACTIVE'
+          if (status !== 'ACTIVE') inactive.set(referrer.digest, status)
+          return status === 'ACTIVE'
+        })
+      )
     const digests = [
       ...new Set(lists.flatMap((referrers) => referrers.map((referrer) => referrer.digest)))
     ].filter((digest) => !seen.has(digest))
@@ -116,9 +126,12 @@ async function surveyReferrers(
 export async function surveyCopy(registry: Registry, request: SurveyRequest): Promise<CopyPlan> {
   const present = new Set<string>(request.rootPresent ? [request.source.digest] : [])
   const root: SurveyedManifest = { ...request.source, role: 'root', level: 0 }
+  const inactive = new Map<string, string>()
   const [descendants, referrers] = await Promise.all([
     surveyManifests(registry, request, present),
-    request.copyReferrers ? surveyReferrers(registry, request, present) : Promise.resolve([])
+    request.copyReferrers
+      ? surveyReferrers(registry, request, present, inactive)
+      : Promise.resolve([])
   ])
   const nodes = [...descendants, root, ...(isUnsupported(referrers) ? [] : referrers)]
   const needed = [
@@ -132,6 +145,11 @@ export async function surveyCopy(registry: Registry, request: SurveyRequest): Pr
     needed.length > 0 && !request.targetMissing
       ? await registry.checkBlobs(request.target, needed)
       : new Map<string, number>()
-  const plan = planCopy(nodes, present, sizes)
+  const plan = {
+    ...planCopy(nodes, present, sizes),
+    ...(inactive.size > 0 && {
+      inactiveReferrers: [...inactive].map(([digest, status]) => ({ digest, status }))
+    })
+  }
   return isUnsupported(referrers) ? { ...plan, referrersUnlisted: referrers.reason } : plan
 }

@@ -120,7 +120,7 @@ export const INPUTS: readonly InputSpec[] = [
     boolean: true,
     default: 'false',
     description:
-      "An image (or an index's child manifest) in ECR's archive storage class is refused before any write, with how to restore it. true: the run restores it (UpdateImageStorageClass) and waits until it is ACTIVE, within timeout, then promotes. A restore can take about 20 minutes and is charged (the archive's 90-day minimum)."
+      "An image (or an index's child manifest, or a referrer to copy) in ECR's archive storage class is refused before any write, with how to restore it. true: the run restores it (UpdateImageStorageClass) and waits until it is ACTIVE, within timeout, then promotes. A restore can take about 20 minutes and is charged (the archive's 90-day minimum)."
   },
   {
     name: 'lifecycle-check',

@@ -291,7 +291,15 @@ async function survey(
     // The survey reads the children too: a child that is archived fails it, or is restored and
     // read again.
     let found = await reads().catch((error: unknown) => ({ error }))
-    const archived = await parts
+    const archived = new Map([
+      ...(await parts),
+      ...(!('error' in found) && found[0]?.inactiveReferrers
+        ? found[0].inactiveReferrers.map(({ digest, status }): [string, ImageStatus] => [
+            digest,
+            status as ImageStatus
+          ])
+        : [])
+    ])
     if (archived.size > 0) {
       await ensureActive(registry, image.request.name, image.source.repository, archived, archive)
       found = await reads()

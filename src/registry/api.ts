@@ -52,6 +52,8 @@ export interface Referrer {
   digest: string
   mediaType: string
   artifactType?: string
+  /** Under the archive storage class; ACTIVE when the registry does not say. */
+  status?: ImageStatus
 }
 
 /** A repository's tag mutability, as ECR holds it (DescribeRepositories). */

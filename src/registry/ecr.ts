@@ -570,6 +570,8 @@ export class PrivateEcr extends SharedWrites implements Registry {
         new ListImageReferrersCommand({
           ...inRepository(repository),
           subjectId: { imageDigest: digest },
+          // Archived referrers too, which are otherwise left out: the caller decides about them.
+          filter: { artifactStatus: 'ANY' },
           maxResults: 50,
           ...(nextToken && { nextToken })
         }),
@@ -582,7 +584,8 @@ export class PrivateEcr extends SharedWrites implements Registry {
       referrers.push({
         digest: referrer.digest,
         mediaType: referrer.mediaType,
-        ...(referrer.artifactType && { artifactType: referrer.artifactType })
+        ...(referrer.artifactType && { artifactType: referrer.artifactType }),
+        ...(referrer.artifactStatus && { status: referrer.artifactStatus as ImageStatus })
       })
     }
     return referrers

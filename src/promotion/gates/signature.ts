@@ -73,8 +73,10 @@ export async function sigstoreSignatureVerdict(
     summary: why,
     reason: `The Sigstore signature gate refused the promotion: ${why}.`
   })
-  const referrers = await registry.listReferrers(source.repository, source.digest)
-  if (isUnsupported(referrers)) return refuse(`${referrers.reason}; gate a private source`)
+  const listed = await registry.listReferrers(source.repository, source.digest)
+  if (isUnsupported(listed)) return refuse(`${listed.reason}; gate a private source`)
+  // An archived bundle cannot be read: it counts as no signature, as ECR leaves it unlisted.
+  const referrers = listed.filter((referrer) => (referrer.status ?? 'ACTIVE') === 'ACTIVE')
   // Older cosign left artifactType out: read every referrer's manifest and look for the bundle.
   const manifests = await readManifests(
     registry,
