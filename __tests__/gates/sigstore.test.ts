@@ -46,6 +46,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   nock.enableNetConnect()
+  // nock's interception outlives this file in its jest worker unless it is taken down: the next
+  // file's sockets (connections opened ahead, say) would never reach their server.
+  nock.cleanAll()
+  nock.restore()
   rmSync(dir, { recursive: true, force: true })
 })
 
