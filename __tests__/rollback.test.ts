@@ -189,6 +189,22 @@ describe('on-failure: rollback', () => {
   })
 })
 
+/** The bundled action promoting both services' `rc` to live, rolling back on failure. */
+const liveWithRollback = (
+  { api, web }: ReturnType<typeof release>,
+  onSpawn: Parameters<typeof runDist>[2]
+) =>
+  runDist(
+    {
+      sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
+      tags: 'live',
+      region: REGION,
+      'on-failure': 'rollback'
+    },
+    emulator.env,
+    onSpawn
+  )
+
 /** web's PutImage is held, then its connection dropped: the writes stop short of web. */
 function holdWrites(web: Repository, heldMs: number, onHeld: () => void = () => {}) {
   emulator.onRequest(async (request) => {
@@ -228,16 +244,10 @@ describe('on-failure: rollback when the run is stopped', () => {
   }, 30_000)
 
   test('SIGINT mid-release: the rollback still writes while the run stops', async () => {
-    const { api, web } = release()
-    const run = await runDist(
-      {
-        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
-        tags: 'live',
-        region: REGION,
-        'on-failure': 'rollback'
-      },
-      emulator.env,
-      (child) => holdWrites(web.repository, 1_000, () => child.kill('SIGINT'))
+    const services = release()
+    const { api, web } = services
+    const run = await liveWithRollback(services, (child) =>
+      holdWrites(web.repository, 1_000, () => child.kill('SIGINT'))
     )
     emulator.onRequest(undefined)
     expect(run.signal).toBeNull()
@@ -252,29 +262,22 @@ describe('on-failure: rollback when the run is stopped', () => {
   }, 30_000)
 
   test("the runner's SIGTERM cuts a rollback short: the report says the tag may be at either digest", async () => {
-    const { api, web } = release()
+    const services = release()
+    const { api, web } = services
     const held: Array<() => void> = []
-    const run = await runDist(
-      {
-        sources: `${api.repository.name}:rc\n${web.repository.name}:rc`,
-        tags: 'live',
-        region: REGION,
-        'on-failure': 'rollback'
-      },
-      emulator.env,
-      (child) =>
-        emulator.onRequest((request) => {
-          if (request.operation !== 'PutImage') return
-          if (request.body.repositoryName === web.repository.name) {
-            child.kill('SIGINT')
-            return { status: 500, body: { __type: 'ServerException', message: 'busy' } }
-          }
-          // api's undo is held unanswered: only the SIGTERM lets the run end.
-          if (request.body.imageDigest === api.v1.digest) {
-            setTimeout(() => child.kill('SIGTERM'), 200)
-            return new Promise((resolve) => held.push(() => resolve({ drop: true })))
-          }
-        })
+    const run = await liveWithRollback(services, (child) =>
+      emulator.onRequest((request) => {
+        if (request.operation !== 'PutImage') return
+        if (request.body.repositoryName === web.repository.name) {
+          child.kill('SIGINT')
+          return { status: 500, body: { __type: 'ServerException', message: 'busy' } }
+        }
+        // api's undo is held unanswered: only the SIGTERM lets the run end.
+        if (request.body.imageDigest === api.v1.digest) {
+          setTimeout(() => child.kill('SIGTERM'), 200)
+          return new Promise((resolve) => held.push(() => resolve({ drop: true })))
+        }
+      })
     )
     emulator.onRequest(undefined)
     for (const release of held) release()

@@ -370,6 +370,20 @@ describe('the IAM policy in docs/iam.md', () => {
       )
     ].sort()
 
+  /** The actions of the statement `sid` in docs/iam.md's JSON blocks. */
+  const granted = (sid: string): string[] => {
+    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
+      match[1]!.includes(`"${sid}"`)
+    )
+    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
+    return policy.Statement.find((statement) => statement.Sid === sid)!.Action
+  }
+  /** What a run called on its repository beyond a promotion in place. */
+  const beyondInPlace = (log: RequestLogEntry[], registryId = '111111111111'): string[] => {
+    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
+    return actionsOn(log, registryId, 'us-east-1').filter((a) => !inPlace.includes(a))
+  }
+
   test('grants exactly what the action calls on the source and on the target', () => {
     const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(iam)![1]!) as {
       Statement: Array<{ Sid: string; Action: string[] }>
@@ -428,35 +442,18 @@ describe('the IAM policy in docs/iam.md', () => {
   })
 
   test('the gates need exactly what the Gates statement grants, beside a promotion in place', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"Gates"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const gates = policy.Statement.find((statement) => statement.Sid === 'Gates')!.Action
-    const inPlace = [
-      'ecr:BatchGetImage',
-      'ecr:DescribeImages',
-      'ecr:DescribeRepositories',
-      'ecr:PutImage'
-    ]
-    expect(
-      actionsOn(logs.gated, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
-    ).toEqual([...gates].sort())
-    expect(
-      policy.Statement.find((statement) => statement.Sid === 'EnhancedScanningFindings')!.Action
-    ).toEqual(['inspector2:ListFindings', 'inspector2:ListCoverage'])
+    expect(beyondInPlace(logs.gated)).toEqual([...granted('Gates')].sort())
+    expect(granted('EnhancedScanningFindings')).toEqual([
+      'inspector2:ListFindings',
+      'inspector2:ListCoverage'
+    ])
   })
 
   test('create-repository needs what the CreateTarget statement grants, beside a copy', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"CreateTarget"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const extra = policy.Statement.find((statement) => statement.Sid === 'CreateTarget')!.Action
     const across = actionsOn(logs.across, '222222222222', 'eu-west-1')
     expect(
       actionsOn(logs.create, '222222222222', 'eu-west-1').filter((a) => !across.includes(a))
-    ).toEqual([...extra].sort())
+    ).toEqual([...granted('CreateTarget')].sort())
     // The source's settings are read with what the source statement grants, and DescribeRepositories.
     expect(actionsOn(logs.create, '111111111111', 'us-east-1')).toEqual(
       [
@@ -469,56 +466,33 @@ describe('the IAM policy in docs/iam.md', () => {
   })
 
   test('on-failure: rollback needs what the Rollback statement grants, beside a promotion in place', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"Rollback"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const extra = policy.Statement.find((statement) => statement.Sid === 'Rollback')!.Action
-    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
-    expect(
-      actionsOn(logs.rollback, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
-    ).toEqual([...extra].sort())
+    expect(beyondInPlace(logs.rollback)).toEqual([...granted('Rollback')].sort())
   })
 
   test('lifecycle-check needs what the Lifecycle statement grants, and nothing else', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"Lifecycle"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const extra = policy.Statement.find((statement) => statement.Sid === 'Lifecycle')!.Action
     const across = actionsOn(logs.across, '222222222222', 'eu-west-1')
     expect(
       actionsOn(logs.across, '222222222222', 'eu-west-1', true).filter((a) => !across.includes(a))
     ).toEqual(['ecr:GetLifecyclePolicy'])
     // Listing the target's images, when it has a policy, is what WriteTarget grants already.
-    expect([...extra].sort()).toEqual(['ecr:DescribeImages', 'ecr:GetLifecyclePolicy'])
+    expect([...granted('Lifecycle')].sort()).toEqual([
+      'ecr:DescribeImages',
+      'ecr:GetLifecyclePolicy'
+    ])
     expect(across).toContain('ecr:DescribeImages')
   })
 
   test('managed signing in the target needs what the Signing statement grants, beside a promotion in place', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"Signing"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const extra = policy.Statement.find((statement) => statement.Sid === 'Signing')!.Action
-    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
+    const extra = granted('Signing')
     // signer:SignPayload is ECR's call to AWS Signer, as the pushing identity: not in ECR's log.
-    expect(
-      actionsOn(logs.signing, '123456789012', 'us-east-1').filter((a) => !inPlace.includes(a))
-    ).toEqual(extra.filter((action) => action.startsWith('ecr:')).sort())
+    expect(beyondInPlace(logs.signing, '123456789012')).toEqual(
+      extra.filter((action) => action.startsWith('ecr:')).sort()
+    )
     expect(extra).toContain('signer:SignPayload')
   })
 
   test('restore-archived needs what the Restore statement grants, beside a promotion in place', () => {
-    const block = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].find((match) =>
-      match[1]!.includes('"Restore"')
-    )
-    const policy = JSON.parse(block![1]!) as { Statement: Array<{ Sid: string; Action: string[] }> }
-    const extra = policy.Statement.find((statement) => statement.Sid === 'Restore')!.Action
-    const inPlace = actionsOn(logs.inPlace, '111111111111', 'us-east-1')
-    expect(
-      actionsOn(logs.restore, '111111111111', 'us-east-1').filter((a) => !inPlace.includes(a))
-    ).toEqual([...extra].sort())
+    expect(beyondInPlace(logs.restore)).toEqual([...granted('Restore')].sort())
   })
 
   test('within one repository, the actions docs/iam.md names suffice', () => {

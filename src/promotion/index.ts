@@ -624,6 +624,60 @@ async function signaturesOf(
 }
 
 /**
+ * The reads, stage by stage: resolve, then the gates beside the copy survey. Each target's
+ * lifecycle policy and its registry's signing configuration are read beside resolve, so that they
+ * cost no round trip. ABANDONED when a stop abandoned them.
+ */
+async function readStages(
+  request: PromotionRequest,
+  dependencies: Dependencies
+): Promise<Surveyed[] | typeof ABANDONED> {
+  const { registry, log, stop } = dependencies
+  const trust = trustLoader()
+  // The survey's few lines wait for the gates' group to close.
+  const lines: string[] = []
+  const archive: ArchiveOptions = {
+    restore: request.restoreArchived,
+    dryRun: request.dryRun,
+    poll: dependencies.poll ?? realClock,
+    stop,
+    say: (line) => lines.push(line)
+  }
+  const readers: TargetReaders = {
+    policyOf: lifecycleReader(registry, (line) => log.warning(line)),
+    signingOf: signingReader(registry, (line) => lines.push(line))
+  }
+  for (const image of request.images) {
+    if (request.lifecycle.check !== 'off' && image.target.publicAlias === undefined)
+      void readers.policyOf(image.target)
+    if (request.signingWaitMs > 0) void readers.signingOf(image.target)
+  }
+  const reads = async (): Promise<Surveyed[]> => {
+    const resolved = await resolveStage(request, dependencies, trust, {
+      ...archive,
+      say: (line) => log.info(line)
+    })
+    // The gates ask the source while the survey asks the target: no round trip is added.
+    const [gated, surveyed] = await Promise.all([
+      gateStage(resolved, request, dependencies, trust),
+      surveyStage(resolved, request, dependencies, archive, readers)
+    ])
+    for (const line of lines) log.info(line)
+    return surveyed.map((image, i) => withGates(image, gated[i]!))
+  }
+  return withinGrace(reads(), stop)
+}
+
+/** What the plan found beyond its problems: lifecycle rules to warn of, targets ECR signs. */
+function logPlanNotes(plan: Plan, request: PromotionRequest, log: Log): void {
+  for (const image of plan.images.filter(isResolved)) {
+    if (image.lifecycle && request.lifecycle.check === 'warn') log.warning(image.lifecycle.message)
+    if (image.signingProfiles)
+      log.info(signingNote(image.request.name, image.target, image.signingProfiles))
+  }
+}
+
+/**
  * inputs -> resolve -> gates -> copy survey -> plan -> copy -> tags. A stage that stops
  * the run gives every remaining tag its reason; every outcome, early stops included, is in the
  * result.
@@ -634,40 +688,7 @@ export async function promote(
 ): Promise<PromotionResult> {
   const { registry, log, stop } = dependencies
   if (request.rollback) return rollBackRecord(request, dependencies)
-  // The reads, stage by stage: resolve, gates, the copy survey. A stop abandons them as one.
-  const trust = trustLoader()
-  const lines: string[] = []
-  const archive: ArchiveOptions = {
-    restore: request.restoreArchived,
-    dryRun: request.dryRun,
-    poll: dependencies.poll ?? realClock,
-    stop,
-    say: (line) => lines.push(line)
-  }
-  // Each target's lifecycle policy, and its registry's signing configuration, are read beside
-  // resolve, so that they cost no round trip.
-  const policyOf = lifecycleReader(registry, (line) => log.warning(line))
-  const signingOf = signingReader(registry, (line) => lines.push(line))
-  for (const image of request.images) {
-    if (request.lifecycle.check !== 'off' && image.target.publicAlias === undefined)
-      void policyOf(image.target)
-    if (request.signingWaitMs > 0) void signingOf(image.target)
-  }
-  const reads = async (): Promise<Surveyed[]> => {
-    const resolved = await resolveStage(request, dependencies, trust, {
-      ...archive,
-      say: (line) => log.info(line)
-    })
-    // The gates ask the source while the survey asks the target: no round trip is added. The
-    // survey's few lines wait for the gates' group to close.
-    const [gated, surveyed] = await Promise.all([
-      gateStage(resolved, request, dependencies, trust),
-      surveyStage(resolved, request, dependencies, archive, { policyOf, signingOf })
-    ])
-    for (const line of lines) log.info(line)
-    return surveyed.map((image, i) => withGates(image, gated[i]!))
-  }
-  const surveyed = await withinGrace(reads(), stop)
+  const surveyed = await readStages(request, dependencies)
   if (surveyed === ABANDONED) return stoppedWhileResolving(request, stop!)
 
   const plan = planPromotion({
@@ -677,11 +698,7 @@ export async function promote(
     lifecycleRefuses: request.lifecycle.check === 'refuse'
   })
   await logPlan(plan, request, log)
-  for (const image of plan.images.filter(isResolved)) {
-    if (image.lifecycle && request.lifecycle.check === 'warn') log.warning(image.lifecycle.message)
-    if (image.signingProfiles)
-      log.info(signingNote(image.request.name, image.target, image.signingProfiles))
-  }
+  logPlanNotes(plan, request, log)
   if (plan.problems.length > 0) return finish(plan, request, notWrittenForProblems(plan))
   if (plan.dryRun) {
     log.info('Dry run: nothing was written.')

@@ -301,9 +301,12 @@ async function activeSource(
   registry: Registry,
   request: ImageRequest,
   answer: ImageAnswer,
-  parts: Map<string, ImageStatus>,
-  archive: ArchiveOptions
+  { parts, error }: { parts: Map<string, ImageStatus>; error?: unknown },
+  { archive, warn }: { archive: ArchiveOptions; warn: (message: string) => void }
 ): Promise<FetchedImage> {
+  // Within one repository the tag count's warning says the same read failed.
+  if (error !== undefined && !isSameRepository(request.source, request.target))
+    warn(archiveUnread(request.source, error))
   if (parts.size === 0) return pickSource(request, answer)
   await ensureActive(registry, request.name, request.source, parts, archive)
   const again = await registry
@@ -353,17 +356,10 @@ export async function resolveImages(
           : undefined
       if ('error' in target && !create) throw target.error
       side = 'source'
-      const status = await inactiveOf(request)
-      // Within one repository the tag count's warning says the same read failed.
-      if (status.error !== undefined && !isSameRepository(request.source, request.target))
-        warnOnce(archiveUnread(request.source, status.error))
-      const image = await activeSource(
-        registry,
-        request,
-        source.value,
-        status.parts,
-        options.archive
-      )
+      const image = await activeSource(registry, request, source.value, await inactiveOf(request), {
+        archive: options.archive,
+        warn: warnOnce
+      })
       const node = verifyManifest(image, `source image ${image.digest}`)
       if (request.expectedDigest !== undefined && node.digest !== request.expectedDigest) {
         throw new GuardRefusal(
