@@ -6,6 +6,9 @@
 // lower one (though lower rules still count it); imageCountMoreThan keeps the newest images by push
 // time; ages count from the image's push (or its last recorded pull), not from a later tag.
 
+// A tagPatternList entry is the same `*` wildcard as tag mutability's exclusion filters.
+import { matchesFilter } from './mutability.js'
+
 export interface LifecycleRule {
   rulePriority: number
   description?: string
@@ -42,12 +45,6 @@ export function parsePolicy(text: string): LifecycleRule[] {
   return (parsed.rules as LifecycleRule[]).slice().sort((a, b) => a.rulePriority - b.rulePriority)
 }
 
-/** A wildcard pattern (`*` any run of characters) as ECR matches tags against it. */
-function matchesPattern(tag: string, pattern: string): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*')
-  return new RegExp(`^${escaped}$`).test(tag)
-}
-
 /** Whether an image meets a rule's tag selection (and storage class). */
 export function selects(rule: LifecycleRule, image: RepositoryImage): boolean {
   const { selection } = rule
@@ -65,7 +62,7 @@ export function selects(rule: LifecycleRule, image: RepositoryImage): boolean {
           image.tags.some((tag) => tag.startsWith(prefix))
         ) &&
         (selection.tagPatternList ?? []).every((pattern) =>
-          image.tags.some((tag) => matchesPattern(tag, pattern))
+          image.tags.some((tag) => matchesFilter(tag, pattern))
         )
       )
   }

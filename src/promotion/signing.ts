@@ -11,15 +11,11 @@ import {
   type SigningStatus
 } from '../registry/index.js'
 import type { PollOptions } from './gates/index.js'
+// Signing rules' WILDCARD_MATCH filters are the same `*` wildcards as tag mutability's.
+import { matchesFilter } from './mutability.js'
 
 /** The signing configuration of the caller's registry in a region, read once per region. */
 export type SigningReader = (target: RepositoryRef) => Promise<SigningRule[] | undefined>
-
-/** `*` matches any run of characters, as signing rules' WILDCARD_MATCH filters do. */
-function matches(name: string, filter: string): boolean {
-  const pattern = filter.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*')
-  return new RegExp(`^${pattern}$`).test(name)
-}
 
 /**
  * Reads the configuration once per region. It is the caller's own registry's: a target in another
@@ -57,7 +53,8 @@ export async function signingProfiles(
   return rules
     .filter(
       (rule) =>
-        rule.filters.length === 0 || rule.filters.some((filter) => matches(repository.name, filter))
+        rule.filters.length === 0 ||
+        rule.filters.some((filter) => matchesFilter(repository.name, filter))
     )
     .map((rule) => rule.profileArn)
 }
