@@ -217,7 +217,7 @@ export const INPUTS: readonly InputSpec[] = [
     name: 'rollback-record',
     value: 'FILE',
     description:
-      'Instead of promoting: undo the run whose promotion record this is (its record output, or an attestation of it). Each tag it created is removed and each tag it moved goes back to its previous digest, only where the tag still points at the digest that run wrote; a tag moved since is refused and left alone. Takes only dry-run, put-image-rate and timeout besides.'
+      'Instead of promoting: undo the run whose promotion record this is (its record output, or an attestation of it). Each tag it created is removed and each tag it moved goes back to its previous digest, only where the tag still points at the digest that run wrote; a tag moved since is refused and left alone. Takes only dry-run, put-image-rate and the timeout input besides.'
   },
   {
     name: 'put-image-rate',
