@@ -16,6 +16,9 @@ export const SUCCESS_STATUSES: ReadonlySet<TagStatus> = new Set([
   'would-move'
 ])
 
+/** The run wrote the tag: what a rollback may undo, and what makes a run `promoted`. */
+export const WRITTEN_STATUSES: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
+
 /** After the run, the tag points at the promoted digest: what the `images` output may list. */
 export const IN_PLACE_STATUSES: ReadonlySet<TagStatus> = new Set(['created', 'moved', 'unchanged'])
 

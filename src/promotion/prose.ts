@@ -1,10 +1,8 @@
 // What a report says in words: the one line that sums a run up, and what to do next. Pure views
 // of the records the report module builds.
-import { IN_PLACE_STATUSES, rollbackTried, SUCCESS_STATUSES, type TagStatus } from './outcomes.js'
+import { IN_PLACE_STATUSES, rollbackTried, SUCCESS_STATUSES, WRITTEN_STATUSES } from './outcomes.js'
 import { CLAIM_TITLE, TAG_LIMIT_TITLE } from './plan.js'
 import { signingFailed, type PromotionReport, type RunStatus, type TagReport } from './report.js'
-
-const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
 
 /** The images refused because more tags would pass ECR's limit of tags per image. */
 const overTagLimit = (reports: PromotionReport[]): PromotionReport[] =>
@@ -65,7 +63,7 @@ export function nextStep(
       if (tags.some(rollbackTried))
         return `${rollbackSentence(tags)}; fix what failed, then run again.`
       // Only a run that wrote a tag has tags "already done".
-      if (!tags.some((tag) => WRITTEN.has(tag.status)))
+      if (!tags.some((tag) => WRITTEN_STATUSES.has(tag.status)))
         return permanent
           ? 'No tag was written; what failed needs a change (permissions, tags, limits) before a rerun can promote.'
           : 'No tag was written. A rerun finishes what was started and writes the tags.'

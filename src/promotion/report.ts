@@ -2,7 +2,7 @@
 // reports from. Built from a PromotionResult by pure functions.
 import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
 import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
-import { IN_PLACE_STATUSES, SUCCESS_STATUSES } from './outcomes.js'
+import { IN_PLACE_STATUSES, SUCCESS_STATUSES, WRITTEN_STATUSES } from './outcomes.js'
 import type { RepositorySettings, SigningStatus } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import type { LifecycleWarning } from './lifecycle.js'
@@ -207,8 +207,6 @@ export const targetOf = (report: PromotionReport): RepositoryRef => repositoryOf
 export const sourceOf = (report: PromotionReport): RepositoryRef | undefined =>
   report.source && repositoryOf(report.source)
 
-const WRITTEN: ReadonlySet<TagStatus> = new Set(['created', 'moved'])
-
 /** A rollback from a record did all it was asked when each tag is back, or would be, or was. */
 const ROLLBACK_SUCCESS: ReadonlySet<TagStatus> = new Set([
   'rolled-back',
@@ -259,7 +257,7 @@ function statusOf(
   if (result.refused || problem === 'refused') return 'refused'
   if (tags.some((tag) => !SUCCESS_STATUSES.has(tag.status))) return 'failed'
   if (result.dryRun) return 'dry-run'
-  return tags.some((tag) => WRITTEN.has(tag.status)) ? 'promoted' : 'unchanged'
+  return tags.some((tag) => WRITTEN_STATUSES.has(tag.status)) ? 'promoted' : 'unchanged'
 }
 
 export function buildImageReport(image: ImageResult, result: PromotionResult): PromotionReport {
@@ -305,7 +303,7 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
     ...(image.problem !== undefined && { problem: image.problem.message }),
     dryRun: result.dryRun,
     changed:
-      tags.some((tag) => WRITTEN.has(tag.status)) ||
+      tags.some((tag) => WRITTEN_STATUSES.has(tag.status)) ||
       (result.rollbackOf !== undefined && tags.some(rolledBackHere)) ||
       copied ||
       image.createdRepository?.done === true,

@@ -22,12 +22,10 @@ import {
   rollbackFailed,
   rollbackUnread,
   rolledBack,
-  type TagOutcome
+  type TagOutcome,
+  WRITTEN_STATUSES
 } from './outcomes.js'
 import { exitNear, type Stop } from './stop.js'
-
-/** What this run wrote, and may therefore undo. */
-const WRITTEN = new Set(['created', 'moved'])
 
 /** Whether a run's tag outcomes call for a rollback: a tag is not in place (the writes failed or
  * stopped short), and another was written. */
@@ -35,7 +33,7 @@ export function needsRollback(outcomes: Map<ImagePlan, TagOutcome[]>): boolean {
   const all = [...outcomes.values()].flat()
   return (
     all.some((tag) => !IN_PLACE_STATUSES.has(tag.status)) &&
-    all.some((tag) => WRITTEN.has(tag.status))
+    all.some((tag) => WRITTEN_STATUSES.has(tag.status))
   )
 }
 
@@ -154,7 +152,7 @@ export async function rollBack(
   }
   const entries = [...outcomes]
   const work = mapLimit(entries, IMAGES_AT_ONCE, async ([image, tags]) => {
-    const written = tags.filter((tag) => WRITTEN.has(tag.status))
+    const written = tags.filter((tag) => WRITTEN_STATUSES.has(tag.status))
     if (written.length === 0) return
     const now = await registry
       .tagDigests(
@@ -175,7 +173,7 @@ export async function rollBack(
     entries.map(([image, tags]) => [
       image,
       tags.map((tag) =>
-        !WRITTEN.has(tag.status)
+        !WRITTEN_STATUSES.has(tag.status)
           ? tag
           : (settled.get(claimKey(image, tag.tag)) ??
             rollbackCutOff(
