@@ -13,7 +13,7 @@ import { inspectManifest } from '../src/oci/index.js'
 import {
   buildImageReport,
   buildReleaseReport,
-  type ImageResult,
+  type ImageRecord,
   type PromotionReport,
   type PromotionResult,
   type Provenance,
@@ -45,7 +45,7 @@ const source = {
   repository
 }
 
-function image(tags: TagOutcome[], extra: Partial<ImageResult> = {}): ImageResult {
+function image(tags: TagOutcome[], extra: Partial<ImageRecord> = {}): ImageRecord {
   return {
     request: {
       name: 'demo/app:staging',
@@ -61,7 +61,7 @@ function image(tags: TagOutcome[], extra: Partial<ImageResult> = {}): ImageResul
   }
 }
 
-function result(images: ImageResult[], flags: Partial<PromotionResult> = {}): PromotionResult {
+function result(images: ImageRecord[], flags: Partial<PromotionResult> = {}): PromotionResult {
   return { images, release: false, dryRun: false, cancelled: false, refused: false, ...flags }
 }
 
@@ -302,7 +302,7 @@ export const GATE_REFUSED: PromotionReport = single(
  */
 export function largeReleaseReport(count = 1000, missing = [17, 503, 998]): ReleaseReport {
   const tags = ['v2.31.0', '2.31', 'prod', 'prod-eu-west-1', 'release-2026-12-06']
-  const images = Array.from({ length: count }, (_, i): ImageResult => {
+  const images = Array.from({ length: count }, (_, i): ImageRecord => {
     const name = `release/service-${String(i).padStart(4, '0')}`
     const where = { name, region: 'us-east-1', registryId: ACCOUNT }
     const request = {

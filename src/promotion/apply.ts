@@ -15,7 +15,8 @@ import {
   type TagOutcome,
   type Unconfirmed as Unsettled
 } from './outcomes.js'
-import { claimKey, writesOf, type ImagePlan, type TagPlan } from './plan.js'
+import { claimKey, writesOf } from './plan.js'
+import type { PlannedImage, TagPlan } from './types.js'
 import { ABANDONED, readBackTimeUp, withinGrace, type Stop } from './stop.js'
 
 const stopReason = (stop: Stop | undefined): string => stop?.reason() ?? 'the run stopped'
@@ -27,7 +28,7 @@ const stopReason = (stop: Stop | undefined): string => stop?.reason() ?? 'the ru
 export const WRITES_IN_FLIGHT = 10
 
 interface Write {
-  image: ImagePlan
+  image: PlannedImage
   tag: TagPlan
 }
 
@@ -119,7 +120,7 @@ async function confirm(
   stop: Stop | undefined
 ): Promise<Map<Write, TagOutcome>> {
   const outcomes = new Map<Write, TagOutcome>()
-  const byImage = new Map<ImagePlan, Unconfirmed[]>()
+  const byImage = new Map<PlannedImage, Unconfirmed[]>()
   for (const entry of pending)
     byImage.set(entry.write.image, [...(byImage.get(entry.write.image) ?? []), entry])
   await Promise.all(
@@ -164,11 +165,11 @@ async function confirm(
  */
 export async function applyTags(
   registry: Registry,
-  images: ImagePlan[],
+  images: PlannedImage[],
   log: ProgressLog,
   stop?: Stop,
   writesInFlight = WRITES_IN_FLIGHT
-): Promise<Map<ImagePlan, TagOutcome[]>> {
+): Promise<Map<PlannedImage, TagOutcome[]>> {
   // One write per tag of a repository: entries that name the same image and tag share it.
   const writes = new Map<string, Write>()
   for (const image of images)
@@ -181,7 +182,7 @@ export async function applyTags(
   return new Map(
     images.map((image) => [
       image,
-      image.tags.map((tag) => {
+      image.plan.map((tag) => {
         const write = writes.get(claimKey(image, tag.tag))
         return (write && (confirmed.get(write) ?? outcomes.get(write))) ?? unchanged(tag)
       })

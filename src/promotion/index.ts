@@ -36,12 +36,12 @@ import {
   type TagOutcome
 } from './outcomes.js'
 import {
+  isPlanned,
   isResolved,
   planPromotion,
+  planProblems,
   imageKey,
-  plannedWrites,
-  type ImagePlan,
-  type Plan
+  plannedWrites
 } from './plan.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
 import { ArchivedRefusal, ensureActive, inactive, type ArchiveOptions } from './archive.js'
@@ -57,13 +57,12 @@ import {
 import { needsRollback, rollBack } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
-  Problem,
-  ImageResult,
+  CopyRecord,
+  ImageRecord,
+  PlannedImage,
   PromotionRequest,
   PromotionResult,
-  ResolvedImage,
-  SurveyedImage,
-  UnresolvedImage
+  ResolvedImage
 } from './types.js'
 
 export type { AnnotationProperties, Log } from './log.js'
@@ -91,8 +90,9 @@ export {
   type Threshold
 } from './gates/index.js'
 export type {
+  CopyRecord,
+  ImageRecord,
   ImageRequest,
-  ImageResult,
   Problem,
   PromotionRequest,
   PromotionResult,
@@ -130,7 +130,6 @@ interface TargetReaders {
 const SURVEY_CONCURRENCY = 4
 /** Copies at once: each already moves four blobs in parallel. */
 const COPY_CONCURRENCY = 2
-type Surveyed = SurveyedImage | UnresolvedImage
 
 /** One read of an image's tag count per target and digest, however many entries name it. */
 type TagCounts = Map<string, Promise<number | undefined>>
@@ -161,10 +160,9 @@ function tagCountOf(
 }
 
 type Trust = ReturnType<typeof trustLoader>
-type Gated = (ResolvedImage & { gates?: GateVerdict[] }) | UnresolvedImage
 
-/** An image a stage could not get past: it carries the stage's words, as resolve's problems do. */
-function notResolved(image: ResolvedImage, error: unknown): UnresolvedImage {
+/** An image a stage could not get past: its record keeps its request and the stage's words. */
+function notResolved(image: ResolvedImage, error: unknown): ImageRecord {
   if (error instanceof ArchivedRefusal)
     return { request: image.request, problem: { title: error.title, message: error.message } }
   if (!(error instanceof ExplainedError)) throw error
@@ -185,7 +183,7 @@ async function resolveStage(
   { registry, log }: Dependencies,
   trust: Trust,
   archive: ArchiveOptions
-): Promise<Array<ResolvedImage | UnresolvedImage>> {
+): Promise<ImageRecord[]> {
   const [first] = request.images
   const title =
     request.images.length > 1
@@ -204,8 +202,8 @@ async function resolveStage(
       { createRepository: request.createRepository, archive }
     )
     for (const image of resolved) {
-      if (!('source' in image)) {
-        log.info(`${image.request.name}: ${image.problem.message}`)
+      if (!isResolved(image)) {
+        log.info(`${image.request.name}: ${image.problem!.message}`)
         continue
       }
       log.info(`Source: ${image.request.name} -> ${image.source.digest}`)
@@ -219,17 +217,17 @@ async function resolveStage(
 
 /** Gates: what each gate the run asks says of each resolved image, in a group of its own. */
 async function gateStage(
-  images: Array<ResolvedImage | UnresolvedImage>,
+  images: ImageRecord[],
   request: PromotionRequest,
   { registry, log, poll }: Dependencies,
   trust: Trust
-): Promise<Gated[]> {
+): Promise<ImageRecord[]> {
   if (!isGateRequested(request.gates)) return images
   const gates = request.gates
-  const count = images.filter((image) => 'source' in image).length
+  const count = images.filter(isResolved).length
   return log.group(`Gates: ${count} image${count === 1 ? '' : 's'}`, () =>
-    mapLimit(images, SURVEY_CONCURRENCY, async (image): Promise<Gated> => {
-      if (!('source' in image)) return image
+    mapLimit(images, SURVEY_CONCURRENCY, async (image): Promise<ImageRecord> => {
+      if (!isResolved(image)) return image
       const say = (message: string) => log.info(`${image.request.name}: ${message}`)
       try {
         const verdicts = await evaluateGates(
@@ -263,7 +261,7 @@ async function survey(
   counts: TagCounts,
   archive: ArchiveOptions,
   { policyOf, signingOf }: TargetReaders
-): Promise<Surveyed> {
+): Promise<ImageRecord> {
   const { registry } = dependencies
   const children = image.source.info.children.map((child) => child.digest)
   const parts = inactive(registry, image.source.repository, children).catch(
@@ -311,7 +309,7 @@ async function survey(
     const [rule, profiles] = await Promise.all([lifecycle, signing])
     return {
       ...image,
-      ...(copy && { copy }),
+      ...(copy && { copy: { plan: copy } }),
       ...(tagCount !== undefined && { tagCount }),
       ...(rule && { lifecycle: rule }),
       ...(profiles?.length && { signingProfiles: profiles })
@@ -323,52 +321,60 @@ async function survey(
 
 /** The copy survey: what each target lacks, and the tags each image carries there. Reads only. */
 function surveyStage(
-  images: Array<ResolvedImage | UnresolvedImage>,
+  images: ImageRecord[],
   request: PromotionRequest,
   dependencies: Dependencies,
   archive: ArchiveOptions,
   readers: TargetReaders
-): Promise<Surveyed[]> {
+): Promise<ImageRecord[]> {
   const counts: TagCounts = new Map()
   return mapLimit(images, SURVEY_CONCURRENCY, (image) =>
-    'source' in image
+    isResolved(image)
       ? survey(image, request, dependencies, counts, archive, readers)
       : Promise.resolve(image)
   )
 }
 
 /** An image as both stages left it: what the survey found, and what the gates said. */
-function withGates(surveyed: Surveyed, gated: Gated): Surveyed {
-  if (!('source' in surveyed)) return surveyed
-  if (!('source' in gated)) return gated
+function withGates(surveyed: ImageRecord, gated: ImageRecord): ImageRecord {
+  if (!isResolved(surveyed)) return surveyed
+  if (!isResolved(gated)) return gated
   return gated.gates ? { ...surveyed, gates: gated.gates } : surveyed
 }
 
-/** How a run ended, for the one place that builds its result. */
+/** How a run ended, for the one place that fills in its records' outcomes. */
 interface Ending {
-  /** Each resolved image's tags. */
-  tagsOf: (image: ImagePlan) => TagOutcome[]
+  /** Each planned image's tags. */
+  tagsOf: (image: PlannedImage) => TagOutcome[]
   /** What each copy did, when the run got to copying. */
-  copies?: Map<ImagePlan, CopyResult>
+  copies?: Map<PlannedImage, CopyRecord>
   cancelled?: boolean
   refused?: boolean
   /** Each pushed image's signature, when the run waited for it. */
-  signatures?: Map<ImagePlan, SigningStatus[]>
+  signatures?: Map<PlannedImage, SigningStatus[]>
 }
 
-/** The run's result, however it ended: every image, with its problems, copy and tags. */
-function finish(plan: Plan, request: PromotionRequest, ending: Ending): PromotionResult {
-  const problemsOf = (image: ImagePlan | UnresolvedImage): Problem[] =>
-    plan.problems
-      .filter((problem) => problem.image === image.request.name)
-      .map(({ title, tag, message }) => ({ title, ...(tag !== undefined && { tag }), message }))
+/**
+ * The run's record, however it ended: each image's record gets its tags' outcomes (an unresolved
+ * one, that none was touched), what its copy did, and its signature.
+ */
+function finish(
+  records: ImageRecord[],
+  request: PromotionRequest,
+  ending: Ending
+): PromotionResult {
   return {
-    images: plan.images.map((image) => {
-      const result = isResolved(image)
-        ? imageResult(image, ending.tagsOf(image), ending.copies?.get(image), ending.signatures)
-        : imageResult(image, undefined)
-      const problems = problemsOf(image)
-      return problems.length > 0 ? { ...result, problems } : result
+    images: records.map((image): ImageRecord => {
+      if (!isPlanned(image))
+        return { ...image, tags: unresolvedOutcomes(image.request.tags, image.problem!) }
+      const copy = ending.copies?.get(image)
+      const signatures = ending.signatures?.get(image)
+      return {
+        ...image,
+        tags: ending.tagsOf(image),
+        ...(copy && { copy }),
+        ...(signatures && { signatures })
+      }
     }),
     release: request.release,
     dryRun: request.dryRun,
@@ -393,11 +399,11 @@ function stoppedWhileResolving(request: PromotionRequest, stop: Stop): Promotion
 }
 
 /** The plan in the log: one group whose title says what the run will do, a line per tag. */
-async function logPlan(plan: Plan, request: PromotionRequest, log: Log): Promise<void> {
-  await log.group(planHeader(plan), async () => {
-    for (const image of plan.images.filter(isResolved))
+async function logPlan(records: ImageRecord[], request: PromotionRequest, log: Log): Promise<void> {
+  await log.group(planHeader(records, request.dryRun), async () => {
+    for (const image of records.filter(isPlanned))
       for (const line of describeImagePlan(image, request.release)) log.info(line)
-    for (const problem of plan.problems)
+    for (const problem of planProblems(records))
       log.info(
         `${problem.failed ? 'Failed' : 'Refused'}: ${problem.image}${problem.tag ? ` -> ${problem.tag}` : ''}: ${problem.message}`
       )
@@ -405,16 +411,16 @@ async function logPlan(plan: Plan, request: PromotionRequest, log: Log): Promise
 }
 
 /** A plan with problems writes nothing: refused by a guard or gate, or failed before any write. */
-function notWrittenForProblems(plan: Plan): Ending {
-  const refused = plan.problems.every((problem) => !problem.failed)
+function notWrittenForProblems(records: ImageRecord[]): Ending {
+  const refused = planProblems(records).every((problem) => !problem.failed)
   const why = refused
     ? 'the promotion was refused before any write.'
     : 'the run failed before any write (see the problems above).'
-  return { tagsOf: (image) => image.tags.map((tag) => notWritten(tag, image, why)), refused }
+  return { tagsOf: (image) => image.plan.map((tag) => notWritten(tag, image, why)), refused }
 }
 
 /** Each image's tags once a copy failed: its own copy's failure, or another's. */
-function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult): Ending {
+function afterCopyFailure(copies: Map<PlannedImage, CopyRecord>, failed: CopyRecord): Ending {
   return {
     copies,
     tagsOf: (image) => {
@@ -423,47 +429,6 @@ function afterCopyFailure(copies: Map<ImagePlan, CopyResult>, failed: CopyResult
       return copyFailed(image, mine, (mine ? own : failed).retryable !== false)
     }
   }
-}
-
-function imageResult(
-  image: ImagePlan | UnresolvedImage,
-  tags: TagOutcome[] | undefined,
-  copy?: CopyResult,
-  signatures?: Map<ImagePlan, SigningStatus[]>
-): ImageResult {
-  if (!isResolved(image))
-    return {
-      request: image.request,
-      problem: image.problem,
-      tags: unresolvedOutcomes(image.request.tags, image.problem)
-    }
-  return {
-    request: image.request,
-    source: image.source,
-    target: image.target,
-    tags: tags ?? [],
-    ...((copy ?? image.copy) && { copy: copy ?? { plan: image.copy! } }),
-    ...(image.gates && { gates: image.gates }),
-    ...(image.lifecycle && { lifecycle: image.lifecycle }),
-    ...(image.signingProfiles && {
-      signing: {
-        profiles: image.signingProfiles,
-        ...(signatures?.has(image) && { statuses: signatures.get(image)! })
-      }
-    }),
-    ...(image.createTarget && {
-      createdRepository: {
-        settings: image.createTarget,
-        done: copy?.repositoryCreated === true
-      }
-    })
-  }
-}
-
-type CopyResult = NonNullable<ImageResult['copy']> & {
-  retryable?: boolean
-  /** This run created the target repository before the copy. */
-  repositoryCreated?: boolean
 }
 
 /** Whether a copy's failure may pass on a rerun as it is. */
@@ -479,7 +444,7 @@ function retryableFailure(error: unknown): boolean {
 function repositoryCreator(
   registry: Registry,
   log: Pick<Log, 'info'>
-): (image: ImagePlan) => Promise<boolean> {
+): (image: PlannedImage) => Promise<boolean> {
   const creating = new Map<string, Promise<boolean>>()
   return (image) => {
     const key = repositoryKey(image.target)
@@ -509,15 +474,15 @@ function repositoryCreator(
 
 /** Copies what each target lacks, before any tag moves; on the first failure, no other starts. */
 async function copyAll(
-  images: ImagePlan[],
+  images: PlannedImage[],
   { registry, log, copy: options, stop }: Dependencies
-): Promise<Map<ImagePlan, CopyResult>> {
-  const results = new Map<ImagePlan, CopyResult>()
+): Promise<Map<PlannedImage, CopyRecord>> {
+  const results = new Map<PlannedImage, CopyRecord>()
   const create = repositoryCreator(registry, log)
   // One copy per image and target, however many entries name them; each counts into its own
   // tally as it goes, so what a stop or a failure leaves there is reported.
-  const first = new Map<string, ImagePlan>()
-  const copies: ImagePlan[] = []
+  const first = new Map<string, PlannedImage>()
+  const copies: PlannedImage[] = []
   for (const image of images) {
     if (!image.copy) continue
     const shared = first.get(imageKey(image))
@@ -526,10 +491,11 @@ async function copyAll(
       continue
     }
     first.set(imageKey(image), image)
-    if (isComplete(image.copy)) results.set(image, { plan: image.copy })
+    const { plan } = image.copy
+    if (isComplete(plan)) results.set(image, { plan })
     else {
       copies.push(image)
-      results.set(image, { plan: image.copy, stats: emptyStats(image.copy) })
+      results.set(image, { plan, stats: emptyStats(plan) })
     }
   }
   if (copies.length === 0) return results
@@ -561,7 +527,7 @@ async function copyAll(
         } catch (error) {
           failed = true
           result.error = error instanceof Error ? error.message : String(error)
-          result.retryable = retryableFailure(error)
+          if (!retryableFailure(error)) result.retryable = false
           lines.info(`copy failed: ${result.error}`)
         }
       },
@@ -578,17 +544,17 @@ async function copyAll(
  * target it signs, waited for within signing-wait. None once the run is stopping.
  */
 async function signaturesOf(
-  images: ImagePlan[],
-  outcomes: Map<ImagePlan, TagOutcome[]>,
+  images: PlannedImage[],
+  outcomes: Map<PlannedImage, TagOutcome[]>,
   request: PromotionRequest,
   { registry, log, poll, stop }: Dependencies
-): Promise<Map<ImagePlan, SigningStatus[]>> {
+): Promise<Map<PlannedImage, SigningStatus[]>> {
   const signed = images.filter(
     (image) =>
       image.signingProfiles &&
       outcomes.get(image)!.some((tag) => tag.status === 'created' || tag.status === 'moved')
   )
-  const found = new Map<ImagePlan, SigningStatus[]>()
+  const found = new Map<PlannedImage, SigningStatus[]>()
   if (signed.length === 0 || request.signingWaitMs === 0 || stop?.stopping.aborted) return found
   // Entries naming the same image in the same target share one wait.
   const waits = new Map<string, Promise<SigningStatus[] | undefined>>()
@@ -631,7 +597,7 @@ async function signaturesOf(
 async function readStages(
   request: PromotionRequest,
   dependencies: Dependencies
-): Promise<Surveyed[] | typeof ABANDONED> {
+): Promise<ImageRecord[] | typeof ABANDONED> {
   const { registry, log, stop } = dependencies
   const trust = trustLoader()
   // The survey's few lines wait for the gates' group to close.
@@ -652,7 +618,7 @@ async function readStages(
       void readers.policyOf(image.target)
     if (request.signingWaitMs > 0) void readers.signingOf(image.target)
   }
-  const reads = async (): Promise<Surveyed[]> => {
+  const reads = async (): Promise<ImageRecord[]> => {
     const resolved = await resolveStage(request, dependencies, trust, {
       ...archive,
       say: (line) => log.info(line)
@@ -669,8 +635,8 @@ async function readStages(
 }
 
 /** What the plan found beyond its problems: lifecycle rules to warn of, targets ECR signs. */
-function logPlanNotes(plan: Plan, request: PromotionRequest, log: Log): void {
-  for (const image of plan.images.filter(isResolved)) {
+function logPlanNotes(records: ImageRecord[], request: PromotionRequest, log: Log): void {
+  for (const image of records.filter(isPlanned)) {
     if (image.lifecycle && request.lifecycle.check === 'warn') log.warning(image.lifecycle.message)
     if (image.signingProfiles)
       log.info(signingNote(image.request.name, image.target, image.signingProfiles))
@@ -678,48 +644,36 @@ function logPlanNotes(plan: Plan, request: PromotionRequest, log: Log): void {
 }
 
 /**
- * inputs -> resolve -> gates -> copy survey -> plan -> copy -> tags. A stage that stops
- * the run gives every remaining tag its reason; every outcome, early stops included, is in the
- * result.
+ * The writing stages, each only once the one before it went through: nothing when the plan has
+ * problems or it is a dry run; then every copy; then every tag (put back on failure when asked);
+ * then the wait for managed signing. When a stage stops the run, every tag not yet written gets
+ * that stage's reason.
  */
-export async function promote(
+async function writeStages(
+  records: ImageRecord[],
   request: PromotionRequest,
   dependencies: Dependencies
-): Promise<PromotionResult> {
+): Promise<Ending> {
   const { registry, log, stop } = dependencies
-  if (request.rollback) return rollBackRecord(request, dependencies)
-  const surveyed = await readStages(request, dependencies)
-  if (surveyed === ABANDONED) return stoppedWhileResolving(request, stop!)
-
-  const plan = planPromotion({
-    images: surveyed,
-    protectTags: request.protectTags,
-    dryRun: request.dryRun,
-    lifecycleRefuses: request.lifecycle.check === 'refuse'
-  })
-  await logPlan(plan, request, log)
-  logPlanNotes(plan, request, log)
-  if (plan.problems.length > 0) return finish(plan, request, notWrittenForProblems(plan))
-  if (plan.dryRun) {
+  if (planProblems(records).length > 0) return notWrittenForProblems(records)
+  if (request.dryRun) {
     log.info('Dry run: nothing was written.')
-    return finish(plan, request, {
-      tagsOf: (image) => image.tags.map((t) => dryRunOutcome(t, image))
-    })
+    return { tagsOf: (image) => image.plan.map((tag) => dryRunOutcome(tag, image)) }
   }
-  const cancelled = (copies?: Map<ImagePlan, CopyResult>): Ending => ({
+  const cancelled = (copies?: Map<PlannedImage, CopyRecord>): Ending => ({
     tagsOf: (image) =>
-      image.tags.map((tag) => notWritten(tag, image, `${stop!.reason()}.`, 'cancelled')),
+      image.plan.map((tag) => notWritten(tag, image, `${stop!.reason()}.`, 'cancelled')),
     cancelled: true,
     ...(copies && { copies })
   })
-  if (stop?.stopping.aborted) return finish(plan, request, cancelled())
+  if (stop?.stopping.aborted) return cancelled()
 
-  const images = plan.images.filter(isResolved)
+  const images = records.filter(isPlanned)
   const copies = await copyAll(images, dependencies)
   // A copy stopped by the run's stop fails as it ends; that is a cancellation, not a failure.
-  if (stop?.stopping.aborted) return finish(plan, request, cancelled(copies))
+  if (stop?.stopping.aborted) return cancelled(copies)
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
-  if (failedCopy) return finish(plan, request, afterCopyFailure(copies, failedCopy))
+  if (failedCopy) return afterCopyFailure(copies, failedCopy)
 
   const applied = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
     applyTags(registry, images, log, stop, dependencies.writesInFlight)
@@ -730,11 +684,32 @@ export async function promote(
           rollBack(registry, applied, log, stop)
         )
       : applied
-  const signatures = await signaturesOf(images, outcomes, request, dependencies)
-  return finish(plan, request, {
+  return {
     tagsOf: (image) => outcomes.get(image)!,
     copies,
     cancelled: stop?.stopping.aborted === true,
-    signatures
+    signatures: await signaturesOf(images, outcomes, request, dependencies)
+  }
+}
+
+/**
+ * inputs -> resolve -> gates -> copy survey -> plan -> copy -> tags, each stage filling in the
+ * images' records. A stage that stops the run gives every remaining tag its reason; every
+ * outcome, early stops included, is in the result.
+ */
+export async function promote(
+  request: PromotionRequest,
+  dependencies: Dependencies
+): Promise<PromotionResult> {
+  if (request.rollback) return rollBackRecord(request, dependencies)
+  const read = await readStages(request, dependencies)
+  if (read === ABANDONED) return stoppedWhileResolving(request, dependencies.stop!)
+  const records = planPromotion({
+    images: read,
+    protectTags: request.protectTags,
+    lifecycleRefuses: request.lifecycle.check === 'refuse'
   })
+  await logPlan(records, request, dependencies.log)
+  logPlanNotes(records, request, dependencies.log)
+  return finish(records, request, await writeStages(records, request, dependencies))
 }

@@ -3,7 +3,8 @@
 import { bytesToCopy, manifestWrites, missingBlobs, type CopyPlan } from '../copy/index.js'
 import { describeRepository, formatBytes } from '../oci/index.js'
 import type { RepositorySettings } from '../registry/index.js'
-import { isResolved, plannedWrites, type ImagePlan, type Plan, type TagPlan } from './plan.js'
+import { isPlanned, plannedWrites, planProblems } from './plan.js'
+import type { ImageRecord, PlannedImage, TagPlan } from './types.js'
 
 /** A new repository's settings, in words: what it is created with. */
 export function settingsText(settings: RepositorySettings): string {
@@ -53,32 +54,33 @@ function describeCopy(copy: CopyPlan): string[] {
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
 
 /** The plan group's title: what the run will do, said before it does it. */
-export function planHeader(plan: Plan): string {
-  const resolved = plan.images.filter(isResolved)
-  const writes = plannedWrites(resolved)
-  const tags = resolved.reduce((total, image) => total + image.tags.length, 0)
-  if (plan.problems.length > 0) {
+export function planHeader(records: ImageRecord[], dryRun: boolean): string {
+  const planned = records.filter(isPlanned)
+  const writes = plannedWrites(planned)
+  const tags = planned.reduce((total, image) => total + image.plan.length, 0)
+  const problems = planProblems(records)
+  if (problems.length > 0) {
     // As the report will say: refused when every problem is a guard's or a gate's, failed when a
     // source or target is not there or ECR did not answer.
-    const ended = plan.problems.some((problem) => problem.failed) ? 'stopped' : 'refused'
-    return `Plan: ${ended} before any write, ${plural(plan.problems.length, 'problem')}`
+    const ended = problems.some((problem) => problem.failed) ? 'stopped' : 'refused'
+    return `Plan: ${ended} before any write, ${plural(problems.length, 'problem')}`
   }
-  const images = plan.images.length > 1 ? ` across ${plural(plan.images.length, 'image')}` : ''
+  const images = records.length > 1 ? ` across ${plural(records.length, 'image')}` : ''
   if (writes === 0)
     return `Plan: nothing to write, ${plural(tags, 'tag')} already in place${images}`
-  return `Plan${plan.dryRun ? ' (dry run)' : ''}: ${plural(writes, 'tag')} to write of ${tags}${images}`
+  return `Plan${dryRun ? ' (dry run)' : ''}: ${plural(writes, 'tag')} to write of ${tags}${images}`
 }
 
 /** The plan's lines for one image: its copy, then each tag. */
-export function describeImagePlan(image: ImagePlan, release: boolean): string[] {
+export function describeImagePlan(image: PlannedImage, release: boolean): string[] {
   const lines = [
     ...(image.createTarget
       ? [
           `Repository: does not exist; created before the copy, with ${settingsText(image.createTarget)}`
         ]
       : []),
-    ...(image.copy ? describeCopy(image.copy) : []),
-    ...image.tags.map((tag) => describeTag(tag, image.source.digest))
+    ...(image.copy ? describeCopy(image.copy.plan) : []),
+    ...image.plan.map((tag) => describeTag(tag, image.source.digest))
   ]
   if (!release) return lines
   return [

@@ -2,8 +2,8 @@
 // (dry run, refusal, a failed copy, a cancelled run), when its write fails or its answer is read
 // back, and which outcomes leave the tag where it should be.
 import { explainWriteError, mayPassOnRerun, type EcrError } from '../registry/index.js'
-import { conflictMessage, refusalMessage, type ImagePlan, type TagPlan } from './plan.js'
-import type { Problem, TagOutcome, TagStatus } from './types.js'
+import { conflictMessage, refusalMessage } from './plan.js'
+import type { PlannedImage, Problem, TagOutcome, TagPlan, TagStatus } from './types.js'
 
 export type { TagOutcome, TagStatus } from './types.js'
 
@@ -36,7 +36,7 @@ export function unchanged(tag: TagPlan): TagOutcome {
 }
 
 /** A tag the plan refused (protect-tags) or found locked (immutability), with why. */
-function blocked(tag: TagPlan, image: ImagePlan): TagOutcome | undefined {
+function blocked(tag: TagPlan, image: PlannedImage): TagOutcome | undefined {
   if (tag.action === 'refuse')
     return {
       tag: tag.tag,
@@ -56,7 +56,7 @@ function blocked(tag: TagPlan, image: ImagePlan): TagOutcome | undefined {
 }
 
 /** A dry run: what the real run would do with the tag. */
-export function dryRunOutcome(tag: TagPlan, image: ImagePlan): TagOutcome {
+export function dryRunOutcome(tag: TagPlan, image: PlannedImage): TagOutcome {
   if (tag.action === 'keep') return unchanged(tag)
   return (
     blocked(tag, image) ?? {
@@ -73,7 +73,7 @@ export function dryRunOutcome(tag: TagPlan, image: ImagePlan): TagOutcome {
  */
 export function notWritten(
   tag: TagPlan,
-  image: ImagePlan,
+  image: PlannedImage,
   reason: string,
   status: 'skipped' | 'cancelled' = 'skipped',
   retryable = true
@@ -115,11 +115,11 @@ export function stoppedBeforeResolving(tags: string[], reason: string): TagOutco
  * A release writes no tag until every copy is done: when one fails, each image's tags say whether
  * its own copy failed or another image's did, and whether a rerun gets past it.
  */
-export function copyFailed(image: ImagePlan, own: boolean, retryable: boolean): TagOutcome[] {
+export function copyFailed(image: PlannedImage, own: boolean, retryable: boolean): TagOutcome[] {
   const what = own
     ? 'copying the image into its target failed'
     : "another image's copy failed, and a release writes no tag until every copy is done"
-  return image.tags.map((tag) =>
+  return image.plan.map((tag) =>
     notWritten(
       tag,
       image,
@@ -158,7 +158,7 @@ export const answerMayBeLost = (error: EcrError): boolean =>
   error.kind === 'timeout' || error.kind === 'transient'
 
 /** A write ECR refused, or whose answer was lost and whose tag is not in place: why, in words. */
-export function writeFailed(tag: TagPlan, image: ImagePlan, error: EcrError): TagOutcome {
+export function writeFailed(tag: TagPlan, image: PlannedImage, error: EcrError): TagOutcome {
   return {
     tag: tag.tag,
     status: 'failed',
@@ -182,7 +182,7 @@ export interface Unconfirmed {
 /** What a tag whose write was not plainly confirmed really is, now that it has been read back. */
 export function readBackOutcome(
   tag: TagPlan,
-  image: ImagePlan,
+  image: PlannedImage,
   { error, interrupted }: Unconfirmed,
   now: string | null | undefined
 ): TagOutcome {

@@ -5,40 +5,12 @@ import { describeRepository, repositoryKey } from '../oci/index.js'
 import type { TagMutability } from '../registry/index.js'
 import { lockedBy } from './mutability.js'
 import type { GateVerdict } from './gates/index.js'
-import type { Problem, SurveyedImage, UnresolvedImage } from './types.js'
+import type { ImageRecord, PlannedImage, Problem, ResolvedImage, TagPlan } from './types.js'
 
-/**
- * What a tag needs: nothing (`keep`), a new tag, a moved tag; or it cannot be had: protect-tags
- * refuses to move it (`refuse`), or ECR's tag immutability would (`conflict`).
- */
-export type TagAction = 'create' | 'move' | 'keep' | 'refuse' | 'conflict'
-
-export interface TagPlan {
-  tag: string
-  action: TagAction
-  /** Where the tag pointed when it was read, or null when it did not exist. */
-  previousDigest: string | null
-  /** The protect-tags pattern that refused the move. */
-  protectedBy?: string
-  /** Why ECR would refuse the move: the repository's mutability and the filter that decides. */
-  lockedBy?: string
-}
-
-/** The image's record as the stages before the plan left it, with each of its tags' plan. */
-export interface ImagePlan extends SurveyedImage {
-  tags: TagPlan[]
-}
+export type { TagAction, TagPlan } from './types.js'
 
 /** A problem of the plan, and the image (as the inputs name it) it belongs to. */
 export type PlanProblem = Problem & { image: string }
-
-export interface Plan {
-  /** In the request's order; an unresolved image carries its problem. */
-  images: Array<ImagePlan | UnresolvedImage>
-  /** Every reason not to write anything; empty when the run may go ahead. */
-  problems: PlanProblem[]
-  dryRun: boolean
-}
 
 /** ECR's limit on the tags one image may carry. */
 export const TAG_LIMIT = 1000
@@ -76,16 +48,21 @@ export function planTags(
   })
 }
 
-export const isResolved = (image: ImagePlan | UnresolvedImage): image is ImagePlan =>
-  'source' in image
+/** The record got past every read stage: resolve, the gates and the copy survey. */
+export const isResolved = (image: ImageRecord): image is ResolvedImage =>
+  image.source !== undefined && image.problem === undefined
+
+/** The record got as far as the plan. */
+export const isPlanned = (image: ImageRecord): image is PlannedImage =>
+  isResolved(image) && image.plan !== undefined
 
 /** The tags PutImage must write. */
-export function writesOf(image: Pick<ImagePlan, 'tags'>): TagPlan[] {
-  return image.tags.filter((tag) => tag.action === 'create' || tag.action === 'move')
+export function writesOf(image: Pick<PlannedImage, 'plan'>): TagPlan[] {
+  return image.plan.filter((tag) => tag.action === 'create' || tag.action === 'move')
 }
 
 /** The PutImage calls a plan needs: a tag that two entries give one image is written once. */
-export function plannedWrites(images: ImagePlan[]): number {
+export function plannedWrites(images: PlannedImage[]): number {
   return new Set(images.flatMap((image) => writesOf(image).map((tag) => claimKey(image, tag.tag))))
     .size
 }
@@ -94,7 +71,7 @@ export function refusalMessage(tag: TagPlan): string {
   return `Tag "${tag.tag}" is protected by pattern "${tag.protectedBy}" and points at ${tag.previousDigest}; it must never move.`
 }
 
-export function conflictMessage(tag: TagPlan, image: ImagePlan): string {
+export function conflictMessage(tag: TagPlan, image: ResolvedImage): string {
   return `Tag "${tag.tag}" points at ${tag.previousDigest}, not at ${image.source.digest}, and cannot move: ${tag.lockedBy}. Promote under a new tag, or change the repository's tag mutability.`
 }
 
@@ -104,22 +81,24 @@ const GATE_TITLES: Record<GateVerdict['gate'], string> = {
   'sigstore-signature': 'Signature gate'
 }
 
-function problemsOf(image: ImagePlan | UnresolvedImage): PlanProblem[] {
-  const name = image.request.name
-  if (!isResolved(image)) return [{ image: name, ...image.problem }]
+/** A problem the plan found, and the image it is of. */
+type Found = Problem & { owner: ImageRecord }
+
+function problemsOf(image: ImageRecord): Found[] {
+  if (!isPlanned(image)) return image.problem ? [{ owner: image, ...image.problem }] : []
   const gates = (image.gates ?? [])
     .filter((verdict) => !verdict.passed)
     .map((verdict) => ({
-      image: name,
+      owner: image,
       title: GATE_TITLES[verdict.gate],
       message: verdict.reason ?? verdict.summary
     }))
-  const tags = image.tags.flatMap((tag): PlanProblem[] => {
+  const tags = image.plan.flatMap((tag): Found[] => {
     if (tag.action === 'refuse')
-      return [{ image: name, tag: tag.tag, title: 'Protected tag', message: refusalMessage(tag) }]
+      return [{ owner: image, tag: tag.tag, title: 'Protected tag', message: refusalMessage(tag) }]
     if (tag.action === 'conflict')
       return [
-        { image: name, tag: tag.tag, title: 'Tag conflict', message: conflictMessage(tag, image) }
+        { owner: image, tag: tag.tag, title: 'Tag conflict', message: conflictMessage(tag, image) }
       ]
     return []
   })
@@ -127,18 +106,18 @@ function problemsOf(image: ImagePlan | UnresolvedImage): PlanProblem[] {
 }
 
 /** Where a tag lives, whatever the spelling of its repository: one tag can point at one image. */
-export const claimKey = (image: ImagePlan, tag: string): string =>
+export const claimKey = (image: PlannedImage, tag: string): string =>
   `${repositoryKey(image.target)}:${tag}`
 
 /** One image in one repository, however many entries name it. */
-export const imageKey = (image: ImagePlan): string =>
+export const imageKey = (image: PlannedImage): string =>
   `${repositoryKey(image.target)}@${image.source.digest}`
 
 /** Two entries of the run that want one tag of one repository at different images. */
-function claimProblems(images: ImagePlan[]): PlanProblem[] {
-  const claims = new Map<string, { tag: string; claimants: ImagePlan[] }>()
+function claimProblems(images: PlannedImage[]): Found[] {
+  const claims = new Map<string, { tag: string; claimants: PlannedImage[] }>()
   for (const image of images)
-    for (const { tag } of image.tags) {
+    for (const { tag } of image.plan) {
       const claim = claims.get(claimKey(image, tag)) ?? { tag, claimants: [] }
       if (!claim.claimants.includes(image)) claim.claimants.push(image)
       claims.set(claimKey(image, tag), claim)
@@ -149,7 +128,7 @@ function claimProblems(images: ImagePlan[]): PlanProblem[] {
       .map((image) => `${image.request.name} (${image.source.digest})`)
       .join(' and ')
     return claimants.map((image) => ({
-      image: image.request.name,
+      owner: image,
       tag,
       title: CLAIM_TITLE,
       message: `Tag "${tag}" in ${describeRepository(image.target)} is claimed by ${who}: a tag points at one image. Give each image its own tag.`
@@ -161,8 +140,8 @@ function claimProblems(images: ImagePlan[]): PlanProblem[] {
  * ECR's limit of tags per image, over every entry that tags the image in its target: the tags it
  * carries (when it is there already) and the new ones, each counted once.
  */
-function tagLimitProblems(images: ImagePlan[]): PlanProblem[] {
-  const groups = new Map<string, ImagePlan[]>()
+function tagLimitProblems(images: PlannedImage[]): Found[] {
+  const groups = new Map<string, PlannedImage[]>()
   for (const image of images)
     groups.set(imageKey(image), [...(groups.get(imageKey(image)) ?? []), image])
   return [...groups.values()].flatMap((group) => {
@@ -175,7 +154,7 @@ function tagLimitProblems(images: ImagePlan[]): PlanProblem[] {
         ? ` (over ${group.length} entries: ${group.map((image) => image.request.name).join(', ')})`
         : ''
     return group.map((image) => ({
-      image: image.request.name,
+      owner: image,
       title: TAG_LIMIT_TITLE,
       message: `${first.source.digest} already carries ${carried} tags in ${describeRepository(first.target)}; ${adding.size} more${entries} would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
     }))
@@ -183,9 +162,9 @@ function tagLimitProblems(images: ImagePlan[]): PlanProblem[] {
 }
 
 export interface PlanInput {
-  images: Array<SurveyedImage | UnresolvedImage>
+  /** The records as the read stages left them, in the request's order. */
+  images: ImageRecord[]
   protectTags: readonly string[]
-  dryRun: boolean
   /** A lifecycle rule that would expire or archive a promoted image refuses the run. */
   lifecycleRefuses?: boolean
 }
@@ -193,13 +172,24 @@ export interface PlanInput {
 /** The title of a refusal because a lifecycle rule would expire or archive the promoted image. */
 export const LIFECYCLE_TITLE = 'Lifecycle policy'
 
-/** The plan for every image, and every problem that means nothing may be written. */
-export function planPromotion(input: PlanInput): Plan {
-  const images = input.images.map((image): ImagePlan | UnresolvedImage =>
-    'source' in image
+function lifecycleProblems(images: PlannedImage[]): Found[] {
+  return images.flatMap((image) =>
+    image.lifecycle
+      ? [{ owner: image, title: LIFECYCLE_TITLE, message: image.lifecycle.message }]
+      : []
+  )
+}
+
+/**
+ * The plan: each resolved record gets each tag's plan, and every record the problems that mean
+ * nothing may be written (an unresolved one, its own).
+ */
+export function planPromotion(input: PlanInput): ImageRecord[] {
+  const images = input.images.map((image): ImageRecord =>
+    isResolved(image)
       ? {
           ...image,
-          tags: planTags(
+          plan: planTags(
             image.source.digest,
             image.currentTags,
             image.request.tags,
@@ -209,24 +199,27 @@ export function planPromotion(input: PlanInput): Plan {
         }
       : image
   )
-  const resolved = images.filter(isResolved)
-  const problems = [
+  const planned = images.filter(isPlanned)
+  const found = [
     ...images.flatMap(problemsOf),
-    ...claimProblems(resolved),
-    ...tagLimitProblems(resolved),
-    ...(input.lifecycleRefuses
-      ? resolved.flatMap((image) =>
-          image.lifecycle
-            ? [
-                {
-                  image: image.request.name,
-                  title: LIFECYCLE_TITLE,
-                  message: image.lifecycle.message
-                }
-              ]
-            : []
-        )
-      : [])
+    ...claimProblems(planned),
+    ...tagLimitProblems(planned),
+    ...(input.lifecycleRefuses ? lifecycleProblems(planned) : [])
   ]
-  return { images, problems, dryRun: input.dryRun }
+  return images.map((image) => {
+    const problems = found
+      .filter((problem) => problem.owner === image)
+      .map(({ owner: _, ...problem }) => problem)
+    return problems.length > 0 ? { ...image, problems } : image
+  })
+}
+
+/**
+ * Every problem of the plan, in the order of the records, each with the image it is of: any of
+ * them stops the run before any write. Refusals unless one says the run failed.
+ */
+export function planProblems(images: ImageRecord[]): PlanProblem[] {
+  return images.flatMap((image) =>
+    (image.problems ?? []).map((problem) => ({ image: image.request.name, ...problem }))
+  )
 }

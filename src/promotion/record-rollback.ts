@@ -19,7 +19,7 @@ import {
 import { undo } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
 import type {
-  ImageResult,
+  ImageRecord,
   Problem,
   PromotionRequest,
   PromotionResult,
@@ -35,7 +35,7 @@ const WRITES_AT_ONCE = 10
 /** What one read of an image's target found: the image that run wrote, and where its tags are. */
 interface Read {
   entry: Entry
-  result: ImageResult
+  result: ImageRecord & { tags: TagOutcome[] }
   /** Tags still at the digest that run wrote: to be put back, each to its earlier digest. */
   pending: Array<{ outcome: TagOutcome; restoreTo: string | null }>
 }

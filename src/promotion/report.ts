@@ -7,7 +7,8 @@ import type { RepositorySettings, SigningStatus } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import type { LifecycleWarning } from './lifecycle.js'
 import type {
-  ImageResult,
+  CopyRecord,
+  ImageRecord,
   Problem,
   PromotionResult,
   RollbackOf,
@@ -158,7 +159,7 @@ export interface ReleaseReport {
   shortened?: Shortened
 }
 
-function buildCopyReport(copy: NonNullable<ImageResult['copy']>): CopyReport {
+function buildCopyReport(copy: CopyRecord): CopyReport {
   return {
     blobsCopied: copy.stats?.blobsCopied ?? 0,
     blobsSkipped:
@@ -221,13 +222,13 @@ const rolledBackHere = (tag: TagReport): boolean => tag.status === 'rolled-back'
  * Whether the target holds the image once the run is over: it is the source's own repository, it
  * had the image already, the copy finished, or a tag points at it.
  */
-function inTarget(image: ImageResult): boolean {
+function inTarget(image: ImageRecord): boolean {
   const copy = image.copy
   return (
     copy === undefined ||
     isComplete(copy.plan) ||
     copy.done === true ||
-    image.tags.some((tag) => IN_PLACE_STATUSES.has(tag.status))
+    (image.tags ?? []).some((tag) => IN_PLACE_STATUSES.has(tag.status))
   )
 }
 
@@ -260,10 +261,10 @@ function statusOf(
   return tags.some((tag) => WRITTEN_STATUSES.has(tag.status)) ? 'promoted' : 'unchanged'
 }
 
-export function buildImageReport(image: ImageResult, result: PromotionResult): PromotionReport {
+export function buildImageReport(image: ImageRecord, result: PromotionResult): PromotionReport {
   const target = image.target ?? image.request.target
   const copy = image.copy && buildCopyReport(image.copy)
-  const tags = image.tags.map(
+  const tags = (image.tags ?? []).map(
     ({ tag, status, previousDigest, message, retryable, digestAfter, rollback }) => ({
       tag,
       status,
@@ -277,21 +278,13 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
   const copied =
     copy !== undefined &&
     (copy.blobsCopied > 0 || copy.blobsMounted > 0 || copy.manifestsWritten > 0)
+  const signing = image.signingProfiles && {
+    profiles: image.signingProfiles,
+    ...(image.signatures && { statuses: image.signatures })
+  }
   return {
     name: image.request.name,
-    status: statusOf(
-      tags,
-      result,
-      image.problem !== undefined
-        ? image.problem.failed
-          ? 'failed'
-          : 'refused'
-        : (image.gates ?? []).some((verdict) => !verdict.passed)
-          ? 'refused'
-          : signingFailed(image)
-            ? 'failed'
-            : undefined
-    ),
+    status: statusOf(tags, result, troubleOf(image)),
     ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
     ...where(target),
     ...(image.source &&
@@ -306,26 +299,46 @@ export function buildImageReport(image: ImageResult, result: PromotionResult): P
       tags.some((tag) => WRITTEN_STATUSES.has(tag.status)) ||
       (result.rollbackOf !== undefined && tags.some(rolledBackHere)) ||
       copied ||
-      image.createdRepository?.done === true,
+      image.copy?.repositoryCreated === true,
     tags,
     ...(copy && { copy }),
-    ...(image.createdRepository && {
+    ...(image.createTarget && {
       newRepository: {
-        created: image.createdRepository.done,
-        settings: image.createdRepository.settings
+        created: image.copy?.repositoryCreated === true,
+        settings: image.createTarget
       }
     }),
     ...(image.gates && { gates: image.gates }),
     ...(image.lifecycle && { lifecycle: image.lifecycle }),
-    ...(image.signing && { signing: image.signing }),
-    ...(image.problems && { problems: image.problems })
+    ...(signing && { signing }),
+    ...(image.problems && {
+      problems: image.problems.map(({ title, tag, message }) => ({
+        title,
+        ...(tag !== undefined && { tag }),
+        message
+      }))
+    })
   }
+}
+
+/**
+ * What of its own stopped the image, whatever its tags: it could not be resolved (not there,
+ * access, ECR not answering: failed; a guard: refused), a gate refused it, or managed signing
+ * failed to sign it.
+ */
+function troubleOf(image: ImageRecord): 'refused' | 'failed' | undefined {
+  if (image.problem !== undefined) return image.problem.failed ? 'failed' : 'refused'
+  if ((image.gates ?? []).some((verdict) => !verdict.passed)) return 'refused'
+  return failedToSign(image.signatures) ? 'failed' : undefined
 }
 
 /** ECR's managed signing failed to sign the promoted image: the run failed, whatever its tags. */
 export function signingFailed(image: Pick<PromotionReport, 'signing'>): boolean {
-  return image.signing?.statuses?.some((status) => status.status === 'FAILED') === true
+  return failedToSign(image.signing?.statuses)
 }
+
+const failedToSign = (statuses: SigningStatus[] | undefined): boolean =>
+  statuses?.some((status) => status.status === 'FAILED') === true
 
 /** A copy figure over the images that copied. */
 const sum = (images: PromotionReport[], figure: (copy: CopyReport) => number): number =>

@@ -28,7 +28,7 @@ import {
 } from '../registry/index.js'
 import { ArchivedRefusal, ensureActive, notActive, type ArchiveOptions } from './archive.js'
 import { TAG_LIMIT } from './plan.js'
-import type { ImageRequest, ResolvedImage, UnresolvedImage } from './types.js'
+import type { ImageRecord, ImageRequest } from './types.js'
 
 const keyOf = (repository: RepositoryRef): string =>
   [
@@ -210,7 +210,7 @@ function unresolved(
   request: ImageRequest,
   error: ExplainedError | ManifestError,
   side: 'source' | 'target'
-): UnresolvedImage {
+): ImageRecord {
   if (error instanceof GuardRefusal || error instanceof ArchivedRefusal)
     return { request, problem: { title: error.title, message: error.message } }
   const retryable = error instanceof ExplainedError && error.retryable
@@ -324,14 +324,14 @@ export async function resolveImages(
   requests: ImageRequest[],
   warn: (message: string) => void,
   options: { createRepository?: boolean; archive: ArchiveOptions }
-): Promise<Array<ResolvedImage | UnresolvedImage>> {
+): Promise<ImageRecord[]> {
   const warned = new Set<string>()
   const warnOnce = (message: string): void => {
     if (!warned.has(message)) warn(message)
     warned.add(message)
   }
   const { reads, countOf, inactiveOf, registryIds, mutability } = startReads(registry, requests)
-  const results: Array<ResolvedImage | UnresolvedImage> = []
+  const results: ImageRecord[] = []
   for (const request of requests) {
     const targetKey = keyOf(request.target)
     // A registry that is not the caller's explains every other failure in it: report it first.

@@ -13,7 +13,8 @@ import {
   type Registry,
   type WriteOptions
 } from '../registry/index.js'
-import { claimKey, type ImagePlan } from './plan.js'
+import { claimKey } from './plan.js'
+import type { PlannedImage } from './types.js'
 import {
   answerMayBeLost,
   IN_PLACE_STATUSES,
@@ -29,7 +30,7 @@ import { exitNear, type Stop } from './stop.js'
 
 /** Whether a run's tag outcomes call for a rollback: a tag is not in place (the writes failed or
  * stopped short), and another was written. */
-export function needsRollback(outcomes: Map<ImagePlan, TagOutcome[]>): boolean {
+export function needsRollback(outcomes: Map<PlannedImage, TagOutcome[]>): boolean {
   const all = [...outcomes.values()].flat()
   return (
     all.some((tag) => !IN_PLACE_STATUSES.has(tag.status)) &&
@@ -122,16 +123,16 @@ const IMAGES_AT_ONCE = 8
  */
 export async function rollBack(
   registry: Registry,
-  outcomes: Map<ImagePlan, TagOutcome[]>,
+  outcomes: Map<PlannedImage, TagOutcome[]>,
   log: ProgressLog,
   stop?: Stop
-): Promise<Map<ImagePlan, TagOutcome[]>> {
+): Promise<Map<PlannedImage, TagOutcome[]>> {
   const stopping = stop?.stopping.aborted === true
   const writes: WriteOptions = stopping ? { despiteStop: true, notAfter: stop!.hurried } : {}
   // Entries naming the same image and tag wrote it once, and undo it once.
   const undone = new Map<string, Promise<TagOutcome>>()
   const settled = new Map<string, TagOutcome>()
-  const once = (image: ImagePlan, tag: TagOutcome, now: string | null): Promise<TagOutcome> => {
+  const once = (image: PlannedImage, tag: TagOutcome, now: string | null): Promise<TagOutcome> => {
     const key = claimKey(image, tag.tag)
     let result = undone.get(key)
     if (!result) {

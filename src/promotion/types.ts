@@ -112,76 +112,97 @@ export interface RollbackRequest {
   }>
 }
 
-export interface ResolvedImage {
-  request: ImageRequest
-  source: SourceImage
-  /** The target repository, with its registry id settled. */
-  target: SettledRepository
-  /** Each requested tag's current digest in the target, or null when the tag does not exist. */
-  currentTags: TagDigests
-  /** Unset when it could not be read: immutable tags are then found only when written. */
-  mutability?: TagMutability
-  /** The tags the image already carries in the target, when read; see survey for the rest. */
-  tagCount?: number
-  /** The target repository does not exist and is created before any copy, with these settings. */
-  createTarget?: RepositorySettings
+/**
+ * What a tag needs: nothing (`keep`), a new tag, a moved tag; or it cannot be had: protect-tags
+ * refuses to move it (`refuse`), or ECR's tag immutability would (`conflict`).
+ */
+export type TagAction = 'create' | 'move' | 'keep' | 'refuse' | 'conflict'
+
+export interface TagPlan {
+  tag: string
+  action: TagAction
+  /** Where the tag pointed when it was read, or null when it did not exist. */
+  previousDigest: string | null
+  /** The protect-tags pattern that refused the move. */
+  protectedBy?: string
+  /** Why ECR would refuse the move: the repository's mutability and the filter that decides. */
+  lockedBy?: string
 }
 
 /**
- * An image as the read stages leave it: what resolve found, then what the gates said and what the
- * copy survey found the target lacks. The plan adds each tag's plan to this same record (ImagePlan).
+ * A copy into another repository: what the survey found the target lacks, then what the copy
+ * moved, counted as it went, so that what a stop or a failure leaves there is reported.
  */
-export interface SurveyedImage extends ResolvedImage {
-  /** For an image going to another repository: what the target lacks. */
-  copy?: CopyPlan
+export interface CopyRecord {
+  plan: CopyPlan
+  /** What reached the target; unset when nothing needed copying or the copy never started. */
+  stats?: CopyStats
+  /** The copy finished: the target holds the image. */
+  done?: true
+  error?: string
+  /** The copy's failure will not pass on a rerun as it is (access, a limit). */
+  retryable?: false
+  /** This run created the target repository, as the copy's first write. */
+  repositoryCreated?: boolean
+}
+
+/**
+ * One image of the run: the one record of what happened to it, filled by the stages in order and
+ * rendered by every report. A stage that cannot get past the image leaves only its request and
+ * the `problem`; the stages after it pass it by.
+ */
+export interface ImageRecord {
+  request: ImageRequest
+  /** Why the image could not be resolved or got no further, before any write: refused by a guard
+   * (expected-digest, an archived source), or `failed` (not there, access, ECR not answering). */
+  problem?: Problem
+
+  // Resolve: the source read and verified, the target's tags and settings.
+  /** The source as read and verified. */
+  source?: SourceImage
+  /** The target repository, with its registry id settled. */
+  target?: SettledRepository
+  /** Each requested tag's current digest in the target, or null when the tag does not exist. */
+  currentTags?: TagDigests
+  /** Unset when it could not be read: immutable tags are then found only when written. */
+  mutability?: TagMutability
+  /** The tags the image already carries in the target, when read (by resolve or the survey). */
+  tagCount?: number
+  /** The target repository does not exist and is created before any copy, with these settings. */
+  createTarget?: RepositorySettings
+
+  // Gates
   /** What each gate the run asked said of the image. */
   gates?: GateVerdict[]
+
+  // Copy survey, then the copy
+  /** For an image going to another repository: what the target lacks, and what was copied. */
+  copy?: CopyRecord
   /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
   lifecycle?: LifecycleWarning
   /** The Signer profiles ECR signs a push into the target with (its registry's configuration). */
   signingProfiles?: string[]
-}
 
-export interface UnresolvedImage {
-  request: ImageRequest
-  /** Why, with a title such as `Source image not found` or `Expected digest`: refused by a guard
-   * (expected-digest, the source's tag against its digest) as designed, or `failed` (a source or
-   * target that is not there, access, ECR not answering). */
-  problem: Problem
-}
-
-/** What became of one image. */
-export interface ImageResult {
-  request: ImageRequest
-  /** The source as read and verified, and the target with its registry settled; unset when the
-   * image could not be resolved. */
-  source?: SourceImage
-  target?: SettledRepository
-  /** Why the image could not be resolved or was refused as a whole, before any write. */
-  problem?: Problem
-  tags: TagOutcome[]
-  /** For a promotion into another repository: what had to be copied, and what was. */
-  copy?: {
-    plan: CopyPlan
-    /** What reached the target, counted as it went; unset when nothing needed copying. */
-    stats?: CopyStats
-    /** The copy finished: the target holds the image. */
-    done?: true
-    error?: string
-  }
-  /** What each gate the run asked said of the image. */
-  gates?: GateVerdict[]
-  /** The target repository did not exist: the settings it is created with, and whether this run
-   * created it (not in a dry run, nor in a run that stopped first or found it created meanwhile). */
-  createdRepository?: { settings: RepositorySettings; done: boolean }
-  /** The plan's problems with this image, when they stopped the run before any write. */
+  // Plan
+  /** What each requested tag needs. */
+  plan?: TagPlan[]
+  /** The plan's problems with this image: any of them, for any image, stops the run before any
+   * write. */
   problems?: Problem[]
-  /** A rule of the target's lifecycle policy that would expire or archive it within the horizon. */
-  lifecycle?: LifecycleWarning
-  /** Managed signing in the target: the profiles it signs with, and the signature's status once
-   * the writes were done (unset when not waited for). */
-  signing?: { profiles: string[]; statuses?: SigningStatus[] }
+
+  // Tags
+  /** What became of each requested tag; set once the run is over. */
+  tags?: TagOutcome[]
+  /** The signature managed signing made of the image once the writes were done (when waited for). */
+  signatures?: SigningStatus[]
 }
+
+/** A record that resolve filled: what every later stage works on. */
+export type ResolvedImage = ImageRecord &
+  Required<Pick<ImageRecord, 'source' | 'target' | 'currentTags'>>
+
+/** A resolved record with its plan: what the copy and the tag writes carry out. */
+export type PlannedImage = ResolvedImage & { plan: TagPlan[] }
 
 /**
  * Something that stops the whole run before any write, said in words: what kind, which tag, why,
@@ -199,8 +220,9 @@ export interface Problem {
   retryable?: true
 }
 
+/** The one record of a run: its images' records, and how the run as a whole went. */
 export interface PromotionResult {
-  images: ImageResult[]
+  images: ImageRecord[]
   release: boolean
   dryRun: boolean
   /** The run stopped early on a signal or its deadline. */
