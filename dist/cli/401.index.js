@@ -10,7 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  TrustMaterialError: () => (/* reexport */ TrustMaterialError),
+  TrustMaterialError: () => (/* reexport */ trust_error/* TrustMaterialError */.u),
   loadTrustMaterial: () => (/* reexport */ loadTrustMaterial),
   trustMaterialFromJSON: () => (/* reexport */ trustMaterialFromJSON),
   verifySignatureBundle: () => (/* binding */ verifySignatureBundle)
@@ -24,20 +24,16 @@ var verify_dist = __webpack_require__(4187);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
 var protobuf_specs_dist = __webpack_require__(9654);
+// EXTERNAL MODULE: ./src/promotion/gates/trust-error.ts
+var trust_error = __webpack_require__(8751);
 ;// CONCATENATED MODULE: ./src/promotion/gates/sigstore-trust.ts
 // What the signature gate trusts: a Sigstore trusted root (the Fulcio CAs, Rekor and CT logs and
 // timestamp authorities a signature must chain to), from a file or from Sigstore's TUF repository.
 
 
 
-/**
- * The trust material could not be had: the gate cannot decide anything, so the run fails. A TUF
- * repository that could not be fetched may answer a rerun (`retryable`); a bad file will not.
- */
-class TrustMaterialError extends Error {
-    name = 'TrustMaterialError';
-    retryable = false;
-}
+
+
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot/;
 async function loadTrustMaterial(source = {}) {
     if (source.trustedRootPath === undefined)
@@ -119,7 +115,9 @@ async function trustMaterialFromTUF(source) {
         // A repository that could not be reached may answer a rerun; a client without its root will not.
         const code = error.code;
         const retryable = code === 'TUF_REFRESH_METADATA_ERROR' || code === 'TUF_DOWNLOAD_TARGET_ERROR';
-        throw Object.assign(trustError(tufFailure(error, mirror), error), { retryable });
+        const failed = trustError(tufFailure(error, mirror), error);
+        failed.retryable = retryable;
+        throw failed;
     }
     return usableMaterial(() => root, `the TUF repository at ${mirror}`);
 }
@@ -141,7 +139,7 @@ function tufFailure(error, mirror) {
 }
 function trustError(message, cause) {
     const sentence = message.charAt(0).toUpperCase() + message.slice(1);
-    return new TrustMaterialError(sentence, cause === undefined ? undefined : { cause });
+    return new trust_error/* TrustMaterialError */.u(sentence, cause === undefined ? undefined : { cause });
 }
 function causeChain(error) {
     const chain = [];

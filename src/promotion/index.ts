@@ -26,6 +26,7 @@ import {
   type PollOptions
 } from './gates/index.js'
 import { prefixed, type Log } from './log.js'
+import { failure, refusal } from './problems.js'
 import { describeImagePlan, planHeader, settingsText } from './narrate.js'
 import {
   copyFailed,
@@ -164,16 +165,11 @@ type Trust = ReturnType<typeof trustLoader>
 /** An image a stage could not get past: its record keeps its request and the stage's words. */
 function notResolved(image: ResolvedImage, error: unknown): ImageRecord {
   if (error instanceof ArchivedRefusal)
-    return { request: image.request, problem: { title: error.title, message: error.message } }
+    return { request: image.request, problem: refusal(error.title, error.message) }
   if (!(error instanceof ExplainedError)) throw error
   return {
     request: image.request,
-    problem: {
-      title: 'Not resolved',
-      message: error.message,
-      failed: true,
-      ...(error.retryable && { retryable: true })
-    }
+    problem: failure('Not resolved', error.message, error.retryable)
   }
 }
 
@@ -388,7 +384,7 @@ function stoppedWhileResolving(request: PromotionRequest, stop: Stop): Promotion
   return {
     images: request.images.map((image) => ({
       request: image,
-      problem: { title: 'Not resolved', message: `Not resolved: ${stop.reason()}.`, failed: true },
+      problem: failure('Not resolved', `Not resolved: ${stop.reason()}.`, true),
       tags: stoppedBeforeResolving(image.tags, stop.reason())
     })),
     release: request.release,

@@ -99,7 +99,7 @@ export function unresolvedOutcomes(tags: string[], problem: Problem): TagOutcome
     tag,
     status: 'skipped',
     message: `Not written: ${problem.message}`,
-    ...(!problem.retryable && { retryable: false as const })
+    ...(problem.retryable === false && { retryable: false as const })
   }))
 }
 

@@ -4,6 +4,7 @@
 import { describeRepository, repositoryKey } from '../oci/index.js'
 import type { TagMutability } from '../registry/index.js'
 import { lockedBy } from './mutability.js'
+import { refusal } from './problems.js'
 import type { GateVerdict } from './gates/index.js'
 import type { ImageRecord, PlannedImage, Problem, ResolvedImage, TagPlan } from './types.js'
 
@@ -90,16 +91,13 @@ function problemsOf(image: ImageRecord): Found[] {
     .filter((verdict) => !verdict.passed)
     .map((verdict) => ({
       owner: image,
-      title: GATE_TITLES[verdict.gate],
-      message: verdict.reason ?? verdict.summary
+      ...refusal(GATE_TITLES[verdict.gate], verdict.reason ?? verdict.summary)
     }))
   const tags = image.plan.flatMap((tag): Found[] => {
     if (tag.action === 'refuse')
-      return [{ owner: image, tag: tag.tag, title: 'Protected tag', message: refusalMessage(tag) }]
+      return [{ owner: image, ...refusal('Protected tag', refusalMessage(tag), tag.tag) }]
     if (tag.action === 'conflict')
-      return [
-        { owner: image, tag: tag.tag, title: 'Tag conflict', message: conflictMessage(tag, image) }
-      ]
+      return [{ owner: image, ...refusal('Tag conflict', conflictMessage(tag, image), tag.tag) }]
     return []
   })
   return [...gates, ...tags]
@@ -129,9 +127,11 @@ function claimProblems(images: PlannedImage[]): Found[] {
       .join(' and ')
     return claimants.map((image) => ({
       owner: image,
-      tag,
-      title: CLAIM_TITLE,
-      message: `Tag "${tag}" in ${describeRepository(image.target)} is claimed by ${who}: a tag points at one image. Give each image its own tag.`
+      ...refusal(
+        CLAIM_TITLE,
+        `Tag "${tag}" in ${describeRepository(image.target)} is claimed by ${who}: a tag points at one image. Give each image its own tag.`,
+        tag
+      )
     }))
   })
 }
@@ -155,8 +155,10 @@ function tagLimitProblems(images: PlannedImage[]): Found[] {
         : ''
     return group.map((image) => ({
       owner: image,
-      title: TAG_LIMIT_TITLE,
-      message: `${first.source.digest} already carries ${carried} tags in ${describeRepository(first.target)}; ${adding.size} more${entries} would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
+      ...refusal(
+        TAG_LIMIT_TITLE,
+        `${first.source.digest} already carries ${carried} tags in ${describeRepository(first.target)}; ${adding.size} more${entries} would pass ECR's limit of ${TAG_LIMIT} tags per image, which no retry gets past. Remove tags it no longer needs, or promote fewer.`
+      )
     }))
   })
 }
@@ -174,9 +176,7 @@ export const LIFECYCLE_TITLE = 'Lifecycle policy'
 
 function lifecycleProblems(images: PlannedImage[]): Found[] {
   return images.flatMap((image) =>
-    image.lifecycle
-      ? [{ owner: image, title: LIFECYCLE_TITLE, message: image.lifecycle.message }]
-      : []
+    image.lifecycle ? [{ owner: image, ...refusal(LIFECYCLE_TITLE, image.lifecycle.message) }] : []
   )
 }
 

@@ -16,15 +16,10 @@ import {
   wouldRollBack,
   type TagOutcome
 } from './outcomes.js'
+import { failure } from './problems.js'
 import { undo } from './rollback.js'
 import { ABANDONED, withinGrace, type Stop } from './stop.js'
-import type {
-  ImageRecord,
-  Problem,
-  PromotionRequest,
-  PromotionResult,
-  RollbackRequest
-} from './types.js'
+import type { ImageRecord, PromotionRequest, PromotionResult, RollbackRequest } from './types.js'
 
 type Entry = RollbackRequest['images'][number]
 
@@ -43,12 +38,11 @@ interface Read {
 /** An image whose target could not be read: none of its tags is touched. */
 function unread(entry: Entry, error: unknown): Read {
   if (!(error instanceof ExplainedError) && !(error instanceof ManifestError)) throw error
-  const problem: Problem = {
-    title: 'Not rolled back',
-    message: `${entry.request.name}: ${error.message}`,
-    failed: true,
-    ...(error instanceof ExplainedError && error.retryable && { retryable: true })
-  }
+  const problem = failure(
+    'Not rolled back',
+    `${entry.request.name}: ${error.message}`,
+    error instanceof ExplainedError && error.retryable
+  )
   return {
     entry,
     result: {

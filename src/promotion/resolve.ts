@@ -28,6 +28,7 @@ import {
 } from '../registry/index.js'
 import { ArchivedRefusal, ensureActive, notActive, type ArchiveOptions } from './archive.js'
 import { TAG_LIMIT } from './plan.js'
+import { failure, refusal } from './problems.js'
 import type { ImageRecord, ImageRequest } from './types.js'
 
 const keyOf = (repository: RepositoryRef): string =>
@@ -212,7 +213,7 @@ function unresolved(
   side: 'source' | 'target'
 ): ImageRecord {
   if (error instanceof GuardRefusal || error instanceof ArchivedRefusal)
-    return { request, problem: { title: error.title, message: error.message } }
+    return { request, problem: refusal(error.title, error.message) }
   const retryable = error instanceof ExplainedError && error.retryable
   const notFound = error instanceof ExplainedError ? NOT_FOUND[error.code ?? ''] : undefined
   const sameRepository = keyOf(request.source) === keyOf(request.target)
@@ -226,17 +227,13 @@ function unresolved(
         ? " Set create-repository: true to create it with the source repository's settings, or create it first."
         : ' Create it first: create-repository does not create ECR Public repositories.'
       : ''
+  const message =
+    (where === 'Target' && !error.message.startsWith('Target')
+      ? `Target: ${error.message}`
+      : error.message) + create
   return {
     request,
-    problem: {
-      title: notFound ? `${where} ${notFound}` : 'Not resolved',
-      message:
-        (where === 'Target' && !error.message.startsWith('Target')
-          ? `Target: ${error.message}`
-          : error.message) + create,
-      failed: true,
-      ...(retryable && { retryable })
-    }
+    problem: failure(notFound ? `${where} ${notFound}` : 'Not resolved', message, retryable)
   }
 }
 

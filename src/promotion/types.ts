@@ -216,8 +216,9 @@ export interface Problem {
   /** The run failed rather than was refused: a source or target that is not there, access, or
    * ECR not answering. Every other problem is a refusal by a guard or gate, as designed. */
   failed?: true
-  /** ECR did not answer (throttling, 5xx, timeouts): a rerun may get past it. */
-  retryable?: true
+  /** A rerun alone will not get past it (a refusal, a source that is not there, access): false.
+   * Unset: it may (ECR did not answer, the run was stopped). Made by problems.ts. */
+  retryable?: false
 }
 
 /** The one record of a run: its images' records, and how the run as a whole went. */

@@ -4,6 +4,7 @@
 import type { ManifestNode, RepositoryRef } from '../../oci/index.js'
 import { EcrError, ExplainedError, mayPassOnRerun, type Registry } from '../../registry/index.js'
 import { ecrSignatureVerdict, sigstoreSignatureVerdict, type TrustLoader } from './signature.js'
+import { TrustMaterialError } from './trust-error.js'
 import type { GateRequest, GateVerdict, SigstoreGate } from './types.js'
 import { vulnerabilityVerdict, type PollOptions } from './vulnerability.js'
 
@@ -68,7 +69,7 @@ export async function evaluateGates(
     // So may a trust root that could not be fetched (TrustMaterialError says which).
     const retryable =
       (error instanceof EcrError && mayPassOnRerun(error)) ||
-      (error as { retryable?: unknown } | null)?.retryable === true
+      (error instanceof TrustMaterialError && error.retryable)
     throw new ExplainedError(`A promotion gate could not decide: ${message}.${denied}`, retryable)
   }
 }

@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { toTrustMaterial } from '@sigstore/verify'
 import type { TrustMaterial } from '@sigstore/verify'
+import { TrustMaterialError } from './trust-error.js'
+
+export { TrustMaterialError }
 
 export type { TrustMaterial }
 
@@ -26,14 +29,6 @@ export interface TrustSource {
   tufRetries?: number
 }
 
-/**
- * The trust material could not be had: the gate cannot decide anything, so the run fails. A TUF
- * repository that could not be fetched may answer a rerun (`retryable`); a bad file will not.
- */
-export class TrustMaterialError extends Error {
-  override name = 'TrustMaterialError'
-  retryable = false
-}
 
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot/
 
@@ -119,7 +114,9 @@ async function trustMaterialFromTUF(source: TrustSource): Promise<TrustMaterial>
     // A repository that could not be reached may answer a rerun; a client without its root will not.
     const code = (error as { code?: unknown }).code
     const retryable = code === 'TUF_REFRESH_METADATA_ERROR' || code === 'TUF_DOWNLOAD_TARGET_ERROR'
-    throw Object.assign(trustError(tufFailure(error, mirror), error), { retryable })
+    const failed = trustError(tufFailure(error, mirror), error)
+    failed.retryable = retryable
+    throw failed
   }
   return usableMaterial(() => root, `the TUF repository at ${mirror}`)
 }
