@@ -104,11 +104,11 @@ function problemsOf(image: ImageRecord): Found[] {
 }
 
 /** Where a tag lives, whatever the spelling of its repository: one tag can point at one image. */
-export const claimKey = (image: PlannedImage, tag: string): string =>
+export const claimKey = (image: Pick<ResolvedImage, 'target'>, tag: string): string =>
   `${repositoryKey(image.target)}:${tag}`
 
 /** One image in one repository, however many entries name it. */
-export const imageKey = (image: PlannedImage): string =>
+export const imageKey = (image: Pick<ResolvedImage, 'target' | 'source'>): string =>
   `${repositoryKey(image.target)}@${image.source.digest}`
 
 /** Two entries of the run that want one tag of one repository at different images. */

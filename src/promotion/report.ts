@@ -1,8 +1,9 @@
 // The record of a promotion as plain data: what the `result` output holds, and what every face
 // reports from. Built from a PromotionResult by pure functions.
 import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
-import { repositoryKey, repositoryUri, type RepositoryRef } from '../oci/index.js'
+import { repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES, WRITTEN_STATUSES } from './outcomes.js'
+import { claimKey, imageKey } from './plan.js'
 import type { RepositorySettings, SigningStatus } from '../registry/index.js'
 import type { GateVerdict } from './gates/index.js'
 import type { LifecycleWarning } from './lifecycle.js'
@@ -37,15 +38,17 @@ export interface CopyReport {
  * that would succeed; `refused` before any write; `failed` part way; `cancelled`; a rollback from a
  * record that put every tag back (`rolled-back`); or an `input-error`.
  */
-export type RunStatus =
-  | 'promoted'
-  | 'unchanged'
-  | 'dry-run'
-  | 'refused'
-  | 'failed'
-  | 'cancelled'
-  | 'rolled-back'
-  | 'input-error'
+export const RUN_STATUSES = [
+  'promoted',
+  'unchanged',
+  'dry-run',
+  'refused',
+  'failed',
+  'cancelled',
+  'rolled-back',
+  'input-error'
+] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
 
 /** A tag's outcome, as every report shows it. */
 export type TagReport = TagOutcome
@@ -344,28 +347,24 @@ const failedToSign = (statuses: SigningStatus[] | undefined): boolean =>
 const sum = (images: PromotionReport[], figure: (copy: CopyReport) => number): number =>
   images.reduce((total, image) => total + (image.copy ? figure(image.copy) : 0), 0)
 
-/** Where an image's tags are, whatever the spelling its entry used; its name when unresolved. */
-function targetKeyOf(report: PromotionReport): string {
-  if (report.registryId === undefined && report.publicAlias === undefined) return `?${report.name}`
-  return repositoryKey({ ...targetOf(report), registryId: report.registryId ?? '' })
-}
-
 /**
  * A release's totals, each image and each tag of a repository counted once, however many entries
- * name them.
+ * name them: by the records' settled repositories, whatever the spelling of each entry. An image
+ * that was not resolved counts on its own, its tags under its name.
  */
-function releaseTotals(images: PromotionReport[]): ReleaseTotals {
+function releaseTotals(records: ImageRecord[], images: PromotionReport[]): ReleaseTotals {
   const tags = new Map<string, TagReport>()
   const distinct = new Map<string, PromotionReport>()
-  for (const image of images) {
-    const where = targetKeyOf(image)
-    distinct.set(
-      image.digest !== undefined ? `${where}@${image.digest}` : `#${distinct.size}`,
-      image
-    )
-    for (const tag of image.tags)
-      if (!tags.has(`${where}:${tag.tag}`)) tags.set(`${where}:${tag.tag}`, tag)
-  }
+  images.forEach((image, i) => {
+    const record = records[i]!
+    const resolved = record.source &&
+      record.target && { source: record.source, target: record.target }
+    distinct.set(resolved ? imageKey(resolved) : `#${i}`, image)
+    for (const tag of image.tags) {
+      const key = resolved ? claimKey(resolved, tag.tag) : `?${image.name}:${tag.tag}`
+      if (!tags.has(key)) tags.set(key, tag)
+    }
+  })
   const statuses: ReleaseTotals['statuses'] = {}
   for (const tag of tags.values()) statuses[tag.status] = (statuses[tag.status] ?? 0) + 1
   const copies = [...distinct.values()]
@@ -399,7 +398,7 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
     dryRun: result.dryRun,
     changed: images.some((image) => image.changed),
     images,
-    totals: releaseTotals(images),
+    totals: releaseTotals(result.images, images),
     ...(result.rollbackOf && { rollbackOf: result.rollbackOf })
   }
 }
