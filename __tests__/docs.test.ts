@@ -7,7 +7,9 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { OUTPUT_NAMES } from '../src/action/outputs.js'
+import { exitCodeOf } from '../src/cli/index.js'
 import { INPUTS } from '../src/inputs/index.js'
+import { RUN_STATUSES, TAG_STATUSES } from '../src/promotion/index.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
@@ -55,6 +57,39 @@ describe('the README', () => {
     expect(uses.length).toBeGreaterThan(3)
     expect(new Set(uses.map((match) => match[1]))).toEqual(new Set(['your-org']))
     expect(readme.match(/`your-org` in these examples stands for/g)).toHaveLength(1)
+  })
+})
+
+describe('statuses and exit codes, as built', () => {
+  test("the README's table has every run status, and no other", () => {
+    const heading =
+      'Run statuses, the same in `result`, the job summary, the record and the command line:'
+    expect(tableNames(heading).sort()).toEqual([...RUN_STATUSES].sort())
+  })
+
+  test('the README names every tag status', () => {
+    const start = readme.indexOf('Tag statuses:')
+    const paragraph = readme.slice(start, readme.indexOf('\n\n', start))
+    const named = new Set([...paragraph.matchAll(/`([^`]+)`/g)].map((match) => match[1]))
+    expect(TAG_STATUSES.filter((status) => !named.has(status))).toEqual([])
+  })
+
+  test('docs/cli.md gives each run status the exit code the command line exits with', () => {
+    const cli = readFileSync(join(root, 'docs/cli.md'), 'utf8')
+    const start = cli.indexOf("By the run's status")
+    const sentence = cli.slice(start, cli.indexOf('\n\n', start)).replace(/\s+/g, ' ')
+    // "`a`, `b` and `c` exit 0; `d` exits 2; ...": each clause's statuses, then its code.
+    const documented = new Map<string, number>()
+    for (const clause of sentence.split(';')) {
+      const code = Number(/exits? (\d)/.exec(clause)?.[1])
+      for (const [, status] of clause.matchAll(/`([^`]+)`/g))
+        if (status !== 'result') documented.set(status!, code)
+    }
+    expect(Object.fromEntries(documented)).toEqual(
+      Object.fromEntries(RUN_STATUSES.map((status) => [status, exitCodeOf(status)]))
+    )
+    const table = [...cli.matchAll(/^\| (\d) +\|/gm)].map((match) => Number(match[1]))
+    expect(table).toEqual([0, 1, 2, 3])
   })
 })
 

@@ -67,7 +67,8 @@ const EXIT_CODES: ReadonlyArray<[code: string, meaning: string]> = [
   ['1', 'failed or cancelled, or a source or target (repository, tag) not there'],
   ['2', 'bad options or inputs: nothing was sent to AWS'],
   ['3', 'refused before any write by a guard or gate: expected digest, protected'],
-  [' ', '   tag, immutable conflict, tag limit, a tag claimed twice, scan, signature'],
+  [' ', '   tag, immutable conflict, tag limit, a tag claimed twice, an archived'],
+  [' ', '   image, a lifecycle rule (--lifecycle-check refuse), scan, signature'],
   [' ', '   (a rollback: a tag moved since the run it undoes)']
 ]
 

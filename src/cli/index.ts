@@ -45,7 +45,8 @@ const PROCESS_IO: CliIo = {
   signals: process
 }
 
-function exitCodeOf(status: RunStatus): number {
+/** The exit code of a run that got as far as a report: docs/cli.md says it by status. */
+export function exitCodeOf(status: RunStatus): number {
   switch (status) {
     case 'promoted':
     case 'unchanged':

@@ -90,6 +90,7 @@ export {
   type PollOptions,
   type Threshold
 } from './gates/index.js'
+export { TAG_STATUSES } from './types.js'
 export type {
   CopyRecord,
   ImageRecord,

@@ -10,19 +10,22 @@ import type {
 import type { GateRequest, GateVerdict } from './gates/index.js'
 import type { LifecycleCheck, LifecycleWarning } from './lifecycle.js'
 
-export type TagStatus =
-  | 'created'
-  | 'moved'
-  | 'unchanged'
-  | 'would-create'
-  | 'would-move'
-  | 'refused'
-  | 'conflict'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'rolled-back'
-  | 'would-roll-back'
+/** Every status a tag can end in, as `result`, the summary and the command line say it. */
+export const TAG_STATUSES = [
+  'created',
+  'moved',
+  'unchanged',
+  'would-create',
+  'would-move',
+  'refused',
+  'conflict',
+  'failed',
+  'skipped',
+  'cancelled',
+  'rolled-back',
+  'would-roll-back'
+] as const
+export type TagStatus = (typeof TAG_STATUSES)[number]
 
 export interface TagOutcome {
   tag: string

@@ -29,7 +29,6 @@ export interface TrustSource {
   tufRetries?: number
 }
 
-
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot/
 
 export async function loadTrustMaterial(source: TrustSource = {}): Promise<TrustMaterial> {
