@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PromotionReport } from '../src/promotion/index.js'
+import type { ImageResultJson } from '../src/promotion/index.js'
 
 /** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIMITER` blocks. */
 export function parseOutputFile(text: string): Record<string, string> {
@@ -66,7 +66,7 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   /** The parsed `result` output, when the run got far enough to set it. */
-  result?: PromotionReport
+  result?: ImageResultJson
 }
 
 /** Credentials and settings that point the SDK at a local emulator and nowhere else. */

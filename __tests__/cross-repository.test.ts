@@ -100,6 +100,13 @@ describe('promotion into another account and region', () => {
       registryId: DEV,
       region: 'us-east-1'
     })
+    // `result` keeps v1's shape: the target's fields flat at the top, beside `source`.
+    expect(run.result).toMatchObject({
+      repository: target.name,
+      registryId: PROD,
+      region: 'eu-west-1'
+    })
+    expect(run.result).not.toHaveProperty('target')
     expect(run.summary).toContain(`Copied 2 blob(s) (`)
     // Every call named its registry: the source account for reads, the target account for writes.
     for (const entry of emulator.log.filter((e) => e.operation !== 'BlobDownload')) {

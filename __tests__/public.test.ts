@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { randomBytes } from 'node:crypto'
 import { runAction } from '../__fixtures__/run-action.js'
-import type { ReleaseReport } from '../src/promotion/index.js'
+import type { ReleaseResultJson } from '../src/promotion/index.js'
 import { PUBLIC_PARTITION, buildImage, buildIndex, pushImage } from '../emulator/index.js'
 
 const ACCOUNT = '111111111111'
@@ -79,7 +79,7 @@ describe('on-failure: rollback in ECR Public', () => {
         (entry) => entry.operation === 'ecr-public:BatchDeleteImage' && entry.status === 200
       )
     ).toBe(true)
-    const release = JSON.parse(run.outputs.result!) as ReleaseReport
+    const release = JSON.parse(run.outputs.result!) as ReleaseResultJson
     expect(release.images[0]!.tags.map((tag) => tag.status)).toEqual(['rolled-back', 'rolled-back'])
   })
 })

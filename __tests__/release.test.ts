@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { runAction } from '../__fixtures__/run-action.js'
 import { buildImage, pushImage, type BuiltImage } from '../emulator/index.js'
-import type { ReleaseReport } from '../src/promotion/index.js'
+import type { ReleaseResultJson } from '../src/promotion/index.js'
 
 const DEV = '111111111111'
 const PROD = '222222222222'
@@ -90,7 +90,7 @@ const writes = () =>
     )
   )
 const resultOf = (run: { outputs: Record<string, string> }) =>
-  JSON.parse(run.outputs.result!) as ReleaseReport
+  JSON.parse(run.outputs.result!) as ReleaseResultJson
 
 describe('a release of twenty images in three repositories, into another account', () => {
   test('one read per source repository, every copy before any tag, and a rerun that writes nothing', async () => {

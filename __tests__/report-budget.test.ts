@@ -9,7 +9,7 @@ import { useEmulator } from '../__fixtures__/emulator.js'
 import { runDist } from '../__fixtures__/actions.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 import { OUTPUTS_LIMIT, outputsSize } from '../src/action/outputs.js'
-import type { ReleaseReport } from '../src/promotion/index.js'
+import type { ReleaseResultJson } from '../src/promotion/index.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'us-east-1'
@@ -34,10 +34,10 @@ beforeAll(() => {
 })
 
 /** The checks every report at this scale must pass. */
-function withinLimits(run: Awaited<ReturnType<typeof runDist>>): ReleaseReport {
+function withinLimits(run: Awaited<ReturnType<typeof runDist>>): ReleaseResultJson {
   expect(Buffer.byteLength(run.summary)).toBeLessThan(SUMMARY_LIMIT)
   expect(outputsSize(run.outputs)).toBeLessThan(OUTPUTS_LIMIT)
-  const whole = JSON.parse(readFileSync(run.outputs['result-file']!, 'utf8')) as ReleaseReport
+  const whole = JSON.parse(readFileSync(run.outputs['result-file']!, 'utf8')) as ReleaseResultJson
   expect(whole.images).toHaveLength(IMAGES)
   expect(whole.shortened).toBeUndefined()
   // An output is whole or empty, never cut.
@@ -83,7 +83,7 @@ describe('a release of 1,000 images with 5 tags', () => {
     const run = await runDist({ sources: given.join('\n'), tags: TAGS.join(',') }, emulator.env)
     expect(run.exitCode).toBe(1)
     withinLimits(run)
-    const result = run.result as unknown as ReleaseReport
+    const result = run.result as unknown as ReleaseResultJson
     expect(result.status).toBe('failed')
     // The shortened result keeps the images that stopped the run, whole.
     expect(result.images.map((image) => image.name)).toEqual(missing.map((i) => given[i]))

@@ -10,7 +10,7 @@ import { runDist } from '../__fixtures__/actions.js'
 import { useEmulator } from '../__fixtures__/emulator.js'
 import { readRecord } from '../__fixtures__/record.js'
 import { buildImage, pushImage } from '../emulator/index.js'
-import type { PromotionReport, ReleaseReport } from '../src/promotion/index.js'
+import type { ImageResultJson, ReleaseResultJson } from '../src/promotion/index.js'
 import { runCommand } from './cli/run.js'
 
 const DEV = '111111111111'
@@ -64,7 +64,7 @@ describe('rollback-record: the action', () => {
       // The image the release promoted is still there, under its own tag.
       expect(repository.tags.has('rc')).toBe(true)
     }
-    const result = JSON.parse(run.outputs.result!) as ReleaseReport
+    const result = JSON.parse(run.outputs.result!) as ReleaseResultJson
     expect(result.status).toBe('rolled-back')
     expect(result.rollbackOf?.promotedAt).toMatch(/^\d{4}-/)
     expect(result.images[0]!.tags).toEqual([
@@ -107,7 +107,7 @@ describe('rollback-record: the action', () => {
     const again = await runDist({ 'rollback-record': record }, emulator.env)
     expect(again.exitCode).toBe(0)
     expect(writes()).toHaveLength(before)
-    expect((JSON.parse(again.outputs.result!) as ReleaseReport).status).toBe('unchanged')
+    expect((JSON.parse(again.outputs.result!) as ReleaseResultJson).status).toBe('unchanged')
     expect(again.outputs.changed).toBe('false')
   })
 
@@ -118,7 +118,7 @@ describe('rollback-record: the action', () => {
     expect(run.exitCode).toBe(0)
     expect(writes()).toHaveLength(before)
     expect(api.repository.tags.get('live')).toBe(api.v2.digest)
-    const result = JSON.parse(run.outputs.result!) as ReleaseReport
+    const result = JSON.parse(run.outputs.result!) as ReleaseResultJson
     expect(result.status).toBe('dry-run')
     expect(result.images[0]!.tags.map((tag) => tag.status)).toEqual([
       'would-roll-back',
@@ -167,7 +167,7 @@ describe('ecr-promote rollback --record', () => {
     expect(api.repository.tags.has('next')).toBe(false)
     expect(web.repository.tags.get('live')).toBe(hotfix.digest)
     expect(web.repository.tags.has('next')).toBe(false)
-    const result = JSON.parse(run.stdout) as ReleaseReport
+    const result = JSON.parse(run.stdout) as ReleaseResultJson
     expect(result.status).toBe('refused')
     const live = result.images[1]!.tags.find((tag) => tag.tag === 'live')
     expect(live).toMatchObject({ status: 'refused', digestAfter: hotfix.digest })
@@ -230,7 +230,7 @@ describe('ecr-promote rollback --record', () => {
       { ...emulator.env, AWS_REGION: REGION }
     )
     expect(promoted.exitCode).toBe(0)
-    expect((JSON.parse(promoted.stdout) as PromotionReport).tags[0]!.status).toBe('moved')
+    expect((JSON.parse(promoted.stdout) as ImageResultJson).tags[0]!.status).toBe('moved')
     const run = await runDist(
       { repository: repository.name, 'source-tag': 'staging', tags: 'prod' },
       {

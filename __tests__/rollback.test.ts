@@ -8,7 +8,7 @@ import { useEmulator } from '../__fixtures__/emulator.js'
 import { readRecord } from '../__fixtures__/record.js'
 import { buildImage, pushImage } from '../emulator/index.js'
 import type { Repository } from '../emulator/store.js'
-import type { ReleaseReport } from '../src/promotion/index.js'
+import type { ReleaseResultJson } from '../src/promotion/index.js'
 import { runCommand } from './cli/run.js'
 
 const DEV = '111111111111'
@@ -32,8 +32,8 @@ function release() {
 }
 
 /** A release's image reports, from its `result` output. */
-const imagesOf = (run: { outputs: Record<string, string> }): ReleaseReport['images'] =>
-  (JSON.parse(run.outputs.result!) as ReleaseReport).images
+const imagesOf = (run: { outputs: Record<string, string> }): ReleaseResultJson['images'] =>
+  (JSON.parse(run.outputs.result!) as ReleaseResultJson).images
 
 /** web's PutImage is denied, after api's writes have landed. */
 function denyWrites(web: Repository, before: () => void = () => {}) {
@@ -235,7 +235,7 @@ describe('on-failure: rollback when the run is stopped', () => {
     expect(api.repository.tags.has('next')).toBe(false)
     expect(web.repository.tags.get('live')).toBe(web.v1.digest)
     expect(web.repository.tags.has('next')).toBe(false)
-    const report = JSON.parse(run.outputs.result!) as ReleaseReport
+    const report = JSON.parse(run.outputs.result!) as ReleaseResultJson
     expect(report.status).toBe('cancelled')
     expect(report.images[0]!.tags.map((tag) => tag.status)).toEqual(['rolled-back', 'rolled-back'])
     expect(run.summary).toContain('Timed out and rolled back: 0 of 2 images left fully promoted')

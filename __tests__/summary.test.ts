@@ -87,10 +87,13 @@ describe('the job summary', () => {
         // Retagged in its own repository.
         {
           ...api!,
-          source: { repository: api!.repository, registryId: '222222222222', region: 'eu-west-1' }
+          source: { name: api!.target.name, registryId: '222222222222', region: 'eu-west-1' }
         },
         web!,
-        { ...worker!, publicAlias: 'acme', registryId: undefined, region: 'us-east-1' }
+        {
+          ...worker!,
+          target: { name: worker!.target.name, publicAlias: 'acme', region: 'us-east-1' }
+        }
       ]
     }
     const markdown = renderReleaseSummary(core.summary, release).stringify()

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { INPUTS, InputError, parseInputs } from '../inputs/index.js'
 import {
   PREDICATE_TYPE,
+  resultJson,
   type EarlyFailureReport,
   type PollOptions,
   type Provenance
@@ -80,7 +81,7 @@ async function report(
 ): Promise<void> {
   const files = {
     record: writeRunFile(runner, 'record', reports.record),
-    result: writeRunFile(runner, 'result', reports.report)
+    result: writeRunFile(runner, 'result', resultJson(reports.report))
   }
   const shown = {
     ...(files.result && { resultFile: files.result }),

@@ -1,7 +1,7 @@
 // GitHub's strategy.matrix for a release: the action's own view of the release report, for a
 // workflow that fans a release out by target account and region.
-import { repositoryUri } from '../oci/index.js'
-import { sourceOf, targetOf, type PromotionReport, type ReleaseReport } from '../promotion/index.js'
+import { repositoryUri, type RepositoryRef } from '../oci/index.js'
+import type { ReleaseReport } from '../promotion/index.js'
 
 /**
  * The release grouped by target account and region, for `strategy.matrix` when one job's quota is
@@ -14,20 +14,17 @@ export function releaseMatrix(report: ReleaseReport): string {
   const groups = new Map<string, { target: string; images: number; entries: unknown[] }>()
   for (const image of report.images) {
     // Only a release whose every image resolved can be fanned out: each entry pins its digest.
-    if (image.digest === undefined) return ''
-    if (image.publicAlias === undefined && image.registryId === undefined) return ''
-    const target =
-      image.publicAlias !== undefined ? 'public' : `${image.registryId}/${image.region}`
+    const { digest, target: into, source } = image
+    if (digest === undefined || source === undefined) return ''
+    if (into.publicAlias === undefined && into.registryId === undefined) return ''
+    const target = into.publicAlias !== undefined ? 'public' : `${into.registryId}/${into.region}`
     const group = groups.get(target) ?? { target, images: 0, entries: [] }
     group.images++
     group.entries.push({
-      repository: sourceUri(image),
-      digest: image.digest,
+      repository: uri(source),
+      digest,
       // A public target is named by its alias alone.
-      'target-repository': repositoryUri({
-        ...targetOf(image),
-        registryId: image.registryId ?? ''
-      }),
+      'target-repository': uri(into),
       tags: image.tags.map((tag) => tag.tag)
     })
     groups.set(target, group)
@@ -41,7 +38,6 @@ export function releaseMatrix(report: ReleaseReport): string {
   })
 }
 
-function sourceUri(image: PromotionReport): string {
-  const source = sourceOf(image)!
-  return repositoryUri({ ...source, registryId: source.registryId ?? '' })
+function uri(repository: RepositoryRef): string {
+  return repositoryUri({ ...repository, registryId: repository.registryId ?? '' })
 }

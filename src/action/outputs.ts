@@ -6,6 +6,7 @@
 import {
   inPlaceReferences,
   needsAttention,
+  resultJson,
   type PromotionReport,
   type ReleaseReport,
   type EarlyFailureReport
@@ -102,7 +103,7 @@ export function setImageOutputs(runner: Runner, report: PromotionReport, files: 
     'bytes-copied': String(report.copy?.bytesCopied ?? 0),
     'blobs-mounted': String(report.copy?.blobsMounted ?? 0),
     'bytes-mounted': String(report.copy?.bytesMounted ?? 0),
-    result: JSON.stringify(report),
+    result: JSON.stringify(resultJson(report)),
     'result-file': files.result,
     matrix: '',
     record: files.record
@@ -110,7 +111,7 @@ export function setImageOutputs(runner: Runner, report: PromotionReport, files: 
   // The tags that did not get where they were meant to, only.
   const tags = report.tags.filter((tag) => tag.status !== 'created' && tag.status !== 'moved')
   const short = JSON.stringify({
-    ...report,
+    ...resultJson(report),
     tags: tags.filter((tag) => tag.status !== 'unchanged'),
     shortened: {
       omittedTags: report.tags.length - tags.filter((t) => t.status !== 'unchanged').length,
@@ -138,7 +139,7 @@ export function setReleaseOutputs(
     'bytes-copied': String(report.totals.bytesCopied),
     'blobs-mounted': String(report.totals.blobsMounted),
     'bytes-mounted': String(report.totals.bytesMounted),
-    result: JSON.stringify(report),
+    result: JSON.stringify(resultJson(report)),
     'result-file': files.result,
     matrix,
     record: files.record
@@ -146,8 +147,7 @@ export function setReleaseOutputs(
   /** The result with only the images a reader must look at, or none. */
   const shortened = (images: PromotionReport[]): string =>
     JSON.stringify({
-      ...report,
-      images,
+      ...resultJson({ ...report, images }),
       shortened: { omittedImages: report.images.length - images.length, file: files.result }
     })
   const attention = shortened(report.images.filter(needsAttention))

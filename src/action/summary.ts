@@ -2,7 +2,12 @@
 // (about 1,000 px wide). A headline whose mark differs for each outcome, the source and the
 // target, short digests in the tables and the full ones folded away, the copy's figures, and one
 // line saying what to do next when something did not happen.
-import { describeRepository, formatBytes, shortDigest as shortOf } from '../oci/index.js'
+import {
+  describeRepository,
+  formatBytes,
+  isSameRepository,
+  shortDigest as shortOf
+} from '../oci/index.js'
 import type {
   CopyReport,
   EarlyFailureReport,
@@ -21,9 +26,7 @@ import {
   nextStep,
   rollbackTried,
   signingFailed,
-  settingsText,
-  sourceOf,
-  targetOf
+  settingsText
 } from '../promotion/index.js'
 import { problemsOf, type Annotation } from './annotations.js'
 import type { Summary } from './runner.js'
@@ -265,9 +268,9 @@ function fromTo(report: PromotionReport): string {
     : `in ${code(target)}`
 }
 
-const sourceName = (report: PromotionReport): string => describeRepository(sourceOf(report)!)
+const sourceName = (report: PromotionReport): string => describeRepository(report.source!)
 
-const targetName = (report: PromotionReport): string => describeRepository(targetOf(report))
+const targetName = (report: PromotionReport): string => describeRepository(report.target)
 
 function footer(summary: Summary, provenance: Provenance | undefined): void {
   if (!provenance?.runUrl) return
@@ -400,33 +403,26 @@ function shortName(name: string): string {
 const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`
 
 /** A target in a line's words: its name, and its account and region or ECR Public. */
-function shortTarget(image: PromotionReport): string {
-  if (image.publicAlias !== undefined)
-    return `${code(`${image.publicAlias}/${image.repository}`)} (ECR Public)`
-  return `${code(image.repository)} (${image.registryId ?? 'account not read'} · ${escape(image.region)})`
+function shortTarget({ target }: PromotionReport): string {
+  if (target.publicAlias !== undefined)
+    return `${code(`${target.publicAlias}/${target.name}`)} (ECR Public)`
+  return `${code(target.name)} (${target.registryId ?? 'account not read'} · ${escape(target.region)})`
 }
 
 /** Whether the image's tags go into its own repository: a retag in place, no copy. */
-function inPlace(image: PromotionReport): boolean {
-  const source = image.source
-  return (
-    source === undefined ||
-    (source.repository === image.repository &&
-      source.registryId === image.registryId &&
-      source.region === image.region &&
-      source.publicAlias === image.publicAlias)
-  )
-}
+const inPlace = ({ source, target }: PromotionReport): boolean =>
+  source === undefined || isSameRepository(source, target)
 
 /** Where a target is, in a short form: the account and region, or ECR Public, each on its line. */
 function targetCell(image: PromotionReport): string {
+  const { target } = image
   const where =
-    image.publicAlias !== undefined
+    target.publicAlias !== undefined
       ? '<sub>ECR Public</sub>'
-      : `<sub>${image.registryId ?? 'account not read'}</sub><br><sub>${escape(image.region)}</sub>`
+      : `<sub>${target.registryId ?? 'account not read'}</sub><br><sub>${escape(target.region)}</sub>`
   if (inPlace(image)) return `in place<br>${where}`
   const name =
-    image.publicAlias !== undefined ? `${image.publicAlias}/${image.repository}` : image.repository
+    target.publicAlias !== undefined ? `${target.publicAlias}/${target.name}` : target.name
   return `${code(name)}<br>${where}`
 }
 

@@ -3,7 +3,13 @@
 // (the action's `result` object alone on stdout), ending with an exit code that says how it went.
 // Only the faces know how they are started; it may import every layer below, never src/action.
 import { InputError, parseInputs, type InputReader } from '../inputs/index.js'
-import type { EarlyFailureReport, Log, Provenance, RunStatus } from '../promotion/index.js'
+import {
+  resultJson,
+  type EarlyFailureReport,
+  type Log,
+  type Provenance,
+  type RunStatus
+} from '../promotion/index.js'
 import {
   configuredRegion,
   reportsOf,
@@ -144,7 +150,7 @@ async function promoteFrom(commandLine: CommandLine, io: CliIo): Promise<CliRun>
     const reports = reportsOf(outcome, inputs, PROVENANCE)
     screen.gap()
     for (const line of summaryLines(reports)) screen.line(line)
-    if (json) io.stdout.write(`${JSON.stringify(reports.report, null, 2)}\n`)
+    if (json) io.stdout.write(`${JSON.stringify(resultJson(reports.report), null, 2)}\n`)
     return { exitCode: exitCodeOf(reports.status), abandoned: outcome.result.cancelled }
   } catch (error) {
     if (error instanceof InputError)

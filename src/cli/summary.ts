@@ -1,7 +1,7 @@
 // The end of a run for a person: a table of the tags (where each was, where it is now), what did
 // not work and why, and what to do next.
 import { describeRepository, formatBytes, shortDigest as shortOf } from '../oci/index.js'
-import { digestAfter, settingsText, targetOf, type PromotionReport } from '../promotion/index.js'
+import { digestAfter, settingsText, type PromotionReport } from '../promotion/index.js'
 import type { Reports } from '../session/index.js'
 
 /** A digest shortened for the table; a dash for none. */
@@ -66,7 +66,7 @@ function created(images: readonly PromotionReport[]): string[] {
   const said = new Set<string>()
   return images.flatMap((image) => {
     if (!image.newRepository) return []
-    const where = describeRepository(targetOf(image))
+    const where = describeRepository(image.target)
     if (said.has(where)) return []
     said.add(where)
     const what = image.newRepository.created

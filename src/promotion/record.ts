@@ -4,7 +4,13 @@
 // the attestation next to the image, so the registry itself answers "who promoted this digest,
 // from which run".
 import type { GateVerdict } from './gates/index.js'
-import type { PromotionReport, Provenance, ReleaseReport } from './report.js'
+import {
+  writtenRepository,
+  type PromotionReport,
+  type WrittenRepository,
+  type Provenance,
+  type ReleaseReport
+} from './report.js'
 import type { RollbackOf } from './types.js'
 
 /** The predicate's type: versioned, and documented in docs/record.md. */
@@ -19,8 +25,8 @@ export interface PromotionRecord {
   guards: { protectTags: string[]; expectedDigests: Record<string, string> }
   images: Array<{
     name: string
-    source?: PromotionReport['source']
-    target: { repository: string; registryId?: string; region: string; publicAlias?: string }
+    source?: WrittenRepository
+    target: WrittenRepository
     /** REGISTRY/REPOSITORY@DIGEST in the target: what an attestation of this image names. */
     image?: string
     digest?: string
@@ -75,13 +81,8 @@ export function buildRecord(
     guards: { protectTags: context.protectTags, expectedDigests: context.expectedDigests },
     images: images.map((image) => ({
       name: image.name,
-      ...(image.source && { source: image.source }),
-      target: {
-        repository: image.repository,
-        ...(image.registryId !== undefined && { registryId: image.registryId }),
-        region: image.region,
-        ...(image.publicAlias !== undefined && { publicAlias: image.publicAlias })
-      },
+      ...(image.source && { source: writtenRepository(image.source) }),
+      target: writtenRepository(image.target),
       ...(image.image !== undefined && { image: image.image }),
       ...(image.digest !== undefined && { digest: image.digest, mediaType: image.mediaType! }),
       tags: image.tags.map(({ tag, status, previousDigest, digestAfter }) => ({

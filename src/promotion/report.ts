@@ -53,7 +53,10 @@ export type RunStatus = (typeof RUN_STATUSES)[number]
 /** A tag's outcome, as every report shows it. */
 export type TagReport = TagOutcome
 
-/** One image's record: the `result` output of a single-image run, and an entry of a release's. */
+/**
+ * One image's report, a view of its record that every face renders: the `result` output of a
+ * single-image run (as resultJson writes it), and an entry of a release's.
+ */
 export interface PromotionReport {
   /** The source as the inputs named it. */
   name: string
@@ -61,16 +64,12 @@ export interface PromotionReport {
   /** Unset when the source could not be resolved. */
   digest?: string
   mediaType?: string
-  /** Where the tags are: the target repository. */
-  repository: string
-  registryId?: string
-  region: string
-  /** For an ECR Public repository: the registry alias, as in public.ecr.aws/ALIAS/NAME. */
-  publicAlias?: string
+  /** Where the tags are: the target repository, its registry settled once it was resolved. */
+  target: RepositoryRef
   /** REGISTRY/REPOSITORY@DIGEST in the target. */
   image?: string
-  /** Where the image came from, when it was copied from another repository. */
-  source?: { repository: string; registryId?: string; region: string; publicAlias?: string }
+  /** Where the image came from: when it was copied from another repository, and in a release. */
+  source?: RepositoryRef
   /** Why the image could not be promoted at all (unresolved source, failed guard). */
   problem?: string
   dryRun: boolean
@@ -179,7 +178,16 @@ function buildCopyReport(copy: CopyRecord): CopyReport {
   }
 }
 
-function where(repository: RepositoryRef) {
+/** A repository as `result` and the record write it: its fields flat, its name as `repository`. */
+export interface WrittenRepository {
+  repository: string
+  registryId?: string
+  region: string
+  /** For an ECR Public repository: the registry alias, as in public.ecr.aws/ALIAS/NAME. */
+  publicAlias?: string
+}
+
+export function writtenRepository(repository: RepositoryRef): WrittenRepository {
   return {
     repository: repository.name,
     ...(repository.registryId !== undefined && { registryId: repository.registryId }),
@@ -188,28 +196,49 @@ function where(repository: RepositoryRef) {
   }
 }
 
-/** A repository as a report writes it: its fields flat, the name as `repository`. */
-type ReportedRepository = Pick<
-  PromotionReport,
-  'repository' | 'registryId' | 'region' | 'publicAlias'
->
+/** One image as the `result` output writes it: the target's fields at the top, the source's
+ * under `source`. */
+export type ImageResultJson = Omit<PromotionReport, 'target' | 'source'> &
+  WrittenRepository & { source?: WrittenRepository }
 
-/** The repository a report names, whole again: the one place that reads the flat fields back. */
-function repositoryOf(reported: ReportedRepository): RepositoryRef {
+/** A release as the `result` output writes it. */
+export type ReleaseResultJson = Omit<ReleaseReport, 'images'> & { images: ImageResultJson[] }
+
+function imageJson({
+  name,
+  status,
+  digest,
+  mediaType,
+  target,
+  image,
+  source,
+  ...rest
+}: PromotionReport): ImageResultJson {
   return {
-    name: reported.repository,
-    region: reported.region,
-    ...(reported.registryId !== undefined && { registryId: reported.registryId }),
-    ...(reported.publicAlias !== undefined && { publicAlias: reported.publicAlias })
+    name,
+    status,
+    ...(digest !== undefined && { digest }),
+    ...(mediaType !== undefined && { mediaType }),
+    ...writtenRepository(target),
+    ...(image !== undefined && { image }),
+    ...(source && { source: writtenRepository(source) }),
+    ...rest
   }
 }
 
-/** Where an image's tags are, as the report says: the target repository. */
-export const targetOf = (report: PromotionReport): RepositoryRef => repositoryOf(report)
-
-/** Where the image came from, when the report names a source. */
-export const sourceOf = (report: PromotionReport): RepositoryRef | undefined =>
-  report.source && repositoryOf(report.source)
+/** A report as the `result` output, its file and the command line's --json write it. */
+export function resultJson(report: PromotionReport): ImageResultJson
+export function resultJson(report: ReleaseReport): ReleaseResultJson
+export function resultJson(
+  report: PromotionReport | ReleaseReport
+): ImageResultJson | ReleaseResultJson
+export function resultJson(
+  report: PromotionReport | ReleaseReport
+): ImageResultJson | ReleaseResultJson {
+  return 'images' in report
+    ? { ...report, images: report.images.map(imageJson) }
+    : imageJson(report)
+}
 
 /** A rollback from a record did all it was asked when each tag is back, or would be, or was. */
 const ROLLBACK_SUCCESS: ReadonlySet<TagStatus> = new Set([
@@ -289,12 +318,12 @@ export function buildImageReport(image: ImageRecord, result: PromotionResult): P
     name: image.request.name,
     status: statusOf(tags, result, troubleOf(image)),
     ...(image.source && { digest: image.source.digest, mediaType: image.source.mediaType }),
-    ...where(target),
+    target,
     ...(image.source &&
       image.target &&
       inTarget(image) && { image: `${repositoryUri(image.target)}@${image.source.digest}` }),
     ...((image.copy || result.release) && {
-      source: where(image.source?.repository ?? image.request.source)
+      source: image.source?.repository ?? image.request.source
     }),
     ...(image.problem !== undefined && { problem: image.problem.message }),
     dryRun: result.dryRun,
@@ -429,8 +458,9 @@ export function failedTags(report: PromotionReport): TagReport[] {
 
 /** Where each tag that points at the promoted digest after the run lives: the `images` output. */
 export function inPlaceReferences(report: PromotionReport): string[] {
-  if (report.digest === undefined || report.registryId === undefined) return []
-  const uri = repositoryUri({ ...targetOf(report), registryId: report.registryId })
+  const { digest, target } = report
+  if (digest === undefined || target.registryId === undefined) return []
+  const uri = repositoryUri({ ...target, registryId: target.registryId })
   return report.tags
     .filter((tag) => IN_PLACE_STATUSES.has(tag.status) && tag.digestAfter === undefined)
     .map((tag) => `${uri}:${tag.tag}`)
