@@ -159,6 +159,33 @@ describe('one repository named two ways', () => {
     expect(run.outputs.matrix).toBe('')
   })
 
+  test('a target repository named by URI in one entry and by name in another is one repository', async () => {
+    const { repository: a, image: one } = seeded('claim/a')
+    const { repository: b, image: two } = seeded('claim/b')
+    const target = emulator.state.createRepository(ACCOUNT, REGION, `claim/target${++counter}`)
+    const run = await runDist(
+      {
+        sources: JSON.stringify([
+          { repository: a.name, tag: 'staging', 'target-repository': target.name, tags: ['live'] },
+          {
+            repository: `${HOST}/${b.name}`,
+            tag: 'staging',
+            'target-repository': `${HOST}/${target.name}`,
+            tags: ['live']
+          }
+        ])
+      },
+      emulator.env
+    )
+    expect(run.result?.status).toBe('refused')
+    expect(run.stdout).toContain('title=Tag claimed twice')
+    expect(run.stdout).toContain(`(${one.digest}) and ${HOST}/${b.name}:staging (${two.digest})`)
+    // Nothing was written: neither copy, nor the tag.
+    expect(emulator.counts().PutImage).toBeUndefined()
+    expect(emulator.counts().CompleteLayerUpload).toBeUndefined()
+    expect(target.tags.size).toBe(0)
+  })
+
   test('the same image named twice is written and counted once', async () => {
     const { repository, image } = seeded('dup/app')
     const run = await runDist(
