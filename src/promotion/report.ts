@@ -364,6 +364,11 @@ function troubleOf(image: ImageRecord): 'refused' | 'failed' | undefined {
   return failedToSign(image.signatures) ? 'failed' : undefined
 }
 
+const worst = (
+  troubles: Array<'refused' | 'failed' | undefined>
+): 'refused' | 'failed' | undefined =>
+  troubles.includes('failed') ? 'failed' : troubles.includes('refused') ? 'refused' : undefined
+
 /** ECR's managed signing failed to sign the promoted image: the run failed, whatever its tags. */
 export function signingFailed(image: Pick<PromotionReport, 'signing'>): boolean {
   return failedToSign(image.signing?.statuses)
@@ -412,18 +417,8 @@ export function buildReleaseReport(result: PromotionResult): ReleaseReport {
   const images = result.images.map((image) => buildImageReport(image, result))
   const tags = images.flatMap((image) => image.tags)
   return {
-    status: statusOf(
-      tags,
-      result,
-      images.some(
-        (image) =>
-          image.status === 'failed' && (image.problem !== undefined || signingFailed(image))
-      )
-        ? 'failed'
-        : images.some((image) => image.status === 'refused')
-          ? 'refused'
-          : undefined
-    ),
+    // The run's trouble from the records themselves: any image's failure, else any refusal.
+    status: statusOf(tags, result, worst(result.images.map(troubleOf))),
     dryRun: result.dryRun,
     changed: images.some((image) => image.changed),
     images,
