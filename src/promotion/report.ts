@@ -1,6 +1,12 @@
 // The record of a promotion as plain data: what the `result` output holds, and what every face
 // reports from. Built from a PromotionResult by pure functions.
-import { bytesToCopy, isComplete, manifestWrites, missingBlobs } from '../copy/index.js'
+import {
+  bytesToCopy,
+  isComplete,
+  manifestWrites,
+  missingBlobs,
+  type CopyStats
+} from '../copy/index.js'
 import { repositoryUri, type RepositoryRef } from '../oci/index.js'
 import { IN_PLACE_STATUSES, SUCCESS_STATUSES, WRITTEN_STATUSES } from './outcomes.js'
 import { claimKey, imageKey } from './plan.js'
@@ -17,14 +23,9 @@ import type {
   TagStatus
 } from './types.js'
 
-export interface CopyReport {
-  blobsCopied: number
-  blobsSkipped: number
-  bytesCopied: number
-  /** Blobs the registry mounted from the source instead of a copy, and the bytes that saved. */
-  blobsMounted: number
-  bytesMounted: number
-  manifestsWritten: number
+/** A copy as every report shows it: what reached the target (the copy's own tallies), and what
+ * the survey found it lacked. */
+export interface CopyReport extends CopyStats {
   referrers: number
   /** In a dry run, or before a failed copy: what the target lacks. */
   blobsToCopy: number
