@@ -210,6 +210,34 @@ describe('one repository named two ways', () => {
   })
 })
 
+describe('a refusal before any write', () => {
+  test('names no image in a target that does not hold it, and writes nothing there', async () => {
+    const { repository: source, image } = seeded('refused/app')
+    const target = emulator.state.createRepository(ACCOUNT, REGION, `${source.name}-prod`)
+    const other = buildImage({ files: { bin: randomBytes(64) } })
+    pushImage(target, other, emulator.state.settings, ['v1.0.0'])
+    const run = await runDist(
+      {
+        repository: source.name,
+        'source-tag': 'staging',
+        'target-repository': target.name,
+        tags: 'v1.0.0',
+        'protect-tags': 'v*'
+      },
+      emulator.env
+    )
+    expect(run.result?.status).toBe('refused')
+    // The digest was read, and is said; where it would have gone holds no such image.
+    expect(run.outputs.digest).toBe(image.digest)
+    expect(run.outputs.image).toBe('')
+    expect(run.outputs.images).toBe('')
+    expect(run.result).not.toHaveProperty('image')
+    expect(run.outputs.changed).toBe('false')
+    expect(target.images.has(image.digest)).toBe(false)
+    expect(emulator.counts().CompleteLayerUpload).toBeUndefined()
+  })
+})
+
 describe("ECR's tag limit", () => {
   const many = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, i) => `${prefix}-${i}`)
