@@ -93,6 +93,9 @@ describe('create-repository', () => {
     expect(rerun.result?.status).toBe('unchanged')
     expect(rerun.result?.newRepository).toBeUndefined()
     expect(writes()).toHaveLength(0)
+    // The log opens no group for writes there are none of.
+    expect(rerun.stdout).toContain('::group::Plan: nothing to write')
+    expect(rerun.stdout).not.toContain('::group::Apply')
   })
 
   test("a creation template that applies on push is respected over the source's settings", async () => {

@@ -672,9 +672,10 @@ async function writeStages(
   const failedCopy = [...copies.values()].find((copy) => copy.error !== undefined)
   if (failedCopy) return afterCopyFailure(copies, failedCopy)
 
-  const applied = await log.group(`Apply: ${plannedWrites(images)} write(s)`, () =>
-    applyTags(registry, images, log, stop, dependencies.writesInFlight)
-  )
+  // Every tag already in place: its outcome is said, with no group for writes there are none of.
+  const writes = plannedWrites(images)
+  const apply = () => applyTags(registry, images, log, stop, dependencies.writesInFlight)
+  const applied = writes === 0 ? await apply() : await log.group(`Apply: ${writes} write(s)`, apply)
   const outcomes =
     request.onFailure === 'rollback' && needsRollback(applied)
       ? await log.group('Roll back: the tags this run wrote', () =>
