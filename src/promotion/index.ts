@@ -1,8 +1,9 @@
-// The promotion pipeline: resolve -> plan -> apply, for one image or a whole release, with results
-// as values. The plan is pure data (plan.ts); every tag outcome is decided in outcomes.ts; report.ts
-// turns a result into the record the faces print. A plan with any problem writes nothing at all;
-// otherwise every copy goes first, then every tag. It may import src/copy, src/registry and
-// src/oci, never a face.
+// The promotion pipeline, for one image or a whole release: resolve -> gates -> copy survey -> plan
+// -> copy -> tags, each stage filling in one record per image (ImageRecord, types.ts), and the run's
+// record (PromotionResult) as its value. The plan is pure data (plan.ts); every tag outcome is
+// decided in outcomes.ts and every problem made in problems.ts; report.ts turns the records into
+// the reports every face renders. A plan with any problem writes nothing at all; otherwise every
+// copy goes first, then every tag. It may import src/copy, src/registry and src/oci, never a face.
 import { applyCopy, emptyStats, isComplete, surveyCopy, type CopyOptions } from '../copy/index.js'
 import { describeRepository, isSameRepository, repositoryKey } from '../oci/index.js'
 import {

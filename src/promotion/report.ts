@@ -1,5 +1,5 @@
-// The record of a promotion as plain data: what the `result` output holds, and what every face
-// reports from. Built from a PromotionResult by pure functions.
+// The reports: views of a run's records that every face renders, built from a PromotionResult by
+// pure functions, and the `result` output's JSON (resultJson), v1's shape.
 import {
   bytesToCopy,
   isComplete,

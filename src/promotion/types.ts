@@ -1,4 +1,5 @@
-// What the pipeline takes and gives, as plain data.
+// What the pipeline takes and gives, as plain data: the request, one record per image that the
+// stages fill in order (ImageRecord), and the run's record (PromotionResult).
 import type { CopyPlan, CopyStats } from '../copy/index.js'
 import type { ManifestNode, RepositoryRef, SettledRepository } from '../oci/index.js'
 import type {
