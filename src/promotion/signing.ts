@@ -6,11 +6,15 @@ import { describeRepository, type RepositoryRef } from '../oci/index.js'
 import {
   EcrError,
   isUnsupported,
+  mapLimit,
   type Registry,
   type SigningRule,
   type SigningStatus
 } from '../registry/index.js'
-import type { PollOptions } from './gates/index.js'
+import type { Dependencies } from './dependencies.js'
+import { realClock, type PollOptions } from './gates/index.js'
+import { imageKey } from './plan.js'
+import type { PlannedImage, PromotionRequest, TagOutcome } from './types.js'
 // Signing rules' WILDCARD_MATCH filters are the same `*` wildcards as tag mutability's.
 import { matchesFilter } from './mutability.js'
 
@@ -89,4 +93,57 @@ export async function awaitSignature(
     if (!pending || left <= 0) return statuses
     await poll.sleep(pollDelay(attempt, left))
   }
+}
+
+/** Signatures waited for at once: each is a poll of one read. */
+const WAITS_AT_ONCE = 4
+
+/**
+ * After the writes: the signature ECR's managed signing made of each image this run pushed into a
+ * target it signs, waited for within signing-wait. None once the run is stopping.
+ */
+export async function signaturesOf(
+  images: PlannedImage[],
+  outcomes: Map<PlannedImage, TagOutcome[]>,
+  request: PromotionRequest,
+  { registry, log, poll, stop }: Dependencies
+): Promise<Map<PlannedImage, SigningStatus[]>> {
+  const signed = images.filter(
+    (image) =>
+      image.signingProfiles &&
+      outcomes.get(image)!.some((tag) => tag.status === 'created' || tag.status === 'moved')
+  )
+  const found = new Map<PlannedImage, SigningStatus[]>()
+  if (signed.length === 0 || request.signingWaitMs === 0 || stop?.stopping.aborted) return found
+  // Entries naming the same image in the same target share one wait.
+  const waits = new Map<string, Promise<SigningStatus[] | undefined>>()
+  await log.group(`Signatures: ${signed.length} image(s)`, () =>
+    mapLimit(signed, WAITS_AT_ONCE, async (image) => {
+      const key = imageKey(image)
+      let wait = waits.get(key)
+      if (!wait) {
+        wait = awaitSignature(
+          registry,
+          image.target,
+          image.source.digest,
+          image.signingProfiles!.length,
+          { waitMs: request.signingWaitMs, poll: poll ?? realClock }
+        ).catch((error: unknown) => {
+          log.info(
+            `${image.request.name}: the signature's status could not be read (${error instanceof Error ? error.message : String(error)})`
+          )
+          return undefined
+        })
+        waits.set(key, wait)
+      }
+      const statuses = await wait
+      if (!statuses) return
+      found.set(image, statuses)
+      for (const status of statuses)
+        log.info(
+          `${image.request.name}: signature ${status.status}${status.profileArn ? ` (${status.profileArn})` : ''}${status.failureCode ? `: ${status.failureCode}` : ''}`
+        )
+    })
+  )
+  return found
 }
