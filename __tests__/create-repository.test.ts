@@ -98,6 +98,42 @@ describe('create-repository', () => {
     expect(rerun.stdout).not.toContain('::group::Apply')
   })
 
+  test('a CreateRepository whose answer was lost is read back: the run says it created the repository', async () => {
+    const { image, target, inputs } = source()
+    // ECR creates it, then the connection drops: the retry hears that it exists already.
+    emulator.setFaults({
+      rules: [{ kind: 'drop-after', nth: 1, operations: ['CreateRepository'] }]
+    })
+    const run = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(run.exitCode).toBe(0)
+    expect(emulator.counts().CreateRepository).toBe(2)
+    expect(created(target)!.tags.get('v1')).toBe(image.digest)
+    expect(run.result?.newRepository?.created).toBe(true)
+    expect(readRecord(run.outputs.record).images[0]!.repositoryCreated).toBe(true)
+    expect(run.summary).toContain('Created the target repository')
+    expect(run.stdout).toContain('its answer was lost')
+  })
+
+  test('a repository someone else created while the answer was lost is not claimed as created', async () => {
+    const { image, target, inputs } = source()
+    // The first CreateRepository never reaches ECR, and meanwhile someone else's creates it: the
+    // retry hears that it exists, and its creation time is not this run's.
+    let first = true
+    emulator.onRequest((request) => {
+      if (request.operation !== 'CreateRepository' || !first) return undefined
+      first = false
+      const theirs = emulator.state.createRepository(DEV, REGION, target)
+      theirs.createdAt = new Date(Date.now() - 60_000)
+      return { drop: true }
+    })
+    const run = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(run.exitCode).toBe(0)
+    expect(emulator.counts().CreateRepository).toBe(2)
+    expect(created(target)!.tags.get('v1')).toBe(image.digest)
+    expect(run.result?.newRepository?.created).toBe(false)
+    expect(run.stdout).toContain('was created meanwhile')
+  })
+
   test("a creation template that applies on push is respected over the source's settings", async () => {
     const { image, target, inputs } = source()
     const templateKey = `arn:aws:kms:${REGION}:${DEV}:key/release-template`

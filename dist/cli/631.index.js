@@ -323,6 +323,8 @@ function findingsOf(page) {
 }
 /** The encryption types CreateRepository takes, as the SDK names them. */
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'];
+/** How far a runner's clock may be from ECR's, when a creation time is compared with it. */
+const CLOCK_ALLOWANCE_MS = 5_000;
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 const COMMANDS = {
     BatchDeleteImage: dist_cjs/* BatchDeleteImageCommand */.wau,
@@ -389,12 +391,16 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
     async tagMutability(repository) {
         return (await this.repositorySettings(repository)).mutability;
     }
-    async repositorySettings(repository) {
+    /** DescribeRepositories for one repository: what ECR says of it. */
+    async describe(repository) {
         const output = await this.service.send(repository, new dist_cjs/* DescribeRepositoriesCommand */.pE_({
             ...(repository.registryId && { registryId: repository.registryId }),
             repositoryNames: [repository.name]
         }));
-        const found = output.repositories?.[0];
+        return output.repositories?.[0];
+    }
+    async repositorySettings(repository) {
+        const found = await this.describe(repository);
         const encryption = found?.encryptionConfiguration;
         return {
             mutability: {
@@ -464,6 +470,7 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
         const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type);
         if (!encryptionType)
             throw new errors/* EcrError */.JA('UnknownEncryptionType', `${(0,oci/* describeRepository */.MD)(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`);
+        const sentAt = Date.now();
         try {
             await this.service.send(repository, new dist_cjs/* CreateRepositoryCommand */.WTe({
                 ...(0,writes/* inRepository */.yJ)(repository),
@@ -486,10 +493,22 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
             return 'created';
         }
         catch (error) {
-            if (error instanceof errors/* EcrError */.JA && error.code === 'RepositoryAlreadyExistsException')
-                return 'exists';
-            throw error;
+            if (!(error instanceof errors/* EcrError */.JA && error.code === 'RepositoryAlreadyExistsException'))
+                throw error;
+            // A retry that finds it may have found what an attempt whose answer was lost created.
+            return error.attempts > 1 && (await this.createdSince(repository, sentAt))
+                ? 'created-unheard'
+                : 'exists';
         }
+    }
+    /**
+     * Whether the repository was created no earlier than `sentAt` (by ECR's clock, allowing for a
+     * runner's): by the call sent then. False when its creation time cannot be read.
+     */
+    async createdSince(repository, sentAt) {
+        const found = await this.describe(repository).catch(() => undefined);
+        const createdAt = found?.createdAt;
+        return createdAt !== undefined && createdAt.getTime() >= sentAt - CLOCK_ALLOWANCE_MS;
     }
     async presentImages(repository, digests) {
         const { images } = await this.getImages(repository, digests.map((digest) => ({ digest })));

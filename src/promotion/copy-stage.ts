@@ -45,12 +45,18 @@ function repositoryCreator(
       made = registry.createRepository(image.target, image.createTarget!).then(
         (answer) => {
           if (isUnsupported(answer)) throw new ExplainedError(`${where}: ${answer.reason}.`)
+          if (answer === 'exists') {
+            log.info(`The target repository ${where} was created meanwhile; used as it is`)
+            return false
+          }
+          const unheard =
+            answer === 'created-unheard'
+              ? ' (its answer was lost; the repository was read back, created when this run asked)'
+              : ''
           log.info(
-            answer === 'created'
-              ? `Created the target repository ${where} with ${settingsText(image.createTarget!)}`
-              : `The target repository ${where} was created meanwhile; used as it is`
+            `Created the target repository ${where} with ${settingsText(image.createTarget!)}${unheard}`
           )
-          return answer === 'created'
+          return true
         },
         (error: unknown) => {
           if (!(error instanceof EcrError)) throw error

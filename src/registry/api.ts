@@ -269,12 +269,14 @@ export interface Registry {
   ): Promise<RepositorySettings | undefined | Unsupported>
   /**
    * CreateRepository with `settings`: `exists` when it was already there (created meanwhile);
-   * Unsupported where this action cannot create repositories (ECR Public).
+   * `created-unheard` when an attempt whose answer was lost created it (the retry found it, and
+   * its creation time is this call's); Unsupported where this action cannot create repositories
+   * (ECR Public).
    */
   createRepository(
     repository: RepositoryRef,
     settings: RepositorySettings
-  ): Promise<'created' | 'exists' | Unsupported>
+  ): Promise<'created' | 'created-unheard' | 'exists' | Unsupported>
   /**
    * Blob mounting: asks the registry to reference `digest`, which `source` holds, in `target`
    * without a copy (the OCI API's POST .../blobs/uploads/?mount=&from=). `not-mounted` when the

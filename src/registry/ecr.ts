@@ -16,6 +16,7 @@ import {
   GetLifecyclePolicyCommand,
   GetSigningConfigurationCommand,
   InitiateLayerUploadCommand,
+  type Repository,
   ListImageReferrersCommand,
   PutImageCommand,
   UpdateImageStorageClassCommand,
@@ -146,6 +147,9 @@ function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[]
 /** The encryption types CreateRepository takes, as the SDK names them. */
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const
 
+/** How far a runner's clock may be from ECR's, when a creation time is compared with it. */
+const CLOCK_ALLOWANCE_MS = 5_000
+
 const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
 
@@ -255,7 +259,8 @@ export class PrivateEcr extends SharedWrites implements Registry {
     return (await this.repositorySettings(repository)).mutability
   }
 
-  async repositorySettings(repository: RepositoryRef): Promise<RepositorySettings> {
+  /** DescribeRepositories for one repository: what ECR says of it. */
+  private async describe(repository: RepositoryRef): Promise<Repository | undefined> {
     const output = await this.service.send(
       repository,
       new DescribeRepositoriesCommand({
@@ -263,7 +268,11 @@ export class PrivateEcr extends SharedWrites implements Registry {
         repositoryNames: [repository.name]
       })
     )
-    const found = output.repositories?.[0]
+    return output.repositories?.[0]
+  }
+
+  async repositorySettings(repository: RepositoryRef): Promise<RepositorySettings> {
+    const found = await this.describe(repository)
     const encryption = found?.encryptionConfiguration
     return {
       mutability: {
@@ -343,7 +352,7 @@ export class PrivateEcr extends SharedWrites implements Registry {
   async createRepository(
     repository: RepositoryRef,
     settings: RepositorySettings
-  ): Promise<'created' | 'exists'> {
+  ): Promise<'created' | 'created-unheard' | 'exists'> {
     const { mode, filters } = settings.mutability
     const encryptionType = ENCRYPTION_TYPES.find((type) => type === settings.encryption.type)
     if (!encryptionType)
@@ -351,6 +360,7 @@ export class PrivateEcr extends SharedWrites implements Registry {
         'UnknownEncryptionType',
         `${describeRepository(repository)} cannot be created with encryption ${settings.encryption.type}, which this action does not know; create it by hand.`
       )
+    const sentAt = Date.now()
     try {
       await this.service.send(
         repository,
@@ -376,10 +386,23 @@ export class PrivateEcr extends SharedWrites implements Registry {
       )
       return 'created'
     } catch (error) {
-      if (error instanceof EcrError && error.code === 'RepositoryAlreadyExistsException')
-        return 'exists'
-      throw error
+      if (!(error instanceof EcrError && error.code === 'RepositoryAlreadyExistsException'))
+        throw error
+      // A retry that finds it may have found what an attempt whose answer was lost created.
+      return error.attempts > 1 && (await this.createdSince(repository, sentAt))
+        ? 'created-unheard'
+        : 'exists'
     }
+  }
+
+  /**
+   * Whether the repository was created no earlier than `sentAt` (by ECR's clock, allowing for a
+   * runner's): by the call sent then. False when its creation time cannot be read.
+   */
+  private async createdSince(repository: RepositoryRef, sentAt: number): Promise<boolean> {
+    const found = await this.describe(repository).catch(() => undefined)
+    const createdAt = found?.createdAt
+    return createdAt !== undefined && createdAt.getTime() >= sentAt - CLOCK_ALLOWANCE_MS
   }
 
   async presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>> {
