@@ -165,6 +165,23 @@ describe('promotion into another account and region', () => {
     expect(run.outputs['blobs-copied']).toBe('4')
   })
 
+  test('a child manifest whose answer was lost is read back and counted as written', async () => {
+    const { source, target, inputs } = repositories(PROD, 'us-east-1')
+    const children = [platformImage('amd64'), platformImage('arm64')]
+    for (const child of children) pushImage(source, child, emulator.state.settings)
+    const index = buildIndex(children)
+    pushImage(source, index, emulator.state.settings, ['1.0'])
+    // The first child written by digest is stored, then its connection dropped: the retry hears
+    // that it exists, and only its push time says this run wrote it.
+    emulator.setFaults({ rules: [{ kind: 'drop-after', nth: 1, operations: ['PutImage'] }] })
+    const run = await runAction({ ...inputs, 'source-tag': '1.0', tags: '1.0' }, {}, fast)
+    expect(run.exitCode).toBe(0)
+    expect(target.tags.get('1.0')).toBe(index.digest)
+    expect(emulator.counts().PutImage).toBe(4)
+    expect(run.result?.copy).toMatchObject({ manifestsWritten: 2, manifestsToWrite: 2 })
+    expect(run.stdout).not.toContain('already there')
+  })
+
   test('copies only what the target lacks', async () => {
     const { source, target, inputs } = repositories()
     const shared = randomBytes(3000)

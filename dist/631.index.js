@@ -144,6 +144,8 @@ var dist_cjs = __webpack_require__(8249);
 var oci = __webpack_require__(5527);
 // EXTERNAL MODULE: ./src/registry/blob-download.ts
 var blob_download = __webpack_require__(4213);
+// EXTERNAL MODULE: ./src/registry/lost-answers.ts
+var lost_answers = __webpack_require__(2719);
 // EXTERNAL MODULE: ./src/registry/errors.ts
 var errors = __webpack_require__(6764);
 ;// CONCATENATED MODULE: ./src/registry/mounting.ts
@@ -242,6 +244,7 @@ var writes = __webpack_require__(6867);
 
 
 
+
 function collect(results, repository) {
     const images = [];
     const failures = [];
@@ -323,8 +326,6 @@ function findingsOf(page) {
 }
 /** The encryption types CreateRepository takes, as the SDK names them. */
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'];
-/** How far a runner's clock may be from ECR's, when a creation time is compared with it. */
-const CLOCK_ALLOWANCE_MS = 5_000;
 const idKey = (id) => id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`;
 const COMMANDS = {
     BatchDeleteImage: dist_cjs/* BatchDeleteImageCommand */.wau,
@@ -507,8 +508,7 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
      */
     async createdSince(repository, sentAt) {
         const found = await this.describe(repository).catch(() => undefined);
-        const createdAt = found?.createdAt;
-        return createdAt !== undefined && createdAt.getTime() >= sentAt - CLOCK_ALLOWANCE_MS;
+        return (0,lost_answers/* madeSince */.O)(found?.createdAt?.getTime(), sentAt);
     }
     async presentImages(repository, digests) {
         const { images } = await this.getImages(repository, digests.map((digest) => ({ digest })));
@@ -557,7 +557,8 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
                 if (detail.imageDigest)
                     details.set(detail.imageDigest, {
                         status: detail.imageStatus ?? 'ACTIVE',
-                        tagCount: detail.imageTags?.length ?? 0
+                        tagCount: detail.imageTags?.length ?? 0,
+                        ...(detail.imagePushedAt && { pushedAt: detail.imagePushedAt.getTime() })
                     });
         }));
         return details;

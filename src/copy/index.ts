@@ -8,6 +8,8 @@ import {
   ExplainedError,
   explainCopyError,
   explainWriteError,
+  isUnsupported,
+  madeSince,
   mayPassOnRerun,
   mapLimit,
   type Registry
@@ -143,12 +145,17 @@ async function copyBlobs(
     )
 }
 
-/** Writes one manifest by digest; false when the target already had it. */
+/**
+ * Writes one manifest by digest; false when the target already had it. A retry that finds it there
+ * after an attempt whose answer was lost reads when it was pushed: since the first attempt, this
+ * run wrote it.
+ */
 async function writeManifest(
   registry: Registry,
   target: RepositoryRef,
   node: ManifestCopy
 ): Promise<boolean> {
+  const sentAt = Date.now()
   try {
     await registry.putImage(target, {
       manifest: node.manifest,
@@ -157,7 +164,8 @@ async function writeManifest(
     })
     return true
   } catch (error) {
-    if (error instanceof EcrError && error.code === 'ImageAlreadyExistsException') return false
+    if (error instanceof EcrError && error.code === 'ImageAlreadyExistsException')
+      return error.attempts > 1 && (await pushedSince(registry, target, node.digest, sentAt))
     if (error instanceof EcrError) {
       throw new ExplainedError(
         explainWriteError(error, {
@@ -169,6 +177,18 @@ async function writeManifest(
     }
     throw error
   }
+}
+
+/** Whether the image was pushed into the repository no earlier than `sentAt`; false when unread. */
+async function pushedSince(
+  registry: Registry,
+  repository: RepositoryRef,
+  digest: string,
+  sentAt: number
+): Promise<boolean> {
+  const details = await registry.imageDetails(repository, [{ digest }]).catch(() => undefined)
+  if (!details || isUnsupported(details)) return false
+  return madeSince(details.get(digest)?.pushedAt, sentAt)
 }
 
 /**

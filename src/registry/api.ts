@@ -127,6 +127,8 @@ export interface SigningRule {
 export interface ImageDetail {
   status: ImageStatus
   tagCount: number
+  /** When it was pushed (ms since the epoch, by ECR's clock), when ECR says. */
+  pushedAt?: number
 }
 
 /**

@@ -46,6 +46,7 @@ import type {
   Unsupported
 } from './api.js'
 import { downloadBlob, type DownloadOptions } from './blob-download.js'
+import { madeSince } from './lost-answers.js'
 import { EcrError, ExplainedError, imageNotFound } from './errors.js'
 import { BlobMounter } from './mounting.js'
 import type { Endpoints } from './endpoints.js'
@@ -146,9 +147,6 @@ function findingsOf(page: DescribeImageScanFindingsCommandOutput): ScanFinding[]
 
 /** The encryption types CreateRepository takes, as the SDK names them. */
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const
-
-/** How far a runner's clock may be from ECR's, when a creation time is compared with it. */
-const CLOCK_ALLOWANCE_MS = 5_000
 
 const idKey = (id: ImageId): string =>
   id.tag !== undefined ? `tag:${id.tag}` : `digest:${id.digest}`
@@ -401,8 +399,7 @@ export class PrivateEcr extends SharedWrites implements Registry {
    */
   private async createdSince(repository: RepositoryRef, sentAt: number): Promise<boolean> {
     const found = await this.describe(repository).catch(() => undefined)
-    const createdAt = found?.createdAt
-    return createdAt !== undefined && createdAt.getTime() >= sentAt - CLOCK_ALLOWANCE_MS
+    return madeSince(found?.createdAt?.getTime(), sentAt)
   }
 
   async presentImages(repository: RepositoryRef, digests: string[]): Promise<Set<string>> {
@@ -485,7 +482,8 @@ export class PrivateEcr extends SharedWrites implements Registry {
           if (detail.imageDigest)
             details.set(detail.imageDigest, {
               status: (detail.imageStatus as ImageStatus | undefined) ?? 'ACTIVE',
-              tagCount: detail.imageTags?.length ?? 0
+              tagCount: detail.imageTags?.length ?? 0,
+              ...(detail.imagePushedAt && { pushedAt: detail.imagePushedAt.getTime() })
             })
       })
     )

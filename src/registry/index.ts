@@ -20,6 +20,7 @@ export {
   stopsOtherWrites
 } from './explain.js'
 export { explainedRead, presentManifests, readManifests } from './reads.js'
+export { madeSince } from './lost-answers.js'
 export { configuredRegion } from './region.js'
 export { configuredEndpoints, type Endpoints } from './endpoints.js'
 export type { Timeouts } from './transport.js'
