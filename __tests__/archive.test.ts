@@ -21,16 +21,20 @@ function archived(status: 'ARCHIVED' | 'ACTIVATING' = 'ARCHIVED') {
   return { repository, image }
 }
 
+/** The action run on `repository:staging` -> `prod`, with any other inputs. */
+const promote = (repository: { name: string }, inputs: Record<string, string> = {}) =>
+  runDist(
+    { repository: repository.name, 'source-tag': 'staging', tags: 'prod', ...inputs },
+    emulator.env
+  )
+
 const calls = (operation: string) =>
   emulator.log.filter((entry) => entry.operation === operation).length
 
 describe('an archived source', () => {
   test('is refused before any write, with how to restore it', async () => {
     const { repository } = archived()
-    const run = await runDist(
-      { repository: repository.name, 'source-tag': 'staging', tags: 'prod' },
-      emulator.env
-    )
+    const run = await promote(repository)
     expect(run.exitCode).toBe(1)
     expect(run.result?.status).toBe('refused')
     expect(run.result?.problem).toContain('is ARCHIVED')
@@ -46,25 +50,14 @@ describe('an archived source', () => {
     const { repository, image } = archived('ACTIVATING')
     // A restore that does not finish while the test runs, however slow the machine.
     repository.images.get(image.digest)!.activatesAt = Date.now() + 60_000
-    const run = await runDist(
-      { repository: repository.name, 'source-tag': 'staging', tags: 'prod' },
-      emulator.env
-    )
+    const run = await promote(repository)
     expect(run.result?.status).toBe('refused')
     expect(run.result?.problem).toContain('is being restored')
   })
 
   test('restore-archived: true restores it, waits until it is ACTIVE, and promotes', async () => {
     const { repository, image } = archived()
-    const run = await runDist(
-      {
-        repository: repository.name,
-        'source-tag': 'staging',
-        tags: 'prod',
-        'restore-archived': 'true'
-      },
-      emulator.env
-    )
+    const run = await promote(repository, { 'restore-archived': 'true' })
     expect(run.exitCode).toBe(0)
     expect(repository.tags.get('prod')).toBe(image.digest)
     expect(calls('UpdateImageStorageClass')).toBe(1)
@@ -74,16 +67,7 @@ describe('an archived source', () => {
 
   test('a dry run with restore-archived restores nothing', async () => {
     const { repository } = archived()
-    const run = await runDist(
-      {
-        repository: repository.name,
-        'source-tag': 'staging',
-        tags: 'prod',
-        'restore-archived': 'true',
-        'dry-run': 'true'
-      },
-      emulator.env
-    )
+    const run = await promote(repository, { 'restore-archived': 'true', 'dry-run': 'true' })
     expect(run.result?.status).toBe('refused')
     expect(run.result?.problem).toContain('a dry run restores nothing')
     expect(calls('UpdateImageStorageClass')).toBe(0)
@@ -100,15 +84,7 @@ test('without ecr:DescribeImages on the source, the run warns that it could not 
       ? { status: 400, body: { __type: 'AccessDeniedException', message: 'not authorized' } }
       : undefined
   )
-  const run = await runDist(
-    {
-      repository: repository.name,
-      'source-tag': 'staging',
-      'target-repository': target.name,
-      tags: 'prod'
-    },
-    emulator.env
-  )
+  const run = await promote(repository, { 'target-repository': target.name })
   expect(run.exitCode).toBe(0)
   expect(target.tags.get('prod')).toBe(image.digest)
   expect(run.stdout).toMatch(/::warning::Whether images in .* are archived could not be read/)
@@ -142,15 +118,7 @@ describe('an index whose child is archived', () => {
   test('is refused, naming the child, when promoted into another repository', async () => {
     const { repository, archivedChild } = indexWithArchivedChild()
     const target = emulator.state.createRepository(ACCOUNT, REGION, `archive/prod${counter}`)
-    const run = await runDist(
-      {
-        repository: repository.name,
-        'source-tag': 'staging',
-        'target-repository': target.name,
-        tags: 'prod'
-      },
-      emulator.env
-    )
+    const run = await promote(repository, { 'target-repository': target.name })
     expect(run.result?.status).toBe('refused')
     expect(run.result?.problem).toContain(`${archivedChild.digest} is ARCHIVED`)
     expect(target.tags.size).toBe(0)
@@ -159,20 +127,9 @@ describe('an index whose child is archived', () => {
 
   test('is refused in place too, and restored with restore-archived', async () => {
     const { repository, index } = indexWithArchivedChild()
-    const refused = await runDist(
-      { repository: repository.name, 'source-tag': 'staging', tags: 'prod' },
-      emulator.env
-    )
+    const refused = await promote(repository)
     expect(refused.result?.status).toBe('refused')
-    const run = await runDist(
-      {
-        repository: repository.name,
-        'source-tag': 'staging',
-        tags: 'prod',
-        'restore-archived': 'true'
-      },
-      emulator.env
-    )
+    const run = await promote(repository, { 'restore-archived': 'true' })
     expect(run.exitCode).toBe(0)
     expect(repository.tags.get('prod')).toBe(index.digest)
   })

@@ -50,6 +50,18 @@ const platformImage = (architecture: string, layer = randomBytes(2048)) => ({
   platform: { os: 'linux', architecture }
 })
 
+/** An index of `children` pushed into `source` under `tag`, its children by digest first. */
+function pushIndex(
+  source: Parameters<typeof pushImage>[0],
+  children: Array<ReturnType<typeof platformImage>>,
+  tag: string
+) {
+  for (const child of children) pushImage(source, child, emulator.state.settings)
+  const index = buildIndex(children)
+  pushImage(source, index, emulator.state.settings, [tag])
+  return index
+}
+
 const calls = (operation: string): number =>
   emulator.log.filter((entry) => entry.operation === operation).length
 
@@ -142,9 +154,7 @@ describe('promotion into another account and region', () => {
   test('copies a two-platform index: children by digest first, the index keeps its digest', async () => {
     const { source, target, inputs } = repositories(PROD, 'us-east-1')
     const children = [platformImage('amd64'), platformImage('arm64')]
-    for (const child of children) pushImage(source, child, emulator.state.settings)
-    const index = buildIndex(children)
-    pushImage(source, index, emulator.state.settings, ['1.0'])
+    const index = pushIndex(source, children, '1.0')
 
     const run = await runAction({ ...inputs, 'source-tag': '1.0', tags: '1.0' }, {}, fast)
     expect(run.exitCode).toBe(0)
@@ -168,9 +178,7 @@ describe('promotion into another account and region', () => {
   test('a child manifest whose answer was lost is read back and counted as written', async () => {
     const { source, target, inputs } = repositories(PROD, 'us-east-1')
     const children = [platformImage('amd64'), platformImage('arm64')]
-    for (const child of children) pushImage(source, child, emulator.state.settings)
-    const index = buildIndex(children)
-    pushImage(source, index, emulator.state.settings, ['1.0'])
+    const index = pushIndex(source, children, '1.0')
     // The first child written by digest is stored, then its connection dropped: the retry hears
     // that it exists, and only its push time says this run wrote it.
     emulator.setFaults({ rules: [{ kind: 'drop-after', nth: 1, operations: ['PutImage'] }] })
@@ -186,9 +194,7 @@ describe('promotion into another account and region', () => {
     const { source, target, inputs } = repositories()
     const shared = randomBytes(3000)
     const children = [platformImage('amd64', shared), platformImage('arm64')]
-    for (const child of children) pushImage(source, child, emulator.state.settings)
-    const index = buildIndex(children)
-    pushImage(source, index, emulator.state.settings, ['2.0'])
+    const index = pushIndex(source, children, '2.0')
     // The target already has the amd64 image (and so its blobs).
     pushImage(target, children[0]!, emulator.state.settings)
 
@@ -406,9 +412,7 @@ describe('interrupted and corrupt copies', () => {
   test('a copy that fails part way is finished by a rerun, without copying what is there', async () => {
     const { source, target, inputs } = repositories()
     const children = [platformImage('amd64'), platformImage('arm64'), platformImage('s390x')]
-    for (const child of children) pushImage(source, child, emulator.state.settings)
-    const index = buildIndex(children)
-    pushImage(source, index, emulator.state.settings, ['3.0'])
+    const index = pushIndex(source, children, '3.0')
     // One blob's completion keeps failing: the run stops there, the blobs in flight finish.
     const failing = children[2]!.blobs[1]!.digest
     emulator.onRequest((request) => {
