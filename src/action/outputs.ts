@@ -7,6 +7,7 @@ import {
   inPlaceReferences,
   needsAttention,
   resultJson,
+  WRITTEN_STATUSES,
   type PromotionReport,
   type ReleaseReport,
   type EarlyFailureReport
@@ -109,7 +110,7 @@ export function setImageOutputs(runner: Runner, report: PromotionReport, files: 
     record: files.record
   }
   // The tags that did not get where they were meant to, only.
-  const tags = report.tags.filter((tag) => tag.status !== 'created' && tag.status !== 'moved')
+  const tags = report.tags.filter((tag) => !WRITTEN_STATUSES.has(tag.status))
   const short = JSON.stringify({
     ...resultJson(report),
     tags: tags.filter((tag) => tag.status !== 'unchanged'),

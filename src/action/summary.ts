@@ -20,6 +20,7 @@ import type {
 import {
   IN_PLACE_STATUSES,
   WORST_FIRST,
+  WRITTEN_STATUSES,
   digestAfter,
   heldBack,
   needsAttention,
@@ -103,7 +104,7 @@ function headline(report: PromotionReport, view: SummaryView): string {
     return rollbackHeadline(report.status, report.tags, escape(shortName(report.name)), view)
   const count = report.tags.length
   const tags = `${count} tag${count === 1 ? '' : 's'}`
-  const written = report.tags.filter((tag) => tag.status === 'created' || tag.status === 'moved')
+  const written = report.tags.filter((tag) => WRITTEN_STATUSES.has(tag.status))
   const inPlace = report.tags.filter((tag) => IN_PLACE_STATUSES.has(tag.status)).length
   const name = escape(shortName(report.name))
   switch (report.status) {

@@ -39,6 +39,7 @@ export {
   IN_PLACE_STATUSES,
   rollbackTried,
   SUCCESS_STATUSES,
+  WRITTEN_STATUSES,
   type TagOutcome,
   type TagStatus
 } from './outcomes.js'

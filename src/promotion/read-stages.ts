@@ -2,7 +2,7 @@
 // survey. Each fills in the images' records; an image a stage cannot get past keeps only its
 // request and the stage's problem.
 import { surveyCopy } from '../copy/index.js'
-import { describeRepository, isSameRepository, repositoryKey } from '../oci/index.js'
+import { describeRepository, isSameRepository } from '../oci/index.js'
 import { ExplainedError, mapLimit, type ImageStatus } from '../registry/index.js'
 import { ArchivedRefusal, ensureActive, inactive, type ArchiveOptions } from './archive.js'
 import type { Dependencies } from './dependencies.js'
@@ -14,7 +14,7 @@ import {
   type GateVerdict
 } from './gates/index.js'
 import { lifecycleOf, lifecycleReader, type PolicyReader } from './lifecycle-check.js'
-import { isResolved } from './plan.js'
+import { imageKey, isResolved } from './plan.js'
 import { failure, refusal } from './problems.js'
 import { resolveImages, tagCountUnread } from './resolve.js'
 import { signingProfiles, signingReader, type SigningReader } from './signing.js'
@@ -54,7 +54,7 @@ function tagCountOf(
     return undefined
   if (image.request.tags.every((tag) => image.currentTags.get(tag) === image.source.digest))
     return undefined
-  const key = `${repositoryKey(image.target)}@${image.source.digest}`
+  const key = imageKey(image)
   let count = counts.get(key)
   if (!count) {
     count = registry

@@ -13,6 +13,7 @@ import {
 } from '../registry/index.js'
 import type { Dependencies } from './dependencies.js'
 import { realClock, type PollOptions } from './gates/index.js'
+import { WRITTEN_STATUSES } from './outcomes.js'
 import { imageKey } from './plan.js'
 import type { PlannedImage, PromotionRequest, TagOutcome } from './types.js'
 // Signing rules' WILDCARD_MATCH filters are the same `*` wildcards as tag mutability's.
@@ -110,8 +111,7 @@ export async function signaturesOf(
 ): Promise<Map<PlannedImage, SigningStatus[]>> {
   const signed = images.filter(
     (image) =>
-      image.signingProfiles &&
-      outcomes.get(image)!.some((tag) => tag.status === 'created' || tag.status === 'moved')
+      image.signingProfiles && outcomes.get(image)!.some((tag) => WRITTEN_STATUSES.has(tag.status))
   )
   const found = new Map<PlannedImage, SigningStatus[]>()
   if (signed.length === 0 || request.signingWaitMs === 0 || stop?.stopping.aborted) return found
