@@ -134,6 +134,24 @@ describe('create-repository', () => {
     expect(run.stdout).toContain('was created meanwhile')
   })
 
+  test('a repository someone else created while the run was throttled is not claimed as created', async () => {
+    const { target, inputs } = source()
+    // ECR answers the first CreateRepository (throttled: not applied), and someone else's creates
+    // it at once: the run's retry hears that it exists, and no answer of the run's was lost.
+    let first = true
+    emulator.onRequest((request) => {
+      if (request.operation !== 'CreateRepository' || !first) return undefined
+      first = false
+      emulator.state.createRepository(DEV, REGION, target)
+      return { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } }
+    })
+    const run = await runDist({ ...inputs, 'create-repository': 'true' }, emulator.env)
+    expect(run.exitCode).toBe(0)
+    expect(emulator.counts().CreateRepository).toBe(2)
+    expect(run.result?.newRepository?.created).toBe(false)
+    expect(run.stdout).toContain('was created meanwhile')
+  })
+
   test("a creation template that applies on push is respected over the source's settings", async () => {
     const { image, target, inputs } = source()
     const templateKey = `arn:aws:kms:${REGION}:${DEV}:key/release-template`

@@ -231,7 +231,12 @@ function classifySdkError(error) {
         return 'transient';
     return 'permanent';
 }
-function toEcrError(error, attempts, kind) {
+/** The HTTP status an error was answered with; undefined when no answer came (a dropped
+ * connection, a socket error). */
+function httpStatusOf(error) {
+    return error?.$metadata?.httpStatusCode;
+}
+function toEcrError(error, { attempts, unanswered }, kind) {
     if (error instanceof errors/* EcrError */.JA)
         return error;
     const e = error;
@@ -239,6 +244,7 @@ function toEcrError(error, attempts, kind) {
     const code = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error');
     return new errors/* EcrError */.JA(code, e?.message ?? String(error), {
         attempts,
+        unanswered,
         kind,
         ...(typeof e?.lastValidByteReceived === 'number' && {
             lastValidByteReceived: e.lastValidByteReceived
@@ -370,7 +376,7 @@ class Transport {
     async call(label, target, send) {
         const started = performance.now();
         const limiter = this.pacer.limiter(target);
-        const attempts = { attempt: 0, transient: 0, throttles: 0 };
+        const attempts = { attempt: 0, unanswered: 0, transient: 0, throttles: 0 };
         for (;;) {
             attempts.attempt++;
             await this.paced(target, label, attempts.attempt - 1);
@@ -387,12 +393,14 @@ class Transport {
                 if (this.signal?.aborted)
                     throw cancelled(label, attempts.attempt, true);
                 const kind = timer.aborted ? 'timeout' : classify(error);
+                if (timer.aborted || httpStatusOf(error) === undefined)
+                    attempts.unanswered++;
                 if (kind !== 'timeout')
                     this.lastAnswer = performance.now();
                 if (kind === 'throttled')
                     limiter.throttled();
                 if (!this.mayRetry(kind, attempts, target, error)) {
-                    const failure = this.failure(error, kind, target, attempts.attempt, timeoutMs, started);
+                    const failure = this.failure(error, kind, target, attempts, timeoutMs, started);
                     this.debug(`${label}: ${failure.code} in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${failure.requestId ?? '-'}`);
                     throw failure;
                 }
@@ -476,13 +484,13 @@ class Transport {
             (kind !== 'timeout' || elapsed(this.lastAnswer) < this.timeouts.silenceMs));
     }
     /** The error a call that is not tried again ends with. */
-    failure(error, kind, target, attempt, timeoutMs, started) {
+    failure(error, kind, target, { attempt, unanswered }, timeoutMs, started) {
         if (kind === 'timeout')
-            return new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, kind });
+            return new errors/* EcrError */.JA('RequestTimeout', `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`, { attempts: attempt, unanswered, kind });
         const unreachable = unreachableCode(error);
         if (unreachable)
-            return new errors/* EcrError */.JA('EndpointUnreachable', `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`, { attempts: attempt, kind });
-        return toEcrError(error, attempt, kind);
+            return new errors/* EcrError */.JA('EndpointUnreachable', `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`, { attempts: attempt, unanswered, kind });
+        return toEcrError(error, { attempts: attempt, unanswered }, kind);
     }
 }
 const elapsed = (since) => Math.round(performance.now() - since);

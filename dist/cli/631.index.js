@@ -497,7 +497,7 @@ class PrivateEcr extends writes/* SharedWrites */.ol {
             if (!(error instanceof errors/* EcrError */.JA && error.code === 'RepositoryAlreadyExistsException'))
                 throw error;
             // A retry that finds it may have found what an attempt whose answer was lost created.
-            return error.attempts > 1 && (await this.createdSince(repository, sentAt))
+            return error.unanswered > 0 && (await this.createdSince(repository, sentAt))
                 ? 'created-unheard'
                 : 'exists';
         }

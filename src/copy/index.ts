@@ -165,7 +165,7 @@ async function writeManifest(
     return true
   } catch (error) {
     if (error instanceof EcrError && error.code === 'ImageAlreadyExistsException')
-      return error.attempts > 1 && (await pushedSince(registry, target, node.digest, sentAt))
+      return error.unanswered > 0 && (await pushedSince(registry, target, node.digest, sentAt))
     if (error instanceof EcrError) {
       throw new ExplainedError(
         explainWriteError(error, {

@@ -387,7 +387,7 @@ export class PrivateEcr extends SharedWrites implements Registry {
       if (!(error instanceof EcrError && error.code === 'RepositoryAlreadyExistsException'))
         throw error
       // A retry that finds it may have found what an attempt whose answer was lost created.
-      return error.attempts > 1 && (await this.createdSince(repository, sentAt))
+      return error.unanswered > 0 && (await this.createdSince(repository, sentAt))
         ? 'created-unheard'
         : 'exists'
     }

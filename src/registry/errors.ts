@@ -40,6 +40,9 @@ export class EcrError extends Error {
   readonly code: string
   readonly httpStatus: number | undefined
   readonly attempts: number
+  /** Attempts whose answer never came (no answer in time, or the connection dropped): they may
+   * have taken effect, so a write that then fails as "already there" may have been this call's. */
+  readonly unanswered: number
   readonly requestId: string | undefined
   readonly kind: FailureKind
   /** InvalidLayerPartException: how far ECR has the upload (a replayed part is already there). */
@@ -50,6 +53,7 @@ export class EcrError extends Error {
     details: {
       httpStatus?: number
       attempts?: number
+      unanswered?: number
       requestId?: string
       kind?: FailureKind
       lastValidByteReceived?: number
@@ -60,6 +64,7 @@ export class EcrError extends Error {
     this.code = code
     this.httpStatus = details.httpStatus
     this.attempts = details.attempts ?? 1
+    this.unanswered = details.unanswered ?? 0
     this.requestId = details.requestId
     this.kind = details.kind ?? 'permanent'
     this.lastValidByteReceived = details.lastValidByteReceived

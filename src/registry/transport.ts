@@ -131,7 +131,17 @@ function classifySdkError(error: unknown): Classified {
   return 'permanent'
 }
 
-function toEcrError(error: unknown, attempts: number, kind: FailureKind): EcrError {
+/** The HTTP status an error was answered with; undefined when no answer came (a dropped
+ * connection, a socket error). */
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode
+}
+
+function toEcrError(
+  error: unknown,
+  { attempts, unanswered }: { attempts: number; unanswered: number },
+  kind: FailureKind
+): EcrError {
   if (error instanceof EcrError) return error
   const e = error as {
     name?: string
@@ -144,6 +154,7 @@ function toEcrError(error: unknown, attempts: number, kind: FailureKind): EcrErr
   const code = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error')
   return new EcrError(code, e?.message ?? String(error), {
     attempts,
+    unanswered,
     kind,
     ...(typeof e?.lastValidByteReceived === 'number' && {
       lastValidByteReceived: e.lastValidByteReceived
@@ -250,6 +261,8 @@ export interface HttpRequest {
 /** One call's attempts so far, as the retry decision counts them. */
 interface Attempts {
   attempt: number
+  /** Attempts whose answer never came: timed out, or the connection dropped. */
+  unanswered: number
   /** Attempts that failed for a transient fault or a timeout. */
   transient: number
   throttles: number
@@ -333,7 +346,7 @@ export class Transport {
   ): Promise<T> {
     const started = performance.now()
     const limiter = this.pacer.limiter(target)
-    const attempts: Attempts = { attempt: 0, transient: 0, throttles: 0 }
+    const attempts: Attempts = { attempt: 0, unanswered: 0, transient: 0, throttles: 0 }
     for (;;) {
       attempts.attempt++
       await this.paced(target, label, attempts.attempt - 1)
@@ -350,10 +363,11 @@ export class Transport {
       } catch (error) {
         if (this.signal?.aborted) throw cancelled(label, attempts.attempt, true)
         const kind: Classified = timer.aborted ? 'timeout' : classify(error)
+        if (timer.aborted || httpStatusOf(error) === undefined) attempts.unanswered++
         if (kind !== 'timeout') this.lastAnswer = performance.now()
         if (kind === 'throttled') limiter.throttled()
         if (!this.mayRetry(kind, attempts, target, error)) {
-          const failure = this.failure(error, kind, target, attempts.attempt, timeoutMs, started)
+          const failure = this.failure(error, kind, target, attempts, timeoutMs, started)
           this.debug(
             `${label}: ${failure.code} in ${elapsed(started)} ms, ${attempts.attempt} attempt(s), request ${failure.requestId ?? '-'}`
           )
@@ -449,7 +463,7 @@ export class Transport {
     error: unknown,
     kind: Classified,
     target: CallTarget,
-    attempt: number,
+    { attempt, unanswered }: Attempts,
     timeoutMs: number,
     started: number
   ): EcrError {
@@ -457,16 +471,16 @@ export class Transport {
       return new EcrError(
         'RequestTimeout',
         `${target.operation} to ${target.endpoint} got no answer in ${seconds(timeoutMs)} (${attempt} attempt(s), ${seconds(elapsed(started))} in all)`,
-        { attempts: attempt, kind }
+        { attempts: attempt, unanswered, kind }
       )
     const unreachable = unreachableCode(error)
     if (unreachable)
       return new EcrError(
         'EndpointUnreachable',
         `the endpoint ${target.endpoint} is unreachable: ${UNREACHABLE[unreachable]} (${attempt} attempt(s) in ${seconds(elapsed(started))})`,
-        { attempts: attempt, kind }
+        { attempts: attempt, unanswered, kind }
       )
-    return toEcrError(error, attempt, kind)
+    return toEcrError(error, { attempts: attempt, unanswered }, kind)
   }
 }
 
